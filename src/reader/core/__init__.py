@@ -1,0 +1,1 @@
+"""Margin's Qt-free core: importers, store, index, citations, anchoring, export."""

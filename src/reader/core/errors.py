@@ -1,0 +1,27 @@
+"""Errors the core raises on purpose. Each message is written for the user."""
+
+from __future__ import annotations
+
+
+class MarginError(Exception):
+    """Base class: anything the CLI or the window may show as-is."""
+
+
+class ImportFailure(MarginError):
+    """A file (or archive member) could not be imported.
+
+    The message says what is wrong with the content ("invalid JSON at line 3, column
+    7: Expecting ','"); the library prefixes the file name when reporting it.
+    """
+
+
+class QueryError(MarginError):
+    """A search query the parser cannot read; the message says why, gently."""
+
+
+class NotFound(MarginError):
+    """No article (or annotation) with that id."""
+
+
+class AnchorError(MarginError):
+    """A quote that is not in the article, or is ambiguous without prefix/suffix."""

@@ -1,0 +1,294 @@
+"""Plain data shared by every layer: what importers produce and what the library returns.
+
+Everything here is a dataclass with no behaviour beyond small conveniences, so the
+CLI, the window and the tests can pass it around freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+# --- citations -------------------------------------------------------------------------
+
+
+class CitationKind(StrEnum):
+    """What a citation points at. The value is what is stored and printed."""
+
+    PUBMED = "pubmed"
+    PMC = "pmc"
+    DOI = "doi"
+    PII = "pii"  # ScienceDirect / Elsevier publisher item identifier
+    TRIAL = "trial"  # ClinicalTrials.gov NCT number
+    WEB = "web"  # any other http(s) link
+    REFERENCE = "reference"  # a numbered reference / footnote / JATS xref with no id of its own
+
+
+@dataclass(slots=True)
+class ReferenceEntry:
+    """One entry of an article's reference list ("References", "Sources", JATS <ref>)."""
+
+    label: str = ""  # "3", "[3]", "Smith 2020"…: what the text shows
+    anchor: str = ""  # id of the entry in the canonical HTML (e.g. "ref-3"), if any
+    text: str = ""  # the entry as plain text
+    authors: list[str] = field(default_factory=list)
+    title: str = ""
+    journal: str = ""
+    year: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    doi: str = ""
+    url: str = ""
+
+
+@dataclass(slots=True)
+class Citation:
+    """One reference an article makes, at one place in its text.
+
+    ``href`` is exactly the href of the link in the canonical HTML (absolute URL, or
+    ``#anchor`` for in-article numbered references), so the reader view can map a
+    hovered link back to its citation. ``identifier`` is normalised per kind:
+    PMID digits, ``PMC123``, lower-case DOI, PII, ``NCT01234567``, or the URL.
+    """
+
+    kind: CitationKind
+    identifier: str
+    href: str = ""
+    text: str = ""  # the link text as shown
+    context: str = ""  # the sentence that cites it
+    reference: ReferenceEntry | None = None
+    ordinal: int = 0  # order of appearance in the article, from 0
+    # extra identifiers known for the same source (e.g. a JATS ref with PMID and DOI)
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+# --- articles --------------------------------------------------------------------------
+
+
+class SourceFormat(StrEnum):
+    WORDPRESS_JSON = "wordpress-json"
+    WXR = "wxr"
+    HTML = "html"
+    MARKDOWN = "markdown"
+    JATS = "jats"
+
+
+@dataclass(slots=True)
+class ImportedArticle:
+    """What an importer makes of one article. ``html`` is already canonical.
+
+    Importers fill ``html`` via :func:`reader.core.sanitize.canonicalize`, and ``text``
+    from the same call, so offsets into ``text`` are stable for annotations.
+    """
+
+    title: str
+    html: str
+    text: str
+    source_format: SourceFormat
+    authors: list[str] = field(default_factory=list)
+    site_name: str = ""
+    url: str = ""  # canonical / permalink URL
+    guid: str = ""  # WordPress guid, or another stable id from the source
+    external_id: str = ""  # WordPress post id, PMC id…
+    published: dt.datetime | None = None  # time-zone aware where the source says
+    modified: dt.datetime | None = None
+    excerpt: str = ""
+    language: str = ""
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    featured_image: dict[str, str] | None = None  # {"alt":…, "caption":…, "url":…}
+    # identifiers of this article itself: {"pmid":…, "pmcid":…, "doi":…}
+    identifiers: dict[str, str] = field(default_factory=dict)
+    # None means "the importer did not extract them": the library runs the generic
+    # HTML extractor. JATS fills them itself from <xref>/<ref-list>.
+    citations: list[Citation] | None = None
+    journal: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping
+
+
+@dataclass(slots=True)
+class Skipped:
+    """Something in a file that is deliberately not an article (a comment, a media item)."""
+
+    reason: str
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What an importer returns for one file."""
+
+    articles: list[ImportedArticle] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    include_drafts: bool = False
+
+
+# --- what the library returns ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ArticleSummary:
+    """A row of the library list: cheap to load by the thousand."""
+
+    id: int
+    title: str
+    site_name: str
+    authors: list[str]
+    published: str  # ISO 8601 or ""
+    added: str  # ISO 8601
+    source_format: str
+    url: str
+    is_read: bool
+    highlight_count: int
+
+
+@dataclass(slots=True)
+class Article:
+    """A stored article with everything the reader view needs."""
+
+    id: int
+    title: str
+    html: str
+    text: str
+    source_format: str
+    authors: list[str]
+    site_name: str
+    url: str
+    guid: str
+    external_id: str
+    published: str
+    modified: str
+    added: str
+    updated: str
+    excerpt: str
+    language: str
+    categories: list[str]
+    tags: list[str]
+    identifiers: dict[str, str]
+    journal: str
+    featured_image: dict[str, str] | None
+    metadata: dict[str, Any]
+    is_read: bool = False
+    reading_position: float = 0.0  # 0..1 fraction of the scroll range
+
+
+@dataclass(slots=True)
+class StoredCitation:
+    """A citation as stored, with the library article it matches, if any."""
+
+    id: int
+    article_id: int
+    citation: Citation
+    local_article_id: int | None = None
+
+
+class ImportStatus(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """One line of an import report: one article, one skipped item, or one failed file."""
+
+    source: str  # the file name (and member, for zip archives)
+    status: ImportStatus
+    message: str = ""  # the reason, for skipped and failed
+    article_id: int | None = None
+    title: str = ""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    results: list[ImportResult] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: ImportStatus) -> int:
+        return sum(1 for r in self.results if r.status is status)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status is ImportStatus.FAILED for r in self.results)
+
+
+@dataclass(slots=True)
+class SearchHit:
+    article_id: int
+    title: str
+    score: float
+    snippet_html: str  # matched terms wrapped in <b class="match">…</b>
+    site_name: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str = ""
+    # set when the best match is in an annotation: open the article there
+    annotation_uuid: str | None = None
+
+
+@dataclass(slots=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int | None = None  # estimated; None when unknown (never len(results))
+
+
+# --- annotations (W3C Web Annotation selectors) ----------------------------------------
+
+
+@dataclass(slots=True)
+class TextQuoteSelector:
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(slots=True)
+class TextPositionSelector:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Annotation:
+    """A highlight (with optional note) anchored into an article's plain text."""
+
+    uuid: str
+    article_id: int
+    quote: TextQuoteSelector
+    position: TextPositionSelector
+    color: str = "yellow"
+    note: str = ""  # Markdown
+    tags: list[str] = field(default_factory=list)
+    created: str = ""
+    modified: str = ""
+    removed: bool = False  # tombstone, so merges never resurrect deleted highlights
+
+
+@dataclass(slots=True)
+class IndexDocument:
+    """Everything the search index needs for one article (built by the library)."""
+
+    article_id: int
+    title: str
+    body: str
+    authors: list[str]
+    site_name: str
+    tags: list[str]
+    categories: list[str]
+    published: dt.datetime | None
+    source_format: str
+    url: str
+    notes: str = ""  # article note + highlight notes
+    highlights: str = ""  # highlighted passages
+    cites: list[str] = field(default_factory=list)  # "PMID:123", "PMC456", "10.1/x", urls
