@@ -1,0 +1,607 @@
+"""The SQLite system of record: articles, citations, annotations, original files.
+
+One database file per library, in WAL mode with foreign keys on and
+``synchronous=FULL`` (an annotation the UI shows as saved survives a power cut).
+The schema carries a version in ``PRAGMA user_version``; :data:`MIGRATIONS` brings
+an older file forward inside one transaction. Lists and dicts are stored as JSON.
+
+The store is used only by :class:`reader.core.library.Library`; every public
+method is safe to call from any thread (one connection, one lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.core.model import (
+    Annotation,
+    Article,
+    ArticleSummary,
+    Citation,
+    CitationKind,
+    ReferenceEntry,
+    StoredCitation,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA_V1 = """
+CREATE TABLE originals (
+    hash TEXT PRIMARY KEY,          -- sha256 of the bytes, stored in originals/<aa>/<hash>
+    name TEXT NOT NULL,             -- the file name it was first imported from
+    size INTEGER NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    html TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source_format TEXT NOT NULL,
+    authors TEXT NOT NULL DEFAULT '[]',
+    site_name TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    url_key TEXT NOT NULL DEFAULT '',   -- normalised URL, for "same article again"
+    guid TEXT NOT NULL DEFAULT '',
+    external_id TEXT NOT NULL DEFAULT '',
+    published TEXT NOT NULL DEFAULT '',
+    modified TEXT NOT NULL DEFAULT '',
+    added TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    excerpt TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT '',
+    categories TEXT NOT NULL DEFAULT '[]',
+    tags TEXT NOT NULL DEFAULT '[]',
+    identifiers TEXT NOT NULL DEFAULT '{}',
+    journal TEXT NOT NULL DEFAULT '',
+    featured_image TEXT NOT NULL DEFAULT 'null',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL,         -- hash of title + text: "same content"
+    fingerprint TEXT NOT NULL,          -- hash of everything stored: "unchanged"
+    original_hash TEXT REFERENCES originals(hash),
+    source_name TEXT NOT NULL DEFAULT '',
+    is_read INTEGER NOT NULL DEFAULT 0,
+    reading_position REAL NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',      -- the article note (Markdown)
+    note_modified TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX articles_guid ON articles(guid) WHERE guid != '';
+CREATE INDEX articles_url_key ON articles(url_key) WHERE url_key != '';
+CREATE INDEX articles_content_hash ON articles(content_hash);
+CREATE INDEX articles_added ON articles(added);
+
+-- Identifiers of an article itself (pmid:…, pmc:…, doi:…, url:…), to link citations.
+CREATE TABLE article_keys (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    PRIMARY KEY (key, article_id)
+);
+CREATE INDEX article_keys_article ON article_keys(article_id);
+
+CREATE TABLE citations (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    href TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    context TEXT NOT NULL DEFAULT '',
+    reference TEXT NOT NULL DEFAULT 'null',
+    ids TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX citations_article ON citations(article_id, ordinal);
+
+CREATE TABLE citation_keys (
+    citation_id INTEGER NOT NULL REFERENCES citations(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    key TEXT NOT NULL
+);
+CREATE INDEX citation_keys_key ON citation_keys(key);
+CREATE INDEX citation_keys_citation ON citation_keys(citation_id);
+
+CREATE TABLE annotations (
+    uuid TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    exact TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    color TEXT NOT NULL DEFAULT 'yellow',
+    note TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    removed INTEGER NOT NULL DEFAULT 0,
+    orphan INTEGER NOT NULL DEFAULT 0   -- could not be re-anchored after a re-import
+);
+CREATE INDEX annotations_article ON annotations(article_id, start);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# version N -> SQL that brings a version N-1 database to N.
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+
+_ARTICLE_JSON = ("authors", "categories", "tags", "identifiers", "featured_image", "metadata")
+ARTICLE_COLUMNS = (
+    "title", "html", "text", "source_format", "authors", "site_name", "url", "url_key",
+    "guid", "external_id", "published", "modified", "excerpt", "language", "categories",
+    "tags", "identifiers", "journal", "featured_image", "metadata", "content_hash",
+    "fingerprint", "original_hash", "source_name",
+)  # fmt: skip
+
+SORT_COLUMNS = {
+    "title": "title COLLATE NOCASE",
+    "site": "site_name COLLATE NOCASE",
+    "authors": "authors",
+    "published": "published",
+    "added": "added",
+    "highlights": "highlight_count",
+    "format": "source_format",
+}
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer Margin."""
+
+
+class Store:
+    """Thread-safe access to one library database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._migrate()
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"{self.path} was written by a newer Margin (schema {version}, "
+                    f"this one knows {SCHEMA_VERSION})"
+                )
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                with self.transaction() as conn:
+                    for statement in _split_sql(MIGRATIONS[target]):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version={target}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: everything in it lands, or nothing does."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # --- originals ------------------------------------------------------------------------
+
+    def add_original(self, conn: sqlite3.Connection, digest: str, name: str, size: int) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO originals(hash, name, size, added) VALUES (?,?,?,?)",
+            (digest, name, size, now_iso()),
+        )
+
+    # --- articles -------------------------------------------------------------------------
+
+    def find_existing(
+        self, guid: str, url_key: str, content_hash: str, source_format: str
+    ) -> sqlite3.Row | None:
+        """The stored article that an incoming one is a new version of, if any."""
+        checks = []
+        if guid:
+            checks.append(("guid = ? AND source_format = ?", (guid, source_format)))
+        if url_key:
+            checks.append(("url_key = ?", (url_key,)))
+        checks.append(("content_hash = ?", (content_hash,)))
+        for where, params in checks:
+            rows = self._query(
+                f"SELECT id, fingerprint, text FROM articles WHERE {where} LIMIT 1", params
+            )
+            if rows:
+                return rows[0]
+        return None
+
+    def insert_article(self, conn: sqlite3.Connection, values: dict[str, Any]) -> int:
+        row = _encode_article(values)
+        stamp = now_iso()
+        cols = [*ARTICLE_COLUMNS, "added", "updated"]
+        cur = conn.execute(
+            f"INSERT INTO articles({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [*(row[c] for c in ARTICLE_COLUMNS), stamp, stamp],
+        )
+        return int(cur.lastrowid)
+
+    def update_article(
+        self, conn: sqlite3.Connection, article_id: int, values: dict[str, Any]
+    ) -> None:
+        row = _encode_article(values)
+        assignments = ", ".join(f"{c} = ?" for c in ARTICLE_COLUMNS)
+        conn.execute(
+            f"UPDATE articles SET {assignments}, updated = ? WHERE id = ?",
+            [*(row[c] for c in ARTICLE_COLUMNS), now_iso(), article_id],
+        )
+
+    def set_article_keys(
+        self, conn: sqlite3.Connection, article_id: int, keys: Iterable[str]
+    ) -> None:
+        conn.execute("DELETE FROM article_keys WHERE article_id = ?", (article_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_keys(article_id, key) VALUES (?, ?)",
+            [(article_id, k) for k in dict.fromkeys(keys)],
+        )
+
+    def article(self, article_id: int) -> Article | None:
+        rows = self._query("SELECT * FROM articles WHERE id = ?", (article_id,))
+        return _decode_article(rows[0]) if rows else None
+
+    def article_text(self, article_id: int) -> str:
+        rows = self._query("SELECT text FROM articles WHERE id = ?", (article_id,))
+        return rows[0]["text"] if rows else ""
+
+    def article_ids(self) -> list[int]:
+        return [r[0] for r in self._query("SELECT id FROM articles ORDER BY id")]
+
+    def count(self, where: str = "", params: Sequence[Any] = ()) -> int:
+        sql = "SELECT COUNT(*) FROM articles" + (f" WHERE {where}" if where else "")
+        return int(self._query(sql, params)[0][0])
+
+    def summaries(
+        self,
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+        sort: str = "added",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[ArticleSummary]:
+        """One page of library rows, counts included, in a single query."""
+        order = SORT_COLUMNS.get(sort, "added")
+        direction = "DESC" if descending else "ASC"
+        sql = f"""
+            SELECT a.id, a.title, a.site_name, a.authors, a.published, a.added,
+                   a.source_format, a.url, a.is_read,
+                   (SELECT COUNT(*) FROM annotations n
+                     WHERE n.article_id = a.id AND n.removed = 0) AS highlight_count
+            FROM articles a
+            {"WHERE " + where if where else ""}
+            ORDER BY {order} {direction}, a.id {direction}
+            LIMIT ? OFFSET ?
+        """
+        rows = self._query(sql, [*params, -1 if limit is None else limit, offset])
+        return [
+            ArticleSummary(
+                id=r["id"],
+                title=r["title"],
+                site_name=r["site_name"],
+                authors=json.loads(r["authors"]),
+                published=r["published"],
+                added=r["added"],
+                source_format=r["source_format"],
+                url=r["url"],
+                is_read=bool(r["is_read"]),
+                highlight_count=r["highlight_count"],
+            )
+            for r in rows
+        ]
+
+    def distinct_values(self, column: str) -> list[str]:
+        """Values for the library filters: sites and formats (columns) or tags/categories (JSON)."""
+        if column in ("tags", "categories"):
+            rows = self._query(
+                f"SELECT DISTINCT j.value FROM articles, json_each(articles.{column}) j "
+                "ORDER BY j.value COLLATE NOCASE"
+            )
+        elif column in ("site_name", "source_format"):
+            rows = self._query(
+                f"SELECT DISTINCT {column} FROM articles WHERE {column} != '' "
+                f"ORDER BY {column} COLLATE NOCASE"
+            )
+        else:
+            raise ValueError(column)
+        return [r[0] for r in rows]
+
+    def delete_articles(self, conn: sqlite3.Connection, ids: Iterable[int]) -> int:
+        total = 0
+        for article_id in ids:
+            total += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+        return total
+
+    def set_read(self, article_id: int, is_read: bool) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET is_read = ? WHERE id = ?", (int(is_read), article_id))
+
+    def set_reading_position(self, article_id: int, position: float) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET reading_position = ? WHERE id = ?", (position, article_id)
+            )
+
+    def article_note(self, article_id: int) -> str:
+        rows = self._query("SELECT note FROM articles WHERE id = ?", (article_id,))
+        return rows[0]["note"] if rows else ""
+
+    def set_article_note(self, article_id: int, note: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET note = ?, note_modified = ? WHERE id = ?",
+                (note, now_iso(), article_id),
+            )
+
+    # --- citations ------------------------------------------------------------------------
+
+    def replace_citations(
+        self,
+        conn: sqlite3.Connection,
+        article_id: int,
+        citations: Sequence[Citation],
+        keys: Sequence[Sequence[str]],
+    ) -> None:
+        conn.execute("DELETE FROM citations WHERE article_id = ?", (article_id,))
+        for citation, citation_keys in zip(citations, keys, strict=True):
+            cur = conn.execute(
+                "INSERT INTO citations(article_id, ordinal, kind, identifier, href, text,"
+                " context, reference, ids) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    article_id,
+                    citation.ordinal,
+                    str(citation.kind),
+                    citation.identifier,
+                    citation.href,
+                    citation.text,
+                    citation.context,
+                    json.dumps(_reference_to_dict(citation.reference)),
+                    json.dumps(citation.ids),
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO citation_keys(citation_id, article_id, key) VALUES (?,?,?)",
+                [(cur.lastrowid, article_id, k) for k in dict.fromkeys(citation_keys)],
+            )
+
+    def citations(self, article_id: int) -> list[StoredCitation]:
+        """An article's citations, each with the library article it matches (not itself)."""
+        rows = self._query(
+            """
+            SELECT c.*, (
+                SELECT ak.article_id FROM citation_keys ck
+                JOIN article_keys ak ON ak.key = ck.key
+                WHERE ck.citation_id = c.id AND ak.article_id != c.article_id
+                ORDER BY ak.article_id LIMIT 1
+            ) AS local_id
+            FROM citations c WHERE c.article_id = ? ORDER BY c.ordinal, c.id
+            """,
+            (article_id,),
+        )
+        return [
+            StoredCitation(
+                id=r["id"],
+                article_id=r["article_id"],
+                citation=Citation(
+                    kind=CitationKind(r["kind"]),
+                    identifier=r["identifier"],
+                    href=r["href"],
+                    text=r["text"],
+                    context=r["context"],
+                    reference=_reference_from_dict(json.loads(r["reference"])),
+                    ordinal=r["ordinal"],
+                    ids=json.loads(r["ids"]),
+                ),
+                local_article_id=r["local_id"],
+            )
+            for r in rows
+        ]
+
+    def citation_keys_of(self, article_id: int) -> list[str]:
+        rows = self._query(
+            "SELECT DISTINCT key FROM citation_keys WHERE article_id = ?", (article_id,)
+        )
+        return [r[0] for r in rows]
+
+    def cited_by(self, article_id: int) -> list[int]:
+        """Ids of other library articles that cite this one."""
+        rows = self._query(
+            """
+            SELECT DISTINCT ck.article_id FROM article_keys ak
+            JOIN citation_keys ck ON ck.key = ak.key
+            WHERE ak.article_id = ? AND ck.article_id != ?
+            ORDER BY ck.article_id
+            """,
+            (article_id, article_id),
+        )
+        return [r[0] for r in rows]
+
+    def articles_with_keys(self, keys: Sequence[str]) -> list[int]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._query(
+            f"SELECT DISTINCT article_id FROM article_keys WHERE key IN ({marks})", list(keys)
+        )
+        return [r[0] for r in rows]
+
+    # --- annotations ----------------------------------------------------------------------
+
+    def annotations(self, article_id: int, *, include_removed: bool = False) -> list[Annotation]:
+        where = "" if include_removed else " AND removed = 0"
+        rows = self._query(
+            f"SELECT * FROM annotations WHERE article_id = ?{where} ORDER BY start, created",
+            (article_id,),
+        )
+        return [_decode_annotation(r) for r in rows]
+
+    def annotation(self, uuid: str) -> Annotation | None:
+        rows = self._query("SELECT * FROM annotations WHERE uuid = ?", (uuid,))
+        return _decode_annotation(rows[0]) if rows else None
+
+    def orphan_uuids(self, article_id: int) -> set[str]:
+        rows = self._query(
+            "SELECT uuid FROM annotations WHERE article_id = ? AND orphan = 1 AND removed = 0",
+            (article_id,),
+        )
+        return {r[0] for r in rows}
+
+    def save_annotation(
+        self, conn: sqlite3.Connection, annotation: Annotation, *, orphan: bool = False
+    ) -> None:
+        conn.execute(
+            """
+            INSERT INTO annotations(uuid, article_id, exact, prefix, suffix, start, "end",
+                color, note, tags, created, modified, removed, orphan)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(uuid) DO UPDATE SET
+                article_id = excluded.article_id, exact = excluded.exact,
+                prefix = excluded.prefix, suffix = excluded.suffix, start = excluded.start,
+                "end" = excluded."end", color = excluded.color, note = excluded.note,
+                tags = excluded.tags, modified = excluded.modified,
+                removed = excluded.removed, orphan = excluded.orphan
+            """,
+            (
+                annotation.uuid,
+                annotation.article_id,
+                annotation.quote.exact,
+                annotation.quote.prefix,
+                annotation.quote.suffix,
+                annotation.position.start,
+                annotation.position.end,
+                annotation.color,
+                annotation.note,
+                json.dumps(annotation.tags),
+                annotation.created,
+                annotation.modified,
+                int(annotation.removed),
+                int(orphan),
+            ),
+        )
+
+    # --- settings -------------------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+
+# --- encoding helpers --------------------------------------------------------------------
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration script (our scripts have no ';' inside literals)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _encode_article(values: dict[str, Any]) -> dict[str, Any]:
+    row = dict(values)
+    for key in _ARTICLE_JSON:
+        row[key] = json.dumps(row.get(key), ensure_ascii=False, sort_keys=True, default=str)
+    for key in ARTICLE_COLUMNS:
+        if row.get(key) is None and key not in _ARTICLE_JSON:
+            row[key] = "" if key != "original_hash" else None
+    return row
+
+
+def _decode_article(r: sqlite3.Row) -> Article:
+    return Article(
+        id=r["id"],
+        title=r["title"],
+        html=r["html"],
+        text=r["text"],
+        source_format=r["source_format"],
+        authors=json.loads(r["authors"]),
+        site_name=r["site_name"],
+        url=r["url"],
+        guid=r["guid"],
+        external_id=r["external_id"],
+        published=r["published"],
+        modified=r["modified"],
+        added=r["added"],
+        updated=r["updated"],
+        excerpt=r["excerpt"],
+        language=r["language"],
+        categories=json.loads(r["categories"]),
+        tags=json.loads(r["tags"]),
+        identifiers=json.loads(r["identifiers"]),
+        journal=r["journal"],
+        featured_image=json.loads(r["featured_image"]),
+        metadata=json.loads(r["metadata"]),
+        is_read=bool(r["is_read"]),
+        reading_position=float(r["reading_position"]),
+    )
+
+
+def _decode_annotation(r: sqlite3.Row) -> Annotation:
+    return Annotation(
+        uuid=r["uuid"],
+        article_id=r["article_id"],
+        quote=TextQuoteSelector(exact=r["exact"], prefix=r["prefix"], suffix=r["suffix"]),
+        position=TextPositionSelector(start=r["start"], end=r["end"]),
+        color=r["color"],
+        note=r["note"],
+        tags=json.loads(r["tags"]),
+        created=r["created"],
+        modified=r["modified"],
+        removed=bool(r["removed"]),
+    )
+
+
+def _reference_to_dict(ref: ReferenceEntry | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {name: getattr(ref, name) for name in ReferenceEntry.__slots__}
+
+
+def _reference_from_dict(data: dict[str, Any] | None) -> ReferenceEntry | None:
+    if not data:
+        return None
+    known = {k: v for k, v in data.items() if k in ReferenceEntry.__slots__}
+    return ReferenceEntry(**known)
