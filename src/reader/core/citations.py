@@ -843,10 +843,8 @@ def _entry_kind(ref: ReferenceEntry) -> tuple[CitationKind, str]:
 
 def _entry_ids(ref: ReferenceEntry) -> dict[str, str]:
     ids = {"pmid": ref.pmid, "pmcid": ref.pmcid, "doi": ref.doi, "url": ref.url}
-    if ref.url and (found := classify_url(ref.url)) and found[0] in _ID_NAME:
-        ids.setdefault(_ID_NAME[found[0]], found[1])
-        if not ids[_ID_NAME[found[0]]]:
-            ids[_ID_NAME[found[0]]] = found[1]
+    if ref.url and (found := classify_url(ref.url)) and not ids.get(_ID_NAME[found[0]]):
+        ids[_ID_NAME[found[0]]] = found[1]  # a PII or NCT number the entry's link names
     return {k: v for k, v in sorted(ids.items()) if v}
 
 
@@ -916,17 +914,26 @@ def _split_segments(text: str) -> list[str]:
 
 
 def extract_citations(html: str, text: str | None = None) -> list[Citation]:
-    """Every source the article cites, in document order.
+    """Every source the article cites, in document order (``ordinal`` 0, 1, …).
 
     ``html`` is canonical article HTML (from :func:`reader.core.sanitize.canonicalize`);
-    ``text`` is the plain text from the same call. Recognised: links to PubMed, PMC,
-    DOIs (also inside publisher URLs), Elsevier PIIs, ClinicalTrials.gov and any other
-    http(s) page; numbered references (``[3]``, ``<sup>3</sup>``, ``<a href="#ref3">``,
-    markdown-it footnotes) tied to the article's reference list ("References",
-    "Sources", "Bibliography", "Notes"…); and entries of that list. URLs left as bare
-    text are recognised too (their ``href`` is then the URL itself). Links within the
-    article that are not references (a table of contents), ``mailto:``, and links to
-    image/audio files are not citations.
+    ``text`` is the plain text from the same call; when given and free of "http", the
+    scan for bare URLs is skipped. Recognised:
+
+    * links to PubMed, PMC, DOIs (also inside publisher URLs), Elsevier PIIs,
+      ClinicalTrials.gov and any other http(s) page;
+    * numbered references (``[3]``, ``<sup>3</sup>``, ``<a href="#ref3">3</a>``,
+      markdown-it footnotes) tied to the article's reference list (a list after a
+      "References", "Sources", "Bibliography", "Notes"… heading, or the list a numbered
+      in-article link points into). They take the kind and identifier of their entry
+      when it has a PubMed/PMC/DOI link or identifier, else they are REFERENCE;
+    * the reference list itself: each link in an entry is a citation carrying the entry,
+      and an entry without links is one citation with ``href=""``;
+    * URLs left as bare text (their ``href`` is then the URL itself).
+
+    Not citations: links within the article that are not references (a table of
+    contents, footnote back-references), ``mailto:``, links to image/audio files and
+    links with no text (a linked gallery image).
     """
     if not html or not html.strip():
         return []
