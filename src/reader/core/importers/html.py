@@ -76,7 +76,12 @@ _BOILERPLATE = re.compile(
     r"visually-hidden|print-only)(?:[-_]|$)",
     re.I,
 )
-_KEEP_HINT = re.compile(r"(?:^|[-_])(?:article|main|content|body|entry|post)(?:[-_]|$)", re.I)
+# …unless the same element is also marked as the article ("post comments-open").
+_KEEP_HINT = re.compile(
+    r"^(?:(?:article|entry|post|story|main)[-_]?)?"
+    r"(?:body|content|text|main|article|entry|post|story|hentry)$",
+    re.I,
+)
 
 _REFERENCE_HEADING = re.compile(
     r"^\s*(?:\d+\.?\s*)?(?:references?|sources?|citations?|bibliography|footnotes?|"
@@ -220,7 +225,7 @@ def _strip_boilerplate(root: lxml.html.HtmlElement) -> None:
             or (tag in ("header", "footer", "aside") and not _in_article(el))
             or _is_boilerplate(el)
         )
-        if drop and tag not in ("script", "style") and _holds_article(el, total):
+        if drop and tag not in _DROP_TAGS and _holds_article(el, total):
             continue
         if drop:
             doomed.append(el)
