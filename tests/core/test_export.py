@@ -667,3 +667,46 @@ def _broken(path: str, value: object) -> dict:
 def test_w3c_malformed_input_is_a_clear_error(data: object, message: str) -> None:
     with pytest.raises(MarginError, match=re.escape(message)):
         annotations_from_w3c(data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "1. This line would start an ordered list",
+        "- a dash at the start",
+        "# not a heading",
+        "> not a nested quote",
+        "+ plus",
+        "=== not a setext underline",
+        "2020) was a year",
+        "Use <div>tags</div> & &amp; entities",
+        "`code` and **bold** and _under_ and ~~strike~~",
+        "[[Wiki link]] and [text](http://x) and ![img](y)",
+        "Costs $5 to $10 and p<0.05 | pipes",
+        "ends with a block id ^abc",
+        "back\\slash",
+    ],
+)
+def test_quoted_article_text_never_turns_into_markdown(passage: str) -> None:
+    text = f"Before.\n\n{passage}\n\nAfter."
+    article = make_article(text, url="")
+    start = text.index(passage)
+    q, p = make_selectors(text, start, start + len(passage))
+    md = article_markdown(article, [Annotation("abcdef12-0000", 12, q, p)], [])
+    assert blockquote_texts(md) == [passage]
+    tokens = parse(md)
+    inside = tokens[
+        next(i for i, t in enumerate(tokens) if t.type == "blockquote_open") : next(
+            i for i, t in enumerate(tokens) if t.type == "blockquote_close"
+        )
+    ]
+    assert [t.type for t in inside] == [
+        "blockquote_open",
+        "paragraph_open",
+        "inline",
+        "paragraph_close",
+    ]
+    # Obsidian syntax CommonMark does not know is escaped too.
+    quoted = md.split("## Highlights", 1)[1].split("^hl-", 1)[0]
+    for syntax in (r"==", r"~~", r"\[\[", r"\$", r" \^abc"):
+        assert not re.search(r"(?<!\\)" + syntax, quoted), syntax

@@ -419,44 +419,56 @@ def _context_similarity(expected: str, actual: str) -> float:
 
 class _Normalised:
     """``text`` with whitespace runs collapsed to one space, curly quotes and dashes made
-    plain and zero-width characters dropped, plus the map back to ``text`` offsets."""
+    plain and zero-width characters dropped, plus the map back to ``text`` offsets.
 
-    __slots__ = ("ends", "norm", "starts", "text")
+    Built lazily: most highlights re-anchor by position and never need it.
+    """
+
+    __slots__ = ("_ends", "_norm", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        chars: list[str] = []
-        starts: list[int] = []  # starts[i]: offset in text of norm[i]
-        ends: list[int] = []  # ends[i]: offset in text just after norm[i]
-        translated = text.translate(_EQUIVALENT)
+        self._norm: str | None = None
+        self._starts: list[int] = []  # _starts[i]: offset in text of norm[i]
+        self._ends: list[int] = []  # _ends[i]: offset in text just after norm[i]
+
+    @property
+    def norm(self) -> str:
+        if self._norm is None:
+            self._build()
+        assert self._norm is not None
+        return self._norm
+
+    def _build(self) -> None:
+        translated = self.text.translate(_EQUIVALENT)
+        pieces: list[str] = []
+        starts, ends = self._starts, self._ends
         pos = 0
         for match in _GAP.finditer(translated):
-            for k in range(pos, match.start()):
-                chars.append(translated[k])
-                starts.append(k)
-                ends.append(k + 1)
-            if not any(c.isspace() for c in match.group()):
-                pos = match.end()  # only zero-width characters: drop them
-                continue
-            chars.append(" ")
-            starts.append(match.start())
-            ends.append(match.end())
-            pos = match.end()
-        for k in range(pos, len(translated)):
-            chars.append(translated[k])
-            starts.append(k)
-            ends.append(k + 1)
-        self.norm = "".join(chars)
-        self.starts = starts
-        self.ends = ends
+            if pos < match.start():
+                pieces.append(translated[pos : match.start()])
+                starts.extend(range(pos, match.start()))
+                ends.extend(range(pos + 1, match.start() + 1))
+            if any(c.isspace() for c in match.group()):
+                pieces.append(" ")
+                starts.append(match.start())
+                ends.append(match.end())
+            pos = match.end()  # a run of zero-width characters only is dropped
+        if pos < len(translated):
+            pieces.append(translated[pos:])
+            starts.extend(range(pos, len(translated)))
+            ends.extend(range(pos + 1, len(translated) + 1))
+        self._norm = "".join(pieces)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original text of ``norm[start:end]`` (non-empty)."""
-        return self.starts[start], self.ends[end - 1]
+        self.norm  # noqa: B018 (builds the maps)
+        return self._starts[start], self._ends[end - 1]
 
     def norm_index(self, offset: int) -> int:
         """The position in ``norm`` of original offset ``offset`` (or the next kept one)."""
-        return bisect.bisect_left(self.starts, offset)
+        self.norm  # noqa: B018 (builds the maps)
+        return bisect.bisect_left(self._starts, offset)
 
 
 def _normalise_plain(text: str) -> str:

@@ -355,13 +355,13 @@ def _user_markdown(text: str) -> str:
 
 # Inline characters that would turn quoted article text into Markdown or Obsidian syntax.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>$|#])")
-_DOUBLED = re.compile(r"(==|~~|%%)")
+_DOUBLED = re.compile(r"={2,}|~{2,}|%{2,}")  # Obsidian highlight, strike, comment
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
 def _escape_inline(text: str) -> str:
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = _DOUBLED.sub(lambda m: "\\" + m.group()[0] + m.group()[1], text)
+    text = _DOUBLED.sub(lambda m: "".join("\\" + c for c in m.group()), text)
     text = _ENTITY.sub(r"\\&", text)
     # A trailing " ^word" would become an Obsidian block id.
     return re.sub(r"(\s)\^(?=[\w-]+$)", r"\1\\^", text)
