@@ -470,15 +470,14 @@ class Library:
         """Highlights re-anchored on the article's current text, and the orphans."""
         article = self.article(article_id)
         orphan_ids = self.store.orphan_uuids(article_id)
+        current = self.store.annotations(article_id)
         result = AnchoredAnnotations()
-        for annotation in self.store.annotations(article_id):
-            found = None
-            if annotation.uuid not in orphan_ids:
-                found = anchoring.anchor(article.text, annotation.quote, annotation.position)
-            if found is None:
-                result.orphans.append(annotation)
-            else:
-                result.anchored.append((annotation, found.start, found.end))
+        result.orphans = [a for a in current if a.uuid in orphan_ids]
+        candidates = [a for a in current if a.uuid not in orphan_ids]
+        # One pass over the text for all of them: the text is normalised once.
+        anchored, lost = anchoring.reanchor_all(article.text, candidates)
+        result.anchored = [(a, found.start, found.end) for a, found in anchored]
+        result.orphans.extend(lost)
         result.anchored.sort(key=lambda item: item[1])
         return result
 
@@ -511,7 +510,9 @@ class Library:
         tags: Sequence[str] = (),
     ) -> Annotation:
         article = self.article(article_id)
-        quote, position = anchoring.selectors_for_quote(article.text, exact, prefix, suffix)
+        quote, position = anchoring.selectors_for_quote(
+            article.text, exact, prefix, suffix, article_id=article_id
+        )
         return self._new_annotation(article_id, quote, position, color, note, tags)
 
     def _new_annotation(

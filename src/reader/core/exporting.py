@@ -1,0 +1,159 @@
+"""Export and import of annotations for whole libraries: the file side of reader.core.export.
+
+:mod:`reader.core.export` turns one article into text; this module decides file names,
+keeps what users wrote in files exported before, and feeds W3C files back in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reader.core import export, highlight_colors
+from reader.core.errors import MarginError
+from reader.core.library import Library
+from reader.core.model import Annotation
+
+CancelFn = Callable[[], bool]
+ProgressFn = Callable[[int, int], None]
+
+
+def markdown_for(
+    library: Library, article_id: int, *, exported_at: dt.datetime | None = None
+) -> str:
+    article = library.article(article_id)
+    found = library.anchored_annotations(article_id)
+    anchored = []
+    for annotation, start, end in found.anchored:
+        # Export the passage where it is now, not where it was first made.
+        annotation.position.start, annotation.position.end = start, end
+        anchored.append(annotation)
+    return export.article_markdown(
+        article,
+        anchored,
+        [s.citation for s in library.citations(article_id)],
+        article_note=library.article_note(article_id),
+        colors=highlight_colors.meanings(library),
+        exported_at=exported_at,
+        orphans=found.orphans,
+    )
+
+
+def w3c_for(library: Library, article_id: int) -> dict:
+    article = library.article(article_id)
+    annotations = library.store.annotations(article_id, include_removed=True)
+    return export.annotations_to_w3c(
+        article, annotations, article_note=library.article_note(article_id)
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def export_articles(
+    library: Library,
+    ids: Sequence[int],
+    fmt: str = "markdown",
+    out: str | os.PathLike[str] = ".",
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> list[Path]:
+    """Write one file per article into folder ``out`` (or to ``out`` itself when it names
+    a file and one article is exported). Re-exporting Markdown keeps whatever the user
+    wrote outside Margin's block. Returns the paths written."""
+    out_path = Path(out).expanduser()
+    single_file = len(ids) == 1 and out_path.suffix.lower() in (".md", ".json", ".jsonld")
+    if not single_file:
+        out_path.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    written: list[Path] = []
+    for n, article_id in enumerate(ids):
+        if cancel and cancel():
+            break
+        article = library.article(article_id)
+        stem = Path(export.safe_filename(article)).stem
+        if fmt == "markdown":
+            target = out_path if single_file else out_path / f"{stem}.md"
+            text = markdown_for(library, article_id, exported_at=stamp)
+            if target.exists():
+                text = export.merge_into_existing(target.read_text(encoding="utf-8"), text)
+        elif fmt == "w3c":
+            target = out_path if single_file else out_path / f"{stem}.annotations.jsonld"
+            text = json.dumps(w3c_for(library, article_id), ensure_ascii=False, indent=2) + "\n"
+        else:
+            raise MarginError(f"unknown export format {fmt!r} (markdown or w3c)")
+        _write_atomic(target, text)
+        written.append(target)
+        if progress:
+            progress(n + 1, len(ids))
+    return written
+
+
+def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
+    """Read a W3C JSON-LD file back in. Annotations are matched to library articles by
+    Margin id (same library), then URL, guid and identifiers; each is merged by uuid,
+    newest edit winning. Returns (count imported, messages for those not imported)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MarginError(f"{path}: cannot read W3C JSON: {exc}") from None
+    parsed = export.annotations_from_w3c(data)
+    imported = 0
+    problems: list[str] = []
+    for item in parsed:
+        article_id = _find_article(library, item.article, item.source)
+        if article_id is None:
+            problems.append(
+                f"{item.annotation.quote.exact[:60]!r}: its article "
+                f"({item.article.title or item.source}) is not in this library"
+            )
+            continue
+        incoming = item.annotation
+        incoming.article_id = article_id
+        existing = library.store.annotation(incoming.uuid)
+        if existing is not None and (existing.modified or "") >= (incoming.modified or ""):
+            continue  # ours is as new or newer
+        if incoming.position.start < 0:
+            _place(library, article_id, incoming)
+        library.save_annotation(incoming)
+        imported += 1
+    notes = {p.article.note for p in parsed if p.article.note}
+    if parsed and notes:
+        article_id = _find_article(library, parsed[0].article, parsed[0].source)
+        if article_id is not None and not library.article_note(article_id):
+            library.set_article_note(article_id, sorted(notes)[0])
+    return imported, problems
+
+
+def _place(library: Library, article_id: int, annotation: Annotation) -> None:
+    from reader.core.anchoring import anchor
+
+    text = library.article(article_id).text
+    found = anchor(text, annotation.quote, None)
+    if found is not None:
+        annotation.position.start, annotation.position.end = found.start, found.end
+    else:
+        annotation.position.start, annotation.position.end = 0, 0
+
+
+def _find_article(library: Library, ref: export.W3CArticleRef, source: str) -> int | None:
+    from reader.core import citations
+
+    keys = citations.article_keys(ref.identifiers, ref.url or source, ref.guid)
+    for article_id in library.store.articles_with_keys(keys):
+        return article_id
+    if ref.margin_id is not None:
+        try:
+            article = library.article(ref.margin_id)
+        except MarginError:
+            return None
+        if not ref.title or article.title == ref.title:
+            return article.id
+    return None

@@ -1,0 +1,243 @@
+"""The Library facade end to end: import, re-import, search, remove, reindex, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reader.core.errors import NotFound, QueryError
+from reader.core.library import Library, LibraryFilter
+from reader.core.model import ImportStatus
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "ketamine-for-pain.json"
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    lib = Library(tmp_path / "lib")
+    yield lib
+    lib.close()
+
+
+def _seed_post() -> dict:
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+def test_seed_imports_with_its_metadata(library: Library) -> None:
+    report = library.import_paths([SEED])
+    assert [r.status for r in report.results] == [ImportStatus.ADDED]
+    article = library.article(report.results[0].article_id)
+    assert article.title == "Ketamine for Pain: A Guide"
+    assert article.authors == ["Martha Allitt"]
+    assert article.site_name == "Psycle Health"
+    assert article.categories == ["Alternative Treatments"]
+    assert article.tags == ["ketamine"]
+    assert article.published.startswith("2025-01-08")
+    assert "<script" not in article.html
+    assert "NMDA receptors" in article.text
+
+
+def test_reimport_is_unchanged_then_updated_in_place(library: Library, tmp_path: Path) -> None:
+    first = library.import_paths([SEED]).results[0]
+    again = library.import_paths([SEED]).results[0]
+    assert again.status is ImportStatus.UNCHANGED
+    assert again.article_id == first.article_id
+
+    highlight = library.add_highlight_by_quote(first.article_id, "lower risk of abuse")
+    post = _seed_post()
+    post["content"]["rendered"] = post["content"]["rendered"].replace(
+        "Ketamine has evolved", "Ketamine, an old anaesthetic, has evolved"
+    )
+    post["modified_gmt"] = "2025-02-01T10:00:00"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(post), encoding="utf-8")
+    updated = library.import_paths([edited]).results[0]
+    assert updated.status is ImportStatus.UPDATED
+    assert updated.article_id == first.article_id
+    assert library.count() == 1
+    # The highlight followed the edit: it is still on the same words.
+    found = library.anchored_annotations(first.article_id)
+    assert not found.orphans
+    (kept, start, end) = found.anchored[0]
+    assert kept.uuid == highlight.uuid
+    assert library.article(first.article_id).text[start:end] == "lower risk of abuse"
+
+
+def test_search_finds_body_phrase_and_fields(library: Library) -> None:
+    library.import_paths([SEED])
+    assert library.search("bladder").hits[0].title == "Ketamine for Pain: A Guide"
+    assert library.search('"mu-opioid receptors"').hits
+    assert library.search("author:allitt").hits
+    assert library.search("tag:ketamine").hits
+    assert not library.search('"receptors opioid mu"').hits
+    hit = library.search("bladder").hits[0]
+    assert '<b class="match">bladder</b>' in hit.snippet_html.lower()
+
+
+def test_bad_query_is_a_clear_error(library: Library) -> None:
+    library.import_paths([SEED])
+    with pytest.raises(QueryError):
+        library.search("title:(")
+
+
+def test_batch_with_bad_files_imports_the_good_ones(library: Library, tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(SEED, batch / "good.json")
+    (batch / "truncated.json").write_text(SEED.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    (batch / "empty.json").write_bytes(b"")
+    (batch / "binary.json").write_bytes(bytes(range(256)) * 4)
+    (batch / "not-wordpress.json").write_text('{"hello": "world"}', encoding="utf-8")
+    report = library.import_paths([batch])
+    by_name = {Path(r.source).name: r for r in report.results}
+    assert by_name["good.json"].status is ImportStatus.ADDED
+    for bad in ("truncated.json", "empty.json", "binary.json", "not-wordpress.json"):
+        assert by_name[bad].status is ImportStatus.FAILED, bad
+        assert by_name[bad].message, bad
+    assert report.failed
+    assert library.count() == 1
+
+
+def test_zip_archives_import_their_members(library: Library, tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(SEED, "posts/ketamine.json")
+        zf.writestr("posts/notes.md", "---\ntitle: A note\n---\n\nPain relief notes.\n")
+        zf.writestr("__MACOSX/._ketamine.json", b"\x00\x01junk")
+        zf.writestr("cover.png", b"\x89PNG....")
+    report = library.import_paths([archive])
+    sources = sorted(r.source.split(":", 1)[1] for r in report.results)
+    assert sources == ["posts/ketamine.json", "posts/notes.md"]
+    assert library.count() == 2
+
+
+def test_not_a_zip_with_zip_name_fails_clearly(library: Library, tmp_path: Path) -> None:
+    fake = tmp_path / "broken.zip"
+    fake.write_bytes(b"PK\x03\x04 this is not really a zip")
+    report = library.import_paths([fake])
+    assert report.failed
+    assert library.count() == 0
+
+
+def test_missing_path_is_reported(library: Library, tmp_path: Path) -> None:
+    report = library.import_paths([tmp_path / "nope.json"])
+    assert report.results[0].status is ImportStatus.FAILED
+    assert "no such file" in report.results[0].message
+
+
+def test_originals_are_kept_once_by_hash(library: Library) -> None:
+    library.import_paths([SEED])
+    library.import_paths([SEED])
+    stored = [p for p in (library.root / "originals").rglob("*") if p.is_file()]
+    assert len(stored) == 1
+    assert stored[0].read_bytes() == SEED.read_bytes()
+
+
+def test_remove_deletes_article_and_index_entry(library: Library) -> None:
+    article_id = library.import_paths([SEED]).results[0].article_id
+    assert library.remove([article_id]) == 1
+    assert library.count() == 0
+    assert not library.search("ketamine").hits
+    with pytest.raises(NotFound):
+        library.article(article_id)
+    with pytest.raises(NotFound):
+        library.remove([article_id])
+
+
+def test_index_is_rebuilt_when_missing_or_corrupt(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    with Library(root) as lib:
+        lib.import_paths([SEED])
+    shutil.rmtree(root / "index")
+    with Library(root) as lib:
+        assert lib.search("ketamine").hits
+    for f in (root / "index").iterdir():
+        if f.is_file():
+            f.write_bytes(b"garbage")
+    with Library(root) as lib:
+        assert lib.search("ketamine").hits
+
+
+def test_database_settings_and_schema_version(library: Library) -> None:
+    library.import_paths([SEED])
+    conn = sqlite3.connect(library.root / "library.sqlite3")
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+    finally:
+        conn.close()
+
+
+def test_filters_and_sorting(library: Library, tmp_path: Path) -> None:
+    library.import_paths([SEED])
+    note = tmp_path / "note.md"
+    note.write_text("---\ntitle: Aardvark notes\ntags: [zoology]\n---\n\nText.\n", encoding="utf-8")
+    library.import_paths([note])
+    titles = [s.title for s in library.summaries(sort="title", descending=False)]
+    assert titles == ["Aardvark notes", "Ketamine for Pain: A Guide"]
+    assert [s.title for s in library.summaries(LibraryFilter(tag="ketamine"))] == [
+        "Ketamine for Pain: A Guide"
+    ]
+    assert library.count(LibraryFilter(source_format="markdown")) == 1
+    values = library.filter_values()
+    assert "ketamine" in values["tag"] and "zoology" in values["tag"]
+    first = library.summaries()[0]
+    library.set_read(first.id, True)
+    assert library.count(LibraryFilter(read=False)) == 1
+
+
+def test_annotations_are_searchable_and_persist(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    with Library(root) as lib:
+        article_id = lib.import_paths([SEED]).results[0].article_id
+        lib.add_highlight_by_quote(
+            article_id, "lower risk of abuse", color="red", note="zebrafish check", tags=["dose"]
+        )
+        lib.set_article_note(article_id, "Overview for the journal club")
+    with Library(root) as lib:
+        assert lib.search("note:zebrafish").hits[0].article_id == article_id
+        assert lib.search("journal club").hits
+        assert lib.search('highlight:"risk of abuse"').hits
+        (annotation,) = lib.annotations(article_id)
+        assert annotation.color == "red" and annotation.tags == ["dose"]
+        lib.remove_annotation(annotation.uuid)
+        assert lib.annotations(article_id) == []
+        assert not lib.search("note:zebrafish").hits
+
+
+def test_cancel_stops_between_files(library: Library, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"n{i}.md").write_text(
+            f"---\ntitle: Note {i}\n---\n\nBody {i}.\n", encoding="utf-8"
+        )
+    seen = []
+
+    def progress(p) -> None:
+        seen.append(p.done)
+
+    report = library.import_paths([folder], progress=progress, cancel=lambda: len(seen) >= 3)
+    assert report.cancelled
+    assert 0 < library.count() < 5
+
+
+def test_latin1_and_utf16_files(library: Library, tmp_path: Path) -> None:
+    post = _seed_post()
+    text = json.dumps(post, ensure_ascii=False)
+    (tmp_path / "utf16.json").write_bytes(text.encode("utf-16"))
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    report = library.import_paths([tmp_path / "utf16.json", tmp_path / "bom.json"])
+    assert [r.status for r in report.results] == [ImportStatus.ADDED, ImportStatus.UNCHANGED]
+
+
+def test_import_bytes_in_memory(library: Library) -> None:
+    buf = io.BytesIO(SEED.read_bytes())
+    results = library.import_bytes(buf.getvalue(), "dropped.json")
+    assert results[0].status is ImportStatus.ADDED

@@ -1,0 +1,51 @@
+"""The SQLite store: schema versioning and atomic transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core.store import SCHEMA_VERSION, SchemaTooNew, Store
+
+
+def test_new_database_gets_current_schema(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    store.close()
+    conn = sqlite3.connect(tmp_path / "db.sqlite3")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"articles", "citations", "annotations", "originals", "article_keys"} <= tables
+    conn.close()
+
+
+def test_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(SchemaTooNew, match="newer Margin"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 5
+    conn.close()
+
+
+def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        store.add_original(conn, "abc", "x.json", 3)
+        raise RuntimeError("crash mid-import")
+    store.close()
+    conn = sqlite3.connect(tmp_path / "db.sqlite3")
+    assert conn.execute("SELECT COUNT(*) FROM originals").fetchone()[0] == 0
+    conn.close()
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    store.set_setting("colors", {"yellow": "key finding"})
+    assert store.setting("colors") == {"yellow": "key finding"}
+    assert store.setting("missing", 7) == 7
+    store.close()
