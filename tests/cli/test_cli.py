@@ -80,7 +80,7 @@ def test_unknown_id_exits_1(capsys, lib) -> None:
 
 def test_bad_query_message_not_traceback(capsys, lib) -> None:
     run(capsys, *lib, "import", str(SEED))
-    code, out, err = run(capsys, *lib, "search", "title:(")
+    code, _, err = run(capsys, *lib, "search", "title:(")
     assert code == 1
     assert "Traceback" not in err and err.strip()
 
