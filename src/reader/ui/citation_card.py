@@ -1,0 +1,588 @@
+"""The citation card: what a link in an article cites, shown over the reader view.
+
+The card is a ``Qt.ToolTip`` frame shown with ``WA_ShowWithoutActivating`` (as
+novelWriter's hover card), so it appears over the article without taking keyboard focus
+from it. It only *emits intents* (open this URL, go to that reference, open that library
+article); the window decides what to do with them, so tests never open a browser.
+
+Everything a reader needs to decide whether to follow a reference is on the card: the
+kind of source, its identifiers, the reference entry when the article has one, the
+sentence that cites it, where else the article cites it, and — Margin's own feature —
+whether the cited article is already in the library, with a button to open it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QTextDocumentFragment,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.model import Citation, CitationKind, ReferenceEntry, StoredCitation
+
+Formatter = Callable[[Citation, str], str]
+
+try:  # the core formatter; the fallback below keeps the card usable without it
+    from reader.core.citations import format_citation as _core_format_citation
+except ImportError:  # pragma: no cover - only while the core module is missing
+    _core_format_citation = None
+
+CARD_WIDTH = 440  # wide enough for a reference entry on two or three lines
+MAX_JUMP_BUTTONS = 12  # more places than this are summarised as "+N more"
+CONTEXT_CHARS = 360  # long sentences are cut around the link text
+
+# Badge label and colour per kind. The pills are white text on a saturated colour that
+# reads on light and dark windows alike; everything else on the card uses palette roles.
+KIND_BADGES: dict[CitationKind, tuple[str, str]] = {
+    CitationKind.PUBMED: ("PubMed", "#1d5fa8"),
+    CitationKind.PMC: ("PMC", "#2b7a4b"),
+    CitationKind.DOI: ("DOI", "#9a5800"),
+    CitationKind.PII: ("Publisher", "#6b46c1"),
+    CitationKind.TRIAL: ("Trial", "#b0307a"),
+    CitationKind.WEB: ("Web", "#52606d"),
+    CitationKind.REFERENCE: ("Reference", "#23767a"),
+}
+
+# Names of identifiers as readers know them, in the order the card lists them.
+_ID_NAMES = [
+    ("pmid", "PMID"),
+    ("pmcid", "PMCID"),
+    ("doi", "DOI"),
+    ("pii", "PII"),
+    ("nct", "ClinicalTrials.gov"),
+]
+_KIND_ID = {
+    CitationKind.PUBMED: "pmid",
+    CitationKind.PMC: "pmcid",
+    CitationKind.DOI: "doi",
+    CitationKind.PII: "pii",
+    CitationKind.TRIAL: "nct",
+}
+
+
+# --- plain helpers (no widgets: easy to test and reuse in the references panel) ---------
+
+
+def kind_label(kind: CitationKind) -> str:
+    return KIND_BADGES.get(kind, (str(kind).title(), ""))[0]
+
+
+def citation_identifiers(c: Citation) -> list[tuple[str, str]]:
+    """(name, value) pairs for every identifier known for the cited source."""
+    found: dict[str, str] = {}
+    key = _KIND_ID.get(c.kind)
+    if key and c.identifier:
+        found[key] = c.identifier
+    for name, value in c.ids.items():
+        if value and name in dict(_ID_NAMES):
+            found.setdefault(name, value)
+    ref = c.reference
+    if ref is not None:
+        for name in ("pmid", "pmcid", "doi"):
+            value = getattr(ref, name)
+            if value:
+                found.setdefault(name, value)
+    return [(label, found[name]) for name, label in _ID_NAMES if name in found]
+
+
+def _is_http(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def external_url(c: Citation) -> str:
+    """The web address a reader would open for this citation ("" when there is none)."""
+    if _is_http(c.href):
+        return c.href
+    if c.reference is not None and _is_http(c.reference.url):
+        return c.reference.url
+    ids = dict(citation_identifiers(c))
+    if "PMID" in ids:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{ids['PMID']}/"
+    if "PMCID" in ids:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{ids['PMCID']}/"
+    if "DOI" in ids:
+        return f"https://doi.org/{ids['DOI']}"
+    if "ClinicalTrials.gov" in ids:
+        return f"https://clinicaltrials.gov/study/{ids['ClinicalTrials.gov']}"
+    if c.kind is CitationKind.WEB and _is_http(c.identifier):
+        return c.identifier
+    return ""
+
+
+def reference_anchor(c: Citation) -> str:
+    """The id of the citation's entry in the article's reference list, if it has one."""
+    if c.href.startswith("#") and len(c.href) > 1:
+        return c.href[1:]
+    if c.reference is not None and c.reference.anchor:
+        return c.reference.anchor
+    return ""
+
+
+def _fallback_format(c: Citation, style: str) -> str:
+    """A minimal citation text, used only while reader.core.citations lacks a formatter."""
+    ref = c.reference
+    description = (ref.text if ref is not None and ref.text else c.text) or c.identifier
+    url = external_url(c)
+    if style == "markdown" and url:
+        return f"[{description}]({url})"
+    return f"{description}. {url}" if url and url not in description else description
+
+
+def format_citation(c: Citation, style: str) -> str:
+    """``"plain"`` or ``"markdown"`` text to copy, from the core formatter when present."""
+    if _core_format_citation is not None:
+        return _core_format_citation(c, style)
+    return _fallback_format(c, style)
+
+
+def _short_url(url: str, limit: int = 64) -> str:
+    parts = urlsplit(url)
+    shown = (parts.netloc + parts.path).removeprefix("www.") or url
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _authors_line(ref: ReferenceEntry) -> str:
+    authors = ref.authors[:3]
+    text = ", ".join(authors)
+    if len(ref.authors) > 3:
+        text += " et al."
+    details = [p for p in (ref.journal, ref.year) if p]
+    return " · ".join(p for p in (text, " ".join(details)) if p)
+
+
+def _context_html(context: str, link_text: str) -> str:
+    """The citing sentence, escaped, with the link text in bold and long ones trimmed."""
+    context = " ".join(context.split())
+    link_text = " ".join(link_text.split())
+    at = context.find(link_text) if link_text else -1
+    if len(context) > CONTEXT_CHARS:
+        centre = at + len(link_text) // 2 if at >= 0 else 0
+        start = max(0, min(centre - CONTEXT_CHARS // 2, len(context) - CONTEXT_CHARS))
+        context = ("…" if start else "") + context[start : start + CONTEXT_CHARS] + "…"
+        at = context.find(link_text) if link_text else -1
+    if at < 0:
+        return html.escape(context)
+    return (
+        html.escape(context[:at])
+        + "<b>"
+        + html.escape(link_text)
+        + "</b>"
+        + html.escape(context[at + len(link_text) :])
+    )
+
+
+def cited_times(n: int) -> str:
+    return "Cited once in this article" if n == 1 else f"Cited {n}× in this article"
+
+
+# --- the card ----------------------------------------------------------------------------
+
+
+class CitationCard(QFrame):
+    """A hover card describing one cited source (and every place the article cites it).
+
+    Signals:
+        jump_to_citation(int): the reader asked to go to the citation with this ordinal.
+        open_external(QUrl): the reader clicked "Open in browser"; the owner opens it.
+        go_to_reference(str): the reader asked for the reference-list entry with this id.
+        open_article(int): the reader clicked Open on the "In your library" line.
+        pinned_changed(bool): the card was pinned (it then stays until closed) or unpinned.
+        copied(str): a citation was put on the clipboard (the text copied).
+        closed(): the card was hidden (Esc, the close button, or its controller).
+    """
+
+    jump_to_citation = Signal(int)
+    open_external = Signal(QUrl)
+    go_to_reference = Signal(str)
+    open_article = Signal(int)
+    pinned_changed = Signal(bool)
+    copied = Signal(str)
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.ToolTip)
+        self._citations: list[StoredCitation] = []
+        self._current = 0
+        self._local_id: int | None = None
+        self._pinned = False
+        # Body HTML per citation set: hovering back and forth over the same link must not
+        # rebuild it. Cleared when the palette changes, since the HTML uses its colours.
+        self._html_cache: dict[tuple[object, ...], str] = {}
+
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setObjectName("citationCard")
+        self.setAccessibleName("Citation details")
+        self.setFrameShape(QFrame.Shape.NoFrame)  # paintEvent draws a palette-coloured edge
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setForegroundRole(QPalette.ColorRole.Text)
+        self.setFixedWidth(CARD_WIDTH)
+
+        self._badge = QLabel()
+        self._badge.setAccessibleName("Citation kind")
+        self._count = QLabel()
+        self._count.setAccessibleName("Times cited in this article")
+        self._count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._pin = QToolButton()
+        self._pin.setCheckable(True)
+        self._pin.setAutoRaise(True)
+        self._pin.setAccessibleName("Pin the card")
+        self._pin.setToolTip("Pinned cards stay open until closed (click anywhere on the card)")
+        self._pin.toggled.connect(self.set_pinned)
+        self._close = QToolButton()
+        self._close.setText("✕")
+        self._close.setAutoRaise(True)
+        self._close.setAccessibleName("Close the citation card")
+        self._close.setToolTip("Close (Esc)")
+        self._close.clicked.connect(self.hide)
+
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        header.addWidget(self._badge)
+        header.addWidget(self._count, 1)
+        header.addWidget(self._pin)
+        header.addWidget(self._close)
+
+        self._body = QLabel()
+        self._body.setAccessibleName("Cited source")
+        self._body.setWordWrap(True)
+        self._body.setTextFormat(Qt.TextFormat.RichText)
+        self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+        # The places this source is cited: one small button per place.
+        self._jumps = QWidget()
+        self._jumps_layout = QHBoxLayout(self._jumps)
+        self._jumps_layout.setContentsMargins(0, 0, 0, 0)
+        self._jumps_layout.setSpacing(2)
+
+        # "In your library": the feature that sets Margin apart, so it gets its own band.
+        self._library = QFrame()
+        self._library.setObjectName("inLibrary")
+        self._library.setAccessibleName("In your library")
+        self._library.setAutoFillBackground(True)
+        self._library.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        accent = QFrame()  # a bar in the highlight colour: visible in any theme
+        accent.setFixedWidth(4)
+        accent.setAutoFillBackground(True)
+        accent.setBackgroundRole(QPalette.ColorRole.Highlight)
+        self._library_label = QLabel()
+        self._library_label.setWordWrap(True)
+        self._library_label.setTextFormat(Qt.TextFormat.RichText)
+        self._library_label.setAccessibleName("Library article")
+        self._library_label.setContentsMargins(0, 6, 0, 6)
+        self._open_local = QPushButton("Open")
+        self._open_local.setAccessibleName("Open the library copy")
+        self._open_local.setToolTip("Open the copy of this source saved in your library")
+        self._open_local.clicked.connect(self._emit_open_article)
+        library_row = QHBoxLayout(self._library)
+        library_row.setContentsMargins(0, 0, 6, 0)
+        library_row.setSpacing(8)
+        library_row.addWidget(accent)
+        library_row.addWidget(self._library_label, 1)
+        library_row.addWidget(self._open_local)
+
+        self._copy_plain = self._action("Copy", "Copy the citation as plain text")
+        self._copy_plain.clicked.connect(lambda: self._copy("plain"))
+        self._copy_markdown = self._action("Copy Markdown", "Copy the citation as Markdown")
+        self._copy_markdown.clicked.connect(lambda: self._copy("markdown"))
+        self._open_web = self._action("Open in browser", "Open the source in your web browser")
+        self._open_web.clicked.connect(self._emit_open_external)
+        self._go_reference = self._action("Go to reference", "Show the entry in the reference list")
+        self._go_reference.clicked.connect(self._emit_go_to_reference)
+        actions = QHBoxLayout()
+        actions.setSpacing(4)
+        for button in (self._copy_plain, self._copy_markdown, self._open_web, self._go_reference):
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self._body)
+        layout.addWidget(self._jumps)
+        layout.addWidget(self._library)
+        layout.addLayout(actions)
+
+        self._update_pin_button()
+        for child in self.findChildren(QWidget):
+            if child is not self._pin and child is not self._close:
+                child.installEventFilter(self)
+
+    def _action(self, text: str, description: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text)
+        button.setToolTip(description)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    # --- content ----------------------------------------------------------------------------
+
+    def set_citations(
+        self,
+        citations: Sequence[StoredCitation],
+        *,
+        current: int = 0,
+        local_title: str = "",
+    ) -> None:
+        """Show ``citations``: every place the article cites one source (same href).
+
+        ``current`` is the index, in ``citations``, of the place the reader is looking at
+        (its sentence is shown); ``local_title`` is the title of the library article the
+        source matches, when ``local_article_id`` is set.
+        """
+        if not citations:
+            raise ValueError("a citation card needs at least one citation")
+        self._citations = list(citations)
+        self._current = max(0, min(current, len(self._citations) - 1))
+        stored = self._citations[self._current]
+        c = stored.citation
+        self._local_id = next(
+            (s.local_article_id for s in self._citations if s.local_article_id is not None), None
+        )
+
+        label, colour = KIND_BADGES.get(c.kind, (str(c.kind), "#52606d"))
+        self._badge.setText(label)
+        self._badge.setStyleSheet(
+            f"QLabel {{ background: {colour}; color: white; border-radius: 8px;"
+            " padding: 1px 8px; font-weight: bold; }"
+        )
+        self._count.setText(cited_times(len(self._citations)))
+        self._body.setText(self._body_html(local_title))
+        self._fill_jumps()
+
+        if self._local_id is not None:
+            shown = html.escape(local_title or f"article {self._local_id}")
+            self._library_label.setText(f"In your library: <b>{shown}</b>")
+            self._library.show()
+        else:
+            self._library.hide()
+
+        self._open_web.setVisible(bool(external_url(c)))
+        self._go_reference.setVisible(bool(reference_anchor(c)))
+        self.setAccessibleDescription(self.plain_text())
+        self.adjustSize()
+
+    def _body_html(self, local_title: str) -> str:
+        key = (
+            tuple((s.id, s.citation.ordinal, s.citation.href) for s in self._citations),
+            self._current,
+            local_title,
+        )
+        cached = self._html_cache.get(key)
+        if cached is None:
+            cached = self._html_cache[key] = self._render_body()
+        return cached
+
+    def _render_body(self) -> str:
+        c = self._citations[self._current].citation
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        parts: list[str] = []
+        ref = c.reference
+        title = ref.title if ref is not None and ref.title else ""
+        link_text = " ".join(c.text.split())
+        if title:
+            parts.append(f"<div style='font-weight:bold'>{html.escape(title)}</div>")
+        elif ref is not None and ref.text:
+            parts.append(f"<div>{html.escape(ref.text)}</div>")
+        elif (
+            link_text
+            and link_text not in " ".join(c.context.split())  # already bold in the sentence
+            and link_text != c.href
+            and not _is_http(link_text)
+        ):
+            parts.append(f"<div style='font-weight:bold'>{html.escape(link_text)}</div>")
+        if ref is not None and (byline := _authors_line(ref)):
+            parts.append(f"<div style='color:{muted}'>{html.escape(byline)}</div>")
+        ids = citation_identifiers(c)
+        if ids:
+            shown = " · ".join(
+                f"{html.escape(name)}&nbsp;<span style='font-family:monospace'>"
+                f"{html.escape(value)}</span>"
+                for name, value in ids
+            )
+            parts.append(f"<div style='color:{muted}'>{shown}</div>")
+        url = external_url(c)
+        if c.kind is CitationKind.WEB and url:
+            parts.append(f"<div style='color:{muted}'>{html.escape(_short_url(url))}</div>")
+        if c.context:
+            sentence = _context_html(c.context, c.text)
+            parts.append(f"<div style='margin-top:6px'><i>“{sentence}”</i></div>")
+        return "".join(parts)
+
+    def _fill_jumps(self) -> None:
+        while (item := self._jumps_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        if len(self._citations) < 2:
+            # One place: the reader is looking at it, a jump button would be noise.
+            self._jumps.hide()
+            return
+        caption = QLabel("Go to:")
+        caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._jumps_layout.addWidget(caption)
+        total = len(self._citations)
+        for index, stored in enumerate(self._citations[:MAX_JUMP_BUTTONS]):
+            button = QToolButton()
+            button.setText(str(index + 1))
+            button.setAccessibleName(f"Go to citation {index + 1} of {total}")
+            button.setToolTip(
+                " ".join(stored.citation.context.split())[:200] or stored.citation.text
+            )
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if index == self._current:
+                font = button.font()
+                font.setBold(True)
+                button.setFont(font)
+                button.setToolTip("You are here")
+            ordinal = stored.citation.ordinal
+            button.clicked.connect(lambda _=False, o=ordinal: self.jump_to_citation.emit(o))
+            button.installEventFilter(self)
+            self._jumps_layout.addWidget(button)
+        if total > MAX_JUMP_BUTTONS:
+            self._jumps_layout.addWidget(QLabel(f"+{total - MAX_JUMP_BUTTONS} more"))
+        self._jumps_layout.addStretch(1)
+        self._jumps.show()
+
+    # --- what tests and assistive technology read --------------------------------------------
+
+    @property
+    def citations(self) -> list[StoredCitation]:
+        return list(self._citations)
+
+    @property
+    def href(self) -> str:
+        return self._citations[0].citation.href if self._citations else ""
+
+    def plain_text(self) -> str:
+        """The card's visible text, line by line (also its accessible description)."""
+        lines = [self._badge.text(), self._count.text()]
+        body = QTextDocumentFragment.fromHtml(self._body.text()).toPlainText()
+        lines.extend(line for line in body.splitlines() if line.strip())
+        if self._local_id is not None:
+            library = QTextDocumentFragment.fromHtml(self._library_label.text()).toPlainText()
+            lines.append(library)
+        if self._pinned:
+            lines.append("Pinned")
+        return "\n".join(lines)
+
+    # --- pinning and closing ----------------------------------------------------------------
+
+    def is_pinned(self) -> bool:
+        return self._pinned
+
+    def set_pinned(self, pinned: bool) -> None:
+        if pinned == self._pinned:
+            return
+        self._pinned = pinned
+        self._update_pin_button()
+        self.setAccessibleDescription(self.plain_text())
+        self.pinned_changed.emit(pinned)
+
+    def _update_pin_button(self) -> None:
+        self._pin.blockSignals(True)
+        self._pin.setChecked(self._pinned)
+        self._pin.blockSignals(False)
+        self._pin.setText("Pinned" if self._pinned else "Pin")
+        self._pin.setAccessibleName("Unpin the card" if self._pinned else "Pin the card")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A click anywhere on the card (text, buttons) pins it: the reader is using it.
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.set_pinned(True)
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.set_pinned(True)
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def hideEvent(self, event: QEvent) -> None:
+        super().hideEvent(event)
+        self.set_pinned(False)
+        self.closed.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._html_cache.clear()
+            if self._citations:
+                self._body.setText(self._render_body())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+    # --- placement ----------------------------------------------------------------------------
+
+    def show_near(self, anchor: QRect) -> None:
+        """Show below ``anchor`` (global coordinates), or above it near the screen's bottom."""
+        self.adjustSize()
+        size: QSize = self.size()
+        screen = QGuiApplication.screenAt(anchor.center()) or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        x = anchor.left()
+        y = anchor.bottom() + 6
+        if y + size.height() > area.bottom() and anchor.top() - size.height() - 6 >= area.top():
+            y = anchor.top() - size.height() - 6
+        x = max(area.left(), min(x, area.right() - size.width()))
+        y = max(area.top(), min(y, area.bottom() - size.height()))
+        self.move(QPoint(x, y))
+        self.show()  # no raise_(): tool tips stay on top, and offscreen warns on it
+
+    # --- intents ------------------------------------------------------------------------------
+
+    def _current_citation(self) -> Citation | None:
+        return self._citations[self._current].citation if self._citations else None
+
+    def _copy(self, style: str) -> None:
+        c = self._current_citation()
+        if c is None:
+            return
+        text = format_citation(c, style)
+        QGuiApplication.clipboard().setText(text)
+        self.copied.emit(text)
+
+    def _emit_open_external(self) -> None:
+        c = self._current_citation()
+        if c is not None and (url := external_url(c)):
+            self.open_external.emit(QUrl(url))
+
+    def _emit_go_to_reference(self) -> None:
+        c = self._current_citation()
+        if c is not None and (anchor := reference_anchor(c)):
+            self.go_to_reference.emit(anchor)
+
+    def _emit_open_article(self) -> None:
+        if self._local_id is not None:
+            self.open_article.emit(self._local_id)
