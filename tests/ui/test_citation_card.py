@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -303,6 +303,25 @@ def test_enter_on_a_tab_focused_link_opens_its_card(qtbot, controller):
     assert activated == []  # the link was not followed
     QTest.keyClick(browser, Qt.Key.Key_Escape)
     assert not controller.card.isVisible()
+    # Shift+Enter still follows the link.
+    with qtbot.waitSignal(browser.anchorClicked) as followed:
+        QTest.keyClick(browser, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert followed.args == [QUrl(TRIAL)]
+    assert not controller.card.isVisible()
+
+
+def test_card_near_the_bottom_of_the_screen_opens_above_the_link(qtbot):
+    card = CitationCard()
+    qtbot.addWidget(card)
+    card.set_citations(CITATIONS[:1])
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    link = QRect(area.left() + 40, area.bottom() - 30, 1, 16)
+    card.show_near(link)
+    assert card.geometry().bottom() < link.top()
+    assert area.contains(card.geometry())
+    link = QRect(area.left() + 40, area.top() + 30, 1, 16)
+    card.show_near(link)
+    assert card.geometry().top() > link.bottom()
 
 
 def test_hover_mode_off_and_modifier(qtbot, controller):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QGuiApplication,
     QKeyEvent,
     QMouseEvent,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -191,6 +193,18 @@ def _context_html(context: str, link_text: str) -> str:
     )
 
 
+def _solid(colour: QColor, background: QColor) -> str:
+    """``colour`` blended onto ``background``: rich text ignores alpha, and Fusion's
+    placeholder colour is the text colour at half opacity."""
+    a = colour.alphaF()
+    mixed = QColor.fromRgbF(
+        colour.redF() * a + background.redF() * (1 - a),
+        colour.greenF() * a + background.greenF() * (1 - a),
+        colour.blueF() * a + background.blueF() * (1 - a),
+    )
+    return mixed.name()
+
+
 def cited_times(n: int) -> str:
     return "Cited once in this article" if n == 1 else f"Cited {n}× in this article"
 
@@ -266,6 +280,7 @@ class CitationCard(QFrame):
         self._body = QLabel()
         self._body.setAccessibleName("Cited source")
         self._body.setWordWrap(True)
+        self._body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._body.setTextFormat(Qt.TextFormat.RichText)
         self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -317,6 +332,9 @@ class CitationCard(QFrame):
         actions.addStretch(1)
 
         layout = QVBoxLayout(self)
+        # _fit() sizes the card: the default constraint would impose a minimum height
+        # computed for a narrower width, leaving gaps around wrapped text.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
         layout.addLayout(header)
@@ -382,7 +400,7 @@ class CitationCard(QFrame):
         self._open_web.setVisible(bool(external_url(c)))
         self._go_reference.setVisible(bool(reference_anchor(c)))
         self.setAccessibleDescription(self.plain_text())
-        self.adjustSize()
+        self._fit()
 
     def _body_html(self, local_title: str) -> str:
         key = (
@@ -397,7 +415,10 @@ class CitationCard(QFrame):
 
     def _render_body(self) -> str:
         c = self._citations[self._current].citation
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        muted = _solid(
+            self.palette().color(QPalette.ColorRole.PlaceholderText),
+            self.palette().color(QPalette.ColorRole.Base),
+        )
         parts: list[str] = []
         ref = c.reference
         title = ref.title if ref is not None and ref.title else ""
@@ -536,6 +557,16 @@ class CitationCard(QFrame):
             if self._citations:
                 self._body.setText(self._render_body())
 
+    def _fit(self) -> None:
+        """Height for the card's fixed width (adjustSize() would wrap text narrower)."""
+        layout = self.layout()
+        layout.activate()
+        if layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(self.width())
+        else:
+            height = layout.totalSizeHint().height()
+        self.resize(self.width(), height)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self)
@@ -547,7 +578,7 @@ class CitationCard(QFrame):
 
     def show_near(self, anchor: QRect) -> None:
         """Show below ``anchor`` (global coordinates), or above it near the screen's bottom."""
-        self.adjustSize()
+        self._fit()
         size: QSize = self.size()
         screen = QGuiApplication.screenAt(anchor.center()) or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
