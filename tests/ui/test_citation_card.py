@@ -353,6 +353,22 @@ def test_loading_another_article_closes_the_card(qtbot, controller):
     assert not card.isVisible()
 
 
+def test_hiding_the_article_closes_even_a_pinned_card(qtbot, controller):
+    card = hover(qtbot, controller, TRIAL)
+    card.set_pinned(True)
+    controller.parent().hide()
+    assert not card.isVisible()
+
+
+def test_every_card_button_has_an_accessible_name(qtbot, controller):
+    card = hover(qtbot, controller, TRIAL)
+    buttons = card.findChildren(QPushButton) + card.findChildren(QToolButton)
+    assert len(buttons) >= 6
+    for b in buttons:
+        assert b.accessibleName(), b.text()
+    assert card.accessibleDescription() == card.plain_text()
+
+
 # --- themes and screenshots ----------------------------------------------------------------
 
 

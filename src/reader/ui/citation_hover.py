@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser
 
 from reader.core.model import StoredCitation
@@ -96,6 +96,10 @@ class CitationHoverController(QObject):
         browser.viewport().installEventFilter(self)
         browser.installEventFilter(self)
         browser.textChanged.connect(self.reset)
+        # A ToolTip window floats over every application: never leave one behind.
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_application_state)
         browser.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     # --- settings ---------------------------------------------------------------------------
@@ -185,6 +189,8 @@ class CitationHoverController(QObject):
             return False
         if watched is self._browser and kind == QEvent.Type.KeyPress:
             return self._on_key(event)  # type: ignore[arg-type]
+        if watched is self._browser and kind == QEvent.Type.Hide:
+            self.hide_card()
         return False
 
     def _on_mouse_move(self, event: QMouseEvent) -> None:
@@ -304,6 +310,10 @@ class CitationHoverController(QObject):
 
     def _hide_unpinned(self) -> None:
         if self._card.isVisible() and not self._card.is_pinned():
+            self.hide_card()
+
+    def _on_application_state(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive and shiboken6.isValid(self._card):
             self.hide_card()
 
     def _on_scrolled(self, _value: int) -> None:
