@@ -201,7 +201,6 @@ _NO_DEPTH = {
 _URL_IN_TEXT = re.compile(r"(?<![\w@/=\"'])https?://[^\s<>\"'\u00a0]+", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?'\"*»”’"
 _NBSP_RUN = re.compile(r"\s*\u00a0\s*")
-_SPACE_RUN = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,6 +517,8 @@ def _strip_edges(block: etree._Element) -> None:
 def _is_empty(el: etree._Element) -> bool:
     if el.get("id"):
         return False
+    if el.text and el.text.strip():
+        return False  # the common case, decided without walking the subtree
     for child in el.iterdescendants():
         if not isinstance(child.tag, str):
             continue
@@ -661,7 +662,7 @@ def html_to_text(html: str) -> str:
 
     def flush() -> None:
         nonlocal pending
-        text = _SPACE_RUN.sub(" ", "".join(current)).strip()
+        text = " ".join("".join(current).split())  # faster than a regex, same spaces
         current.clear()
         if text:
             lines.append((pending, text))
