@@ -635,7 +635,10 @@ class _Extractor:
     def link(self, a: lxml.html.HtmlElement) -> None:
         href = a.get("href", "")
         text = _plain(a.text_content())
-        if not text:
+        placeholder_text = "".join(
+            el.text_content() for el in a.xpath('.//span[@class="image-placeholder"]')
+        )
+        if not text or not _plain(text.replace(_plain(placeholder_text), "", 1)):
             return  # an image wrapped in a link (a gallery), or an empty anchor
         entry = self.entry_of(a)
         if href.startswith("#"):

@@ -344,8 +344,8 @@ class Library:
             "url_key": url_key,
             "guid": imported.guid,
             "external_id": imported.external_id,
-            "published": imported.published.isoformat() if imported.published else "",
-            "modified": imported.modified.isoformat() if imported.modified else "",
+            "published": _iso(imported.published),
+            "modified": _iso(imported.modified),
             "excerpt": imported.excerpt,
             "language": imported.language,
             "categories": imported.categories,
@@ -599,6 +599,17 @@ class Library:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _iso(value: dt.datetime | None) -> str:
+    """ISO 8601 with a time zone, so dates from every importer sort together. A source
+    that gives no zone (a WXR post_date) is taken as UTC: off by the site's offset at
+    worst, never unsortable."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
 
 
 def _parse_iso(value: str) -> dt.datetime | None:
