@@ -28,7 +28,7 @@ from reader.core import anchoring
 from reader.core import citations as citations_mod
 from reader.core.errors import ImportFailure, MarginError, NotFound
 from reader.core.importers import parse_file
-from reader.core.index import ArticleIndex, IndexUnavailable
+from reader.core.index import ArticleIndex
 from reader.core.model import (
     Annotation,
     Article,
@@ -144,30 +144,25 @@ class Library:
         """The search index, rebuilt from the store first if it is missing or unreadable."""
         with self._index_lock:
             if self._index is None:
-                dirty = self.store.setting("index_dirty", False)
-                try:
-                    if dirty or not ArticleIndex.exists(self.index_dir):
-                        raise IndexUnavailable("index missing or left incomplete")
-                    self._index = ArticleIndex(self.index_dir)
-                except IndexUnavailable:
+                index, fresh = ArticleIndex.open_or_create(self.index_dir)
+                self._index = index
+                # "dirty": a crash between a store commit and its index commit.
+                if fresh or self.store.setting("index_dirty", False):
                     self._rebuild_index()
-            assert self._index is not None
             return self._index
 
     def _rebuild_index(
         self, progress: Callable[[int], None] | None = None, cancel: CancelFn | None = None
-    ) -> None:
-        if self._index is not None:
-            self._index.close()
-        self._index = None
-        ArticleIndex.rebuild_at(
-            self.index_dir,
+    ) -> bool:
+        assert self._index is not None
+        done = self._index.rebuild(
             (self._index_document(i) for i in self.store.article_ids()),
             progress=progress,
             cancel=cancel,
         )
-        self._index = ArticleIndex(self.index_dir)
-        self.store.set_setting("index_dirty", False)
+        if done:
+            self.store.set_setting("index_dirty", False)
+        return done
 
     def reindex(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         """Rebuild the search index from the store; returns the number of articles."""
@@ -178,6 +173,7 @@ class Library:
                 progress(Progress(done=done, total=total, current="indexing"))
 
         with self._index_lock:
+            self.index()
             self._rebuild_index(report, cancel)
         return total
 
