@@ -1,0 +1,409 @@
+"""The Whoosh index: what a person searching their library notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.core.errors import MarginError, QueryError
+from reader.core.index import MAX_EXPANSION, ArticleIndex, IndexUnavailable, make_snippet
+from reader.core.model import IndexDocument
+
+
+def doc(article_id: int, title: str, body: str, **kw: object) -> IndexDocument:
+    values: dict[str, object] = {
+        "authors": [],
+        "site_name": "",
+        "tags": [],
+        "categories": [],
+        "published": None,
+        "source_format": "html",
+        "url": "",
+    }
+    values.update(kw)
+    return IndexDocument(article_id=article_id, title=title, body=body, **values)  # type: ignore[arg-type]
+
+
+DOCS = [
+    doc(
+        1,
+        "Ketamine for chronic pain",
+        "Ketamine is an anaesthetic. Low doses relieve chronic pain in some patients; "
+        "pains in the lower back respond less. Dose & <timing> matter.",
+        authors=["Jane Smith", "Ravi Patel"],
+        site_name="Pain Research Forum",
+        tags=["Back Pain", "opioids"],
+        categories=["Treatment"],
+        published=dt.datetime(2021, 5, 1, tzinfo=dt.UTC),
+        source_format="jats",
+        url="https://example.org/ketamine",
+        notes="ask the doctor about infusions",
+        highlights="relieve chronic pain",
+        cites=["PMID:30819549", "PMC6767816", "10.3389/fpain.2023.1268985"],
+    ),
+    doc(
+        2,
+        "Coffee and sleep",
+        "Caffeine blocks adenosine receptors in neurons, so coffee late in the day "
+        "delays sleep. Chronic use builds tolerance.",
+        authors=["Bob Jones"],
+        site_name="Sleep Blog",
+        tags=["sleep"],
+        published=dt.datetime(2025, 2, 10),
+        source_format="wordpress-json",
+        cites=["PMID:11111111"],
+    ),
+    doc(
+        3,
+        "Neuroplasticity after stroke",
+        "Rehabilitation exploits neuroplasticity: the brain rewires after a stroke. "
+        "Pain is common after stroke too.",
+        authors=["Ana Silva"],
+        published=dt.datetime(2018, 7, 3),
+        source_format="markdown",
+    ),
+]
+TEXTS = {d.article_id: d.body for d in DOCS}
+
+
+@pytest.fixture
+def index(tmp_path: Path):
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(DOCS)
+    yield ix
+    ix.close()
+
+
+def ids(index: ArticleIndex, q: str) -> list[int]:
+    return [h.article_id for h in index.search(q).hits]
+
+
+def test_new_index_is_created_empty_and_says_so(tmp_path: Path) -> None:
+    ix = ArticleIndex(tmp_path / "index")
+    assert ix.created
+    assert ix.doc_count() == 0
+    assert ArticleIndex.exists(tmp_path / "index")
+    ix.close()
+    again = ArticleIndex(tmp_path / "index")
+    assert not again.created
+    again.close()
+
+
+def test_body_search_is_stemmed(index: ArticleIndex) -> None:
+    assert set(ids(index, "pains")) == {1, 3}
+    assert ids(index, "receptor") == [2]  # body says "receptors"
+    assert ids(index, "rewiring") == [3]
+
+
+def test_title_match_outranks_body_match(index: ArticleIndex) -> None:
+    # "pain" is in the title of 1 and only the body of 3
+    assert ids(index, "pain")[0] == 1
+
+
+def test_phrase_query(index: ArticleIndex) -> None:
+    assert ids(index, '"chronic pain"') == [1]
+    assert ids(index, '"pain chronic"') == []
+    assert set(ids(index, "chronic")) == {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("author:smith", [1]),
+        ("author:Silva", [3]),
+        ("authors:jones", [2]),
+        ("site:blog", [2]),
+        ('tag:"back pain"', [1]),
+        ("tag:OPIOIDS", [1]),
+        ("tag:sleep", [2]),
+        ("category:treatment", [1]),
+        ("format:jats", [1]),
+        ("format:wordpress-json", [2]),
+        ("note:infusion", [1]),
+        ("highlight:relieving", [1]),
+        ("title:coffee", [2]),
+        ("title:caffeine", []),  # only in the body
+        ("Title:Coffee", [2]),
+        ("url:https://example.org/ketamine", [1]),
+    ],
+)
+def test_field_queries(index: ArticleIndex, q: str, expected: list[int]) -> None:
+    assert ids(index, q) == expected
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "cites:PMID:30819549",
+        "cites:pmid:30819549",
+        "cites:30819549",
+        "cites:PMC6767816",
+        "cites:pmc6767816",
+        "cites:10.3389/fpain.2023.1268985",
+        "cites:10.3389/FPAIN.2023.1268985",
+        "cites:doi:10.3389/fpain.2023.1268985",
+        "cites:https://doi.org/10.3389/fpain.2023.1268985",
+        "PMID:30819549",  # typed alone: looks in citations too
+        "10.3389/fpain.2023.1268985",
+    ],
+)
+def test_cites_with_and_without_prefix(index: ArticleIndex, q: str) -> None:
+    assert ids(index, q) == [1]
+
+
+def test_cites_does_not_match_other_identifiers(index: ArticleIndex) -> None:
+    assert ids(index, "cites:30819548") == []
+    assert ids(index, "cites:PMID:11111111") == [2]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("date:2021", {1}),
+        ("published:2025", {2}),
+        ("published:[2020 to 2023]", {1}),
+        ("date:[2015 to 2022]", {1, 3}),
+        ("date:[2022 to]", {2}),
+        ("date:2019", set()),
+        ("pain date:2018", {1, 3}),  # words OR-ed, the date narrows nothing here
+        ("pain AND date:2018", {3}),
+    ],
+)
+def test_date_ranges(index: ArticleIndex, q: str, expected: set[int]) -> None:
+    assert set(ids(index, q)) == expected
+
+
+def test_boolean_operators(index: ArticleIndex) -> None:
+    assert set(ids(index, "coffee OR stroke")) == {2, 3}
+    assert ids(index, "chronic AND sleep") == [2]
+    assert ids(index, "chronic AND NOT sleep") == [1]
+    # NOT beside plain words excludes, it does not match everything else
+    assert ids(index, "chronic NOT sleep") == [1]
+    assert set(ids(index, "(coffee OR ketamine) AND chronic")) == {1, 2}
+
+
+def test_prefix_queries(index: ArticleIndex) -> None:
+    assert set(ids(index, "neuro*")) == {2, 3}  # neurons, neuroplasticity
+    assert ids(index, "ketam*") == [1]
+    assert ids(index, "zzz*") == []
+    assert ids(index, "n?urons") == [2]
+
+
+def test_prefix_expansion_is_bounded(tmp_path: Path) -> None:
+    # 300 distinct words starting with "pre": only the MAX_EXPANSION most frequent are
+    # searched, so the query stays fast, and the most frequent one is among them.
+    ix = ArticleIndex(tmp_path / "index")
+    words = [f"pre{n:03d}x" for n in range(300)]
+    ix.add(doc(i + 1, f"doc {i}", w) for i, w in enumerate(words))
+    ix.add([doc(1000, "common", "pre299x " * 5), doc(1001, "common too", "pre299x")])
+    found = [h.article_id for h in ix.search("pre*", limit=500).hits]
+    assert {300, 1000, 1001} <= set(found)
+    # pre299x in 3 articles + (MAX_EXPANSION - 1) words found in one article each
+    assert len(found) == MAX_EXPANSION + 2
+    ix.close()
+
+
+def test_snippets_mark_stemmed_matches_and_escape_the_rest(index: ArticleIndex) -> None:
+    hit = index.search("pain", text_for=TEXTS.__getitem__).hits[0]
+    assert hit.article_id == 1
+    assert '<b class="match">pain</b>' in hit.snippet_html
+    assert '<b class="match">pains</b>' in hit.snippet_html  # stemming respected
+    assert "&amp; &lt;timing&gt;" in hit.snippet_html
+    assert "<timing>" not in hit.snippet_html
+    assert "patients" in hit.snippet_html and '<b class="match">patients' not in hit.snippet_html
+
+
+def test_snippet_does_not_mark_excluded_words(index: ArticleIndex) -> None:
+    hit = index.search("chronic NOT sleep", text_for=TEXTS.__getitem__).hits[0]
+    assert '<b class="match">chronic</b>' in hit.snippet_html
+    assert "sleep" not in hit.snippet_html
+
+
+def test_snippet_marks_prefix_matches(index: ArticleIndex) -> None:
+    hit = index.search("neuroplast*", text_for=TEXTS.__getitem__).hits[0]
+    assert '<b class="match">neuroplasticity</b>' in hit.snippet_html
+
+
+def test_hits_carry_what_the_list_shows(index: ArticleIndex) -> None:
+    hit = index.search("ketamine").hits[0]
+    assert hit.title == "Ketamine for chronic pain"
+    assert hit.site_name == "Pain Research Forum"
+    assert hit.authors == ["Jane Smith", "Ravi Patel"]
+    assert hit.published.startswith("2021-05-01")
+    assert hit.snippet_html == ""  # no text_for given
+    assert index.search("ketamine").total == 1
+
+
+def test_snippet_is_cut_around_the_densest_match() -> None:
+    text = "filler " * 200 + "the knee pain was worse " + "filler " * 200 + "knee"
+    snippet = make_snippet(text, {"knee", "pain"}, max_chars=120)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert '<b class="match">knee</b> <b class="match">pain</b>' in snippet
+    assert len(snippet) < 120 + 80  # markup added to at most the window
+
+
+def test_upsert_replaces_the_old_version(index: ArticleIndex) -> None:
+    index.add([doc(2, "Tea and sleep", "Green tea has less caffeine.")])
+    assert index.doc_count() == 3
+    assert ids(index, "coffee") == []
+    assert ids(index, "tea") == [2]
+    assert index.search("tea").hits[0].title == "Tea and sleep"
+
+
+def test_delete(index: ArticleIndex) -> None:
+    index.delete([1, 999])
+    assert index.doc_count() == 2
+    assert ids(index, "ketamine") == []
+    assert ids(index, "stroke") == [3]
+
+
+def test_rebuild_replaces_everything_and_reports_progress(index: ArticleIndex) -> None:
+    seen: list[int] = []
+    many = [doc(100 + i, f"Article {i}", f"magnesium study number {i}") for i in range(250)]
+    assert index.rebuild(many, progress=seen.append) is True
+    assert index.doc_count() == 250
+    assert ids(index, "ketamine") == []
+    assert len(index.search("magnesium", limit=300).hits) == 250
+    assert seen[-1] == 250 and seen[0] == 100
+    assert not index.directory.with_name("index.rebuild").exists()
+
+
+def test_cancelled_rebuild_keeps_the_old_index(index: ArticleIndex) -> None:
+    many = (doc(100 + i, f"Article {i}", "magnesium") for i in range(1000))
+    assert index.rebuild(many, cancel=lambda: True) is False
+    assert index.doc_count() == 3
+    assert ids(index, "ketamine") == [1]
+
+
+def test_bulk_rebuild_with_two_processes(tmp_path: Path, corpora: Path) -> None:
+    # More than 500 articles takes the two-process writer path.
+    lines = (corpora / "nfcorpus" / "dev.docs").read_text(encoding="utf-8").splitlines()[:700]
+    docs = [doc(i + 1, "", line.partition("\t")[2]) for i, line in enumerate(lines)]
+    ix = ArticleIndex(tmp_path / "index")
+    assert ix.rebuild(docs)
+    assert ix.doc_count() == 700
+    results = ix.search("breast cancer", text_for=lambda i: docs[i - 1].body)
+    assert results.hits and results.total and results.total >= len(results.hits)
+    assert all('<b class="match">' in h.snippet_html for h in results.hits)
+    ix.close()
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "title:(",
+        "title:(pain",
+        "pain)",
+        '"unbalanced quote',
+        'pain "chronic',
+        "title:",
+        "pain author:",
+        "date:notadate",
+        "published:[2020 to",
+        "()",
+    ],
+)
+def test_unreadable_queries_raise_query_error(index: ArticleIndex, q: str) -> None:
+    with pytest.raises(QueryError) as err:
+        index.search(q)
+    assert isinstance(err.value, MarginError)
+    assert str(err.value)  # a message for the user
+
+
+@pytest.mark.parametrize("q", ["", "   ", "the", "a AND", "ratio 1:2", "covid-19", "x:y"])
+def test_odd_but_readable_queries_do_not_fail(index: ArticleIndex, q: str) -> None:
+    index.search(q)
+
+
+def test_all_words_rank_above_some_words(tmp_path: Path) -> None:
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(
+        [
+            # repeats one word a lot: plain OR would rank it first
+            doc(1, "Vitamin D", "vitamin d vitamin d vitamin d supplements " * 5),
+            doc(2, "Winter", "In winter, vitamin D levels drop and depression rises."),
+            doc(3, "Depression", "Depression is common in winter."),
+            doc(4, "Unrelated", "Nothing here."),
+        ]
+    )
+    found = ids(ix, "vitamin depression winter")
+    assert found[0] == 2  # has all three words
+    assert set(found) == {1, 2, 3}  # those with some words still found
+    ix.close()
+
+
+def test_missing_index_is_detected(tmp_path: Path) -> None:
+    assert not ArticleIndex.exists(tmp_path / "nothing")
+    ix, needs_rebuild = ArticleIndex.open_or_create(tmp_path / "nothing")
+    assert needs_rebuild and ix.doc_count() == 0
+    ix.close()
+
+
+def test_corrupt_index_is_detected_and_replaced(tmp_path: Path) -> None:
+    directory = tmp_path / "index"
+    ix = ArticleIndex(directory)
+    ix.add(DOCS)
+    ix.close()
+    for toc in directory.glob("*.toc"):
+        toc.write_bytes(b"\x00garbage" * 10)
+    assert ArticleIndex.exists(directory)
+    with pytest.raises(IndexUnavailable):
+        ArticleIndex(directory)
+    fresh, needs_rebuild = ArticleIndex.open_or_create(directory)
+    assert needs_rebuild
+    assert fresh.doc_count() == 0
+    fresh.add(DOCS)
+    assert ids(fresh, "ketamine") == [1]
+    fresh.close()
+
+
+def test_truncated_segment_is_detected(tmp_path: Path) -> None:
+    directory = tmp_path / "index"
+    ix = ArticleIndex(directory)
+    ix.add(DOCS)
+    ix.close()
+    for seg in directory.glob("*.seg"):
+        seg.write_bytes(seg.read_bytes()[:40])
+    _, needs_rebuild = ArticleIndex.open_or_create(directory)
+    assert needs_rebuild
+
+
+def test_index_path_that_is_a_file_is_unavailable(tmp_path: Path) -> None:
+    (tmp_path / "index").write_text("not a folder")
+    with pytest.raises(IndexUnavailable):
+        ArticleIndex(tmp_path / "index")
+
+
+def test_searching_while_another_thread_writes(index: ArticleIndex) -> None:
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for n in range(20):
+                index.add([doc(200 + n, f"Magnesium {n}", "magnesium and sleep")])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    while writer.is_alive():
+        index.search("magnesium OR sleep", text_for=lambda i: "magnesium and sleep")
+    writer.join()
+    assert not errors
+    assert len(index.search("magnesium", limit=50).hits) == 20
+
+
+def test_nfcorpus_slice_finds_judged_documents(tmp_path: Path, corpora: Path) -> None:
+    # Queries are answered from a slice of real medical abstracts; the top hit for
+    # "breast cancer" mentions both words.
+    lines = (corpora / "nfcorpus" / "dev.docs").read_text(encoding="utf-8").splitlines()[:300]
+    bodies = {i + 1: line.partition("\t")[2] for i, line in enumerate(lines)}
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(doc(i, "", body) for i, body in bodies.items())
+    top = ix.search("breast cancer", text_for=bodies.__getitem__).hits[0]
+    assert "breast" in bodies[top.article_id] and "cancer" in bodies[top.article_id]
+    assert '<b class="match">breast</b>' in top.snippet_html
+    ix.close()
