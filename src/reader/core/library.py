@@ -53,7 +53,8 @@ ARTICLE_SUFFIXES = {
     ".json", ".xml", ".nxml", ".wxr", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt",
 }  # fmt: skip
 MAX_FILE_BYTES = 256 * 1024 * 1024  # refuse larger files (and zip members) outright
-INDEX_BATCH = 200  # articles per index commit during bulk imports
+INDEX_BATCH = 200  # articles per index commit during imports
+BULK_THRESHOLD = 300  # files in one import from which the index is rebuilt in bulk
 
 ProgressFn = Callable[["Progress"], None]
 CancelFn = Callable[[], bool]
@@ -231,6 +232,14 @@ class Library:
         options = options or ImportOptions()
         report = ImportReport()
         sources = list(_expand(paths, report))
+        # Open (or rebuild) the index before adding anything, so a first import is not
+        # indexed twice; and decide how to index: a big import into a small library is
+        # indexed in one bulk pass at the end (Whoosh's two-process writer), anything
+        # else in batches as it goes, so search sees new articles early.
+        self.index()
+        bulk = len(sources) >= BULK_THRESHOLD and len(sources) >= self.store.count()
+        if bulk:
+            self.store.set_setting("index_dirty", True)
         pending: list[int] = []
         for done, (label, read) in enumerate(sources):
             if cancel and cancel():
@@ -241,10 +250,8 @@ class Library:
             try:
                 data = read()
             except OSError as exc:
-                result = ImportResult(
-                    label, ImportStatus.FAILED, f"cannot read: {exc.strerror or exc}"
-                )
-                report.results.append(result)
+                message = f"cannot read: {exc.strerror or exc}"
+                report.results.append(ImportResult(label, ImportStatus.FAILED, message))
                 continue
             except ImportFailure as exc:
                 report.results.append(ImportResult(label, ImportStatus.FAILED, str(exc)))
@@ -257,14 +264,26 @@ class Library:
                 if r.article_id is not None
                 and r.status in (ImportStatus.ADDED, ImportStatus.UPDATED)
             )
-            if len(pending) >= INDEX_BATCH:
+            if not bulk and len(pending) >= INDEX_BATCH:
                 self._reindex_articles(pending)
                 pending.clear()
             if progress and results:
                 progress(
                     Progress(done=done + 1, total=len(sources), current=label, result=results[-1])
                 )
-        self._reindex_articles(pending)
+        if bulk:
+            if progress:
+                progress(Progress(done=len(sources), total=len(sources), current="indexing…"))
+            total = self.store.count()
+
+            def indexing(n: int) -> None:
+                if progress:
+                    progress(Progress(done=n, total=total, current="indexing…"))
+
+            with self._index_lock:
+                self._rebuild_index(indexing)
+        else:
+            self._reindex_articles(pending)
         if progress:
             progress(Progress(done=len(sources), total=len(sources), current=""))
         return report
