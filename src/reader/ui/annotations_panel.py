@@ -1,0 +1,647 @@
+"""The annotations panel: the colour legend, the article's note, and its highlights.
+
+Highlights are listed in reading order with a colour bar, the quoted passage, the note
+(Markdown, rendered) and the tags. Highlights whose passage is no longer in the article
+(it was re-imported with that text edited away) are never dropped: they are listed
+under "Not found in the current text", with their quote and note.
+
+Keyboard: Enter jumps to the passage, Del deletes, F2 edits the note and tags,
+Ctrl+C copies the highlight as a Markdown quote with its source, the Menu key opens
+the context menu (recolour and the rest). In the legend, F2 or a double click edits
+what a colour means.
+
+All changes go through the :class:`~reader.ui.highlighting.HighlightController`, so they
+are undoable and committed before the panel shows them.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QAction,
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.errors import MarginError
+from reader.core.library import AnchoredAnnotations
+from reader.core.model import Annotation
+from reader.ui.highlighting import (
+    COLOR_NAMES,
+    HighlightController,
+    color_hex,
+    color_label,
+    swatch_icon,
+)
+from reader.ui.note_editor import elide, render_markdown
+
+NOTE_SAVE_DELAY_MS = 500
+QUOTE_CHARS = 280
+ORPHANS_HEADER = "Not found in the current text"
+
+# Item roles beyond Qt's.
+AnnotationRole = Qt.ItemDataRole.UserRole + 1
+UuidRole = Qt.ItemDataRole.UserRole + 2
+RangeRole = Qt.ItemDataRole.UserRole + 3  # (start, end) in the article text, or None
+OrphanRole = Qt.ItemDataRole.UserRole + 4
+HeaderRole = Qt.ItemDataRole.UserRole + 5
+HtmlRole = Qt.ItemDataRole.UserRole + 6  # quote, note and tags as HTML for the delegate
+ColorNameRole = Qt.ItemDataRole.UserRole + 7
+
+
+@dataclass(slots=True)
+class _Row:
+    annotation: Annotation | None  # None: the orphans' group header
+    start: int = -1
+    end: int = -1
+    orphan: bool = False
+
+
+class AnnotationsModel(QAbstractListModel):
+    """One row per highlight, in reading order, then a header row and the orphans."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._meanings: dict[str, str] = {}
+
+    def set_annotations(self, anchored: AnchoredAnnotations, meanings: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._meanings = dict(meanings)
+        self._rows = [_Row(a, s, e) for a, s, e in anchored.anchored]
+        if anchored.orphans:
+            self._rows.append(_Row(None, orphan=True))
+            self._rows.extend(_Row(a, orphan=True) for a in anchored.orphans)
+        self.endResetModel()
+
+    def set_meanings(self, meanings: dict[str, str]) -> None:
+        self._meanings = dict(meanings)
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    def highlight_count(self) -> int:
+        return sum(1 for r in self._rows if r.annotation is not None)
+
+    def row_of(self, uuid: str) -> int:
+        for i, row in enumerate(self._rows):
+            if row.annotation is not None and row.annotation.uuid == uuid:
+                return i
+        return -1
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()].annotation is None:
+            return Qt.ItemFlag.ItemIsEnabled  # a group header: not selectable
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        a = row.annotation
+        if role == HeaderRole:
+            return a is None
+        if a is None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return ORPHANS_HEADER
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "These passages are no longer in the article's text (it was re-imported)."
+            if role == OrphanRole:
+                return True
+            return None
+        meaning = self._meanings.get(a.color, "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return elide(a.quote.exact, QUOTE_CHARS)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{color_label(a.color, meaning)}\n\n{elide(a.quote.exact, 1000)}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            parts = [
+                f"{color_label(a.color, meaning)} highlight: {elide(a.quote.exact, QUOTE_CHARS)}"
+            ]
+            if row.orphan:
+                parts.append("not found in the current text")
+            if a.note.strip():
+                parts.append(f"Note: {a.note.strip()}")
+            if a.tags:
+                parts.append("Tags: " + ", ".join(a.tags))
+            return ". ".join(parts)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QColor(color_hex(a.color))
+        if role == AnnotationRole:
+            return a
+        if role == UuidRole:
+            return a.uuid
+        if role == RangeRole:
+            return None if row.orphan else (row.start, row.end)
+        if role == OrphanRole:
+            return row.orphan
+        if role == ColorNameRole:
+            return a.color
+        if role == HtmlRole:
+            return _item_html(a)
+        return None
+
+
+def _item_html(a: Annotation) -> str:
+    parts = [f'<p class="quote">{html.escape(elide(a.quote.exact, QUOTE_CHARS))}</p>']
+    note = render_markdown(a.note)
+    if note:
+        parts.append(f'<div class="note">{note}</div>')
+    if a.tags:
+        tags = " ".join(f"#{html.escape(t)}" for t in a.tags)
+        parts.append(f'<p class="tags">{tags}</p>')
+    return "".join(parts)
+
+
+class AnnotationDelegate(QStyledItemDelegate):
+    """Paints a highlight as a colour bar beside its quote, rendered note and tags."""
+
+    BAR = 5
+    PAD = 8
+
+    def _document(
+        self, option: QStyleOptionViewItem, index: QModelIndex, width: int
+    ) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setIndentWidth(16)  # lists in notes: the default 40 px is a lot in a side panel
+        doc.setDefaultFont(option.font)
+        muted = option.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name()
+        link = option.palette.color(QPalette.ColorRole.Link).name()
+        doc.setDefaultStyleSheet(
+            f"p.quote {{ font-style: italic; margin-bottom: 4px; }}"
+            f"p.tags {{ color: {muted}; font-size: small; margin-top: 2px; }}"
+            f"p {{ margin-top: 0px; margin-bottom: 3px; }}"
+            f"a {{ color: {link}; }}"
+        )
+        doc.setHtml(index.data(HtmlRole) or "")
+        doc.setTextWidth(max(40, width))
+        return doc
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        width = option.rect.width()
+        widget = option.widget
+        if isinstance(widget, QAbstractItemView):
+            width = widget.viewport().width()
+        return width - self.BAR - 3 * self.PAD
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        if index.data(HeaderRole):
+            return QSize(self._text_width(opt), opt.fontMetrics.height() + 2 * self.PAD + 6)
+        doc = self._document(opt, index, self._text_width(opt))
+        return QSize(self._text_width(opt), int(doc.size().height()) + 2 * self.PAD)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        rect: QRect = opt.rect
+        painter.save()
+        if index.data(HeaderRole):
+            font = opt.font
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(opt.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            painter.drawLine(
+                rect.left() + self.PAD, rect.top() + 3, rect.right() - self.PAD, rect.top() + 3
+            )
+            text_rect = rect.adjusted(self.PAD, 6, -self.PAD, 0)
+            painter.drawText(
+                text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, opt.text
+            )
+            painter.restore()
+            return
+        style = opt.widget.style() if opt.widget else None
+        opt.text = ""
+        opt.icon = type(opt.icon)()
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        if style is not None:
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget
+            )
+        colour = QColor(color_hex(index.data(ColorNameRole) or "yellow"))
+        bar = QRect(
+            rect.left() + self.PAD, rect.top() + self.PAD, self.BAR, rect.height() - 2 * self.PAD
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawRoundedRect(bar, 2, 2)
+        doc = self._document(opt, index, self._text_width(opt))
+        painter.translate(rect.left() + self.BAR + 2 * self.PAD, rect.top() + self.PAD)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text_colour = opt.palette.color(role)
+        if index.data(OrphanRole):
+            text_colour.setAlphaF(0.75)
+        context.palette.setColor(QPalette.ColorRole.Text, text_colour)
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+
+class LegendList(QListWidget):
+    """The colours and what each means to the user; F2 or double click edits a meaning.
+
+    Signals:
+        meaning_edited(str, str): colour name, new meaning.
+    """
+
+    meaning_edited = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("highlightLegend")
+        self.setAccessibleName("Highlight colours and their meanings")
+        self.setToolTip("What each colour means. Double-click (or F2) to change a meaning.")
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self._loading = False
+        for name in COLOR_NAMES:
+            item = QListWidgetItem(swatch_icon(name), "")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            self.addItem(item)
+        self.itemChanged.connect(self._on_item_changed)
+
+    def set_meanings(self, meanings: dict[str, str]) -> None:
+        self._loading = True
+        try:
+            for i in range(self.count()):
+                item = self.item(i)
+                name = item.data(Qt.ItemDataRole.UserRole)
+                item.setText(meanings.get(name, ""))
+                item.setToolTip(
+                    f"{name.capitalize()}: {meanings.get(name, '')} (double-click to edit)"
+                )
+                item.setData(
+                    Qt.ItemDataRole.AccessibleTextRole, color_label(name, meanings.get(name, ""))
+                )
+        finally:
+            self._loading = False
+        self.updateGeometry()
+
+    def item_for(self, color: str) -> QListWidgetItem | None:
+        for i in range(self.count()):
+            if self.item(i).data(Qt.ItemDataRole.UserRole) == color:
+                return self.item(i)
+        return None
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        if not self._loading:
+            self.meaning_edited.emit(item.data(Qt.ItemDataRole.UserRole), item.text())
+
+    def sizeHint(self) -> QSize:
+        # Tall enough for the wrapped rows at the current width, no more.
+        hint = super().sizeHint()
+        bottom = 0
+        for i in range(self.count()):
+            bottom = max(bottom, self.visualItemRect(self.item(i)).bottom())
+        return QSize(hint.width(), bottom + 2 * self.frameWidth() + 6 if bottom else hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, self.sizeHint().height())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_height)
+
+    def _fit_height(self) -> None:
+        height = self.sizeHint().height()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+
+class AnnotationsPanel(QWidget):
+    """The legend, the article note and the highlight list for the current article.
+
+    Signals:
+        jump_requested(int, int): a highlight was activated; its (start, end) in the
+            article text. The panel has already asked the controller to scroll there.
+        note_saved(int): the article note of this article id was committed.
+    """
+
+    jump_requested = Signal(int, int)
+    note_saved = Signal(int)
+
+    def __init__(self, controller: HighlightController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotationsPanel")
+        self.setAccessibleName("Annotations")
+        self.controller = controller
+        self.library = controller.library
+        self._note_article_id = -1
+        self._saved_note = ""
+        self._loading_note = False
+
+        legend_title = QLabel("Colours")
+        legend_title.setProperty("muted", True)
+        self.legend = LegendList(self)
+        self.legend.meaning_edited.connect(controller.set_meaning)
+
+        note_title = QLabel("&Article note")
+        self.note_status = QLabel("")
+        self.note_status.setObjectName("articleNoteStatus")
+        self.note_status.setProperty("muted", True)
+        self.note_status.setAccessibleName("Article note status")
+        self.article_note = QPlainTextEdit(self)
+        self.article_note.setObjectName("articleNote")
+        self.article_note.setAccessibleName("Article note (Markdown)")
+        self.article_note.setPlaceholderText("Notes on the whole article (Markdown)…")
+        self.article_note.setTabChangesFocus(True)
+        self.article_note.setMaximumHeight(110)
+        note_title.setBuddy(self.article_note)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.flush)
+        self.article_note.textChanged.connect(self._on_note_edited)
+        self.article_note.installEventFilter(self)
+
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("highlightCount")
+        self.count_label.setProperty("muted", True)
+        self.model = AnnotationsModel(self)
+        self.list = QListView(self)
+        self.list.setObjectName("annotationsList")
+        self.list.setAccessibleName("Highlights")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(AnnotationDelegate(self.list))
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_context_menu)
+        self.list.activated.connect(self._on_activated)
+        self.list.clicked.connect(self._on_activated)
+        self.empty_label = QLabel(
+            "No highlights yet. Select text in the article and press Ctrl+H, "
+            "or right-click it and choose Highlight."
+        )
+        self.empty_label.setObjectName("annotationsEmpty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setProperty("muted", True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.edit_action = self._list_action(
+            "&Edit Note and Tags…", QKeySequence(Qt.Key.Key_F2), self.edit_current
+        )
+        self.copy_action = self._list_action(
+            "&Copy as Markdown Quote",
+            QKeySequence(QKeySequence.StandardKey.Copy),
+            self.copy_current,
+        )
+        self.delete_action = self._list_action(
+            "&Delete Highlight", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_current
+        )
+        self.jump_action = self._list_action("&Go to Passage", QKeySequence(), self.jump_current)
+
+        note_row = QHBoxLayout()
+        note_row.addWidget(note_title)
+        note_row.addStretch(1)
+        note_row.addWidget(self.note_status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.setSpacing(4)
+        layout.addWidget(legend_title)
+        layout.addWidget(self.legend)
+        layout.addLayout(note_row)
+        layout.addWidget(self.article_note)
+        layout.addSpacing(4)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty_label, 1)
+
+        controller.annotations_reloaded.connect(self._reload)
+        controller.article_changed.connect(self._on_article_changed)
+        controller.meanings_changed.connect(self._on_meanings_changed)
+        controller.revealed.connect(self.select)
+        self.legend.set_meanings(controller.meanings())
+        self._on_article_changed(controller.article_id)
+        self._reload()
+
+    def _list_action(self, text: str, shortcut: QKeySequence, slot: Any) -> QAction:
+        action = QAction(text, self.list)
+        action.setShortcut(shortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        self.list.addAction(action)
+        return action
+
+    # --- the list --------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        current = self.current_uuid()
+        self.model.set_annotations(self.controller.anchored, self.controller.meanings())
+        count = self.model.highlight_count()
+        has_article = self.controller.article_id >= 0
+        self.count_label.setText(
+            f"{count} highlight{'s' if count != 1 else ''}" if has_article and count else ""
+        )
+        self.list.setVisible(count > 0)
+        self.empty_label.setVisible(has_article and count == 0)
+        if current:
+            self.select(current)
+
+    def current_uuid(self) -> str:
+        index = self.list.currentIndex()
+        return index.data(UuidRole) or "" if index.isValid() else ""
+
+    def select(self, uuid: str) -> None:
+        """Make a highlight the current row (e.g. after a search result revealed it)."""
+        row = self.model.row_of(uuid)
+        if row >= 0:
+            index = self.model.index(row)
+            self.list.setCurrentIndex(index)
+            self.list.scrollTo(index)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if not index.isValid() or index.data(HeaderRole):
+            return
+        rng = index.data(RangeRole)
+        if rng is None:
+            self.controller.message.emit("This passage is not in the current text of the article")
+            return
+        self.controller.jump_to(index.data(UuidRole))
+        self.jump_requested.emit(rng[0], rng[1])
+
+    def jump_current(self) -> None:
+        self._on_activated(self.list.currentIndex())
+
+    def edit_current(self) -> None:
+        uuid = self.current_uuid()
+        if uuid:
+            self.controller.open_note_editor(uuid)
+
+    def copy_current(self) -> None:
+        uuid = self.current_uuid()
+        if uuid:
+            self.controller.copy_markdown(uuid)
+
+    def delete_current(self) -> None:
+        uuid = self.current_uuid()
+        if not uuid:
+            return
+        row = self.list.currentIndex().row()
+        self.controller.delete(uuid)
+        # Keep the keyboard user's place: the next highlight becomes current.
+        for candidate in (row, row - 1):
+            index = self.model.index(candidate)
+            if index.isValid() and not index.data(HeaderRole):
+                self.list.setCurrentIndex(index)
+                break
+
+    def build_context_menu(self, index: QModelIndex) -> QMenu | None:
+        if not index.isValid() or index.data(HeaderRole):
+            return None
+        uuid = index.data(UuidRole)
+        menu = QMenu(self)
+        menu.setObjectName("annotationContextMenu")
+        jump = menu.addAction(self.jump_action.text())
+        jump.setEnabled(index.data(RangeRole) is not None)
+        jump.triggered.connect(self.jump_current)
+        recolor = menu.addMenu("Colour")
+        recolor.setObjectName("annotationRecolorMenu")
+        meanings = self.controller.meanings()
+        current = index.data(ColorNameRole)
+        for name in COLOR_NAMES:
+            action = recolor.addAction(swatch_icon(name), color_label(name, meanings.get(name, "")))
+            action.setObjectName(f"recolor-{name}")
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _=False, n=name: self.controller.recolor(uuid, n))
+        menu.addAction(self.edit_action)
+        menu.addAction(self.copy_action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        return menu
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.list.indexAt(pos)
+        if index.isValid():
+            self.list.setCurrentIndex(index)
+        menu = self.build_context_menu(index)
+        if menu is not None:
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.list.viewport().mapToGlobal(pos))
+
+    def _on_meanings_changed(self) -> None:
+        meanings = self.controller.meanings()
+        self.legend.set_meanings(meanings)
+        self.model.set_meanings(meanings)
+
+    # --- the article note ------------------------------------------------------------------
+
+    def _on_article_changed(self, article_id: int) -> None:
+        self.flush()  # the previous article's note, before the editor shows another
+        self._note_article_id = article_id
+        text = ""
+        if article_id >= 0:
+            try:
+                text = self.library.article_note(article_id)
+            except MarginError:
+                text = ""
+        self._loading_note = True
+        try:
+            self.article_note.setPlainText(text)
+        finally:
+            self._loading_note = False
+        self._saved_note = text
+        self.article_note.setEnabled(article_id >= 0)
+        self.note_status.setText("")
+
+    def _on_note_edited(self) -> None:
+        if self._loading_note or self._note_article_id < 0:
+            return
+        if self.article_note.toPlainText() != self._saved_note:
+            self.note_status.setText("Editing…")
+            self._note_timer.start()
+
+    def flush(self) -> bool:
+        """Commit a pending article-note edit now; True when nothing is left unsaved.
+
+        Called after a pause in typing, on focus-out, on article change, and by the
+        window before it closes.
+        """
+        self._note_timer.stop()
+        if self._note_article_id < 0:
+            return True
+        text = self.article_note.toPlainText()
+        if text == self._saved_note:
+            return True
+        try:
+            self.library.set_article_note(self._note_article_id, text)
+        except (MarginError, sqlite3.Error) as exc:
+            self.note_status.setText("Not saved")
+            self.note_status.setToolTip(str(exc))
+            self.controller.message.emit(f"Could not save the article note: {exc}")
+            return False
+        self._saved_note = text
+        self.note_status.setText("Saved")
+        self.note_status.setToolTip("")
+        self.note_saved.emit(self._note_article_id)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.article_note and event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return False

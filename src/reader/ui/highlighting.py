@@ -1,0 +1,742 @@
+"""Highlighting in the reading view: create, paint, recolour, annotate, undo.
+
+:class:`HighlightController` sits between a :class:`~reader.ui.reader_view.ReaderView`
+and the :class:`~reader.core.library.Library`. It offers three ways to highlight the
+selected text:
+
+* the view's context menu (the standard entries plus Highlight ▸ colour, Add note…,
+  Copy as Markdown quote; on an existing highlight also recolour, edit, remove);
+* a small floating toolbar that appears beside a selection made with the mouse
+  (one button per colour, a note button, a copy button; Esc or a click elsewhere
+  hides it);
+* shortcuts, active while the reading view has focus: **Ctrl+H** highlights with the
+  last colour used, **Ctrl+Shift+H** highlights and opens the note editor.
+
+Every change is a :class:`QUndoCommand` on :attr:`HighlightController.undo_stack`. The
+change is committed to SQLite through the library *first*; only then is the command
+pushed and the view and panel repainted, so what the user sees as saved is saved.
+Undo and redo save whole annotation states (``Library.save_annotation`` is an
+insert-or-replace), with a fresh ``modified`` time so merges treat them as edits.
+"""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QTextCharFormat,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QMenu,
+    QTextEdit,
+    QToolButton,
+    QWidget,
+)
+
+from reader.core import anchoring, export, highlight_colors
+from reader.core.errors import MarginError
+from reader.core.library import AnchoredAnnotations, Library
+from reader.core.model import Annotation
+from reader.core.store import now_iso
+from reader.ui.note_editor import NoteEditor, elide
+
+LAYER = "highlights"
+LAST_COLOR_SETTING = "last_highlight_color"
+HIGHLIGHT_SHORTCUT = QKeySequence("Ctrl+H")
+NOTE_SHORTCUT = QKeySequence("Ctrl+Shift+H")
+DARK_MIX = 0.42  # share of the highlight colour over a dark page: text stays readable
+TOOLBAR_GAP = 6
+
+COLOR_NAMES = list(highlight_colors.DEFAULT_COLORS)
+
+
+# --- colours -------------------------------------------------------------------------------
+
+
+def color_hex(name: str) -> str:
+    return highlight_colors.DEFAULT_COLORS.get(name, highlight_colors.DEFAULT_COLORS["yellow"])[1]
+
+
+def is_dark(widget: QWidget) -> bool:
+    """Whether the widget draws on a dark background (decided from its palette)."""
+    return widget.palette().color(widget.palette().ColorRole.Base).lightnessF() < 0.5
+
+
+def paint_color(name: str, base: QColor) -> QColor:
+    """The colour a highlight is painted with over ``base``.
+
+    On light pages the plain colour; on dark pages a mix of the colour into the page,
+    so light text keeps its contrast while the hue still reads.
+    """
+    colour = QColor(color_hex(name))
+    if base.lightnessF() >= 0.5:
+        return colour
+    a = DARK_MIX
+    return QColor.fromRgbF(
+        base.redF() * (1 - a) + colour.redF() * a,
+        base.greenF() * (1 - a) + colour.greenF() * a,
+        base.blueF() * (1 - a) + colour.blueF() * a,
+    )
+
+
+def swatch_icon(name: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(color_hex(name)).darker(140))
+    painter.setBrush(QColor(color_hex(name)))
+    painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def color_label(name: str, meaning: str) -> str:
+    return f"{name.capitalize()} ({meaning})" if meaning else name.capitalize()
+
+
+def _snapshot(annotation: Annotation) -> Annotation:
+    return copy.deepcopy(annotation)
+
+
+# --- undo commands -------------------------------------------------------------------------
+
+
+class AnnotationCommand(QUndoCommand):
+    """One change to one annotation: the state before and the state after.
+
+    The change is already committed when the command is pushed (``applied``), so the
+    first ``redo()`` that QUndoStack.push() makes does nothing.
+    """
+
+    def __init__(
+        self,
+        controller: HighlightController,
+        text: str,
+        before: Annotation,
+        after: Annotation,
+        *,
+        delete: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self._controller = controller
+        self._before = _snapshot(before)
+        self._after = _snapshot(after)
+        self._delete = delete
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        if self._delete:
+            self._controller._commit_remove(self._after.uuid, self._after.article_id)
+        else:
+            self._controller._commit(self._after)
+
+    def undo(self) -> None:
+        self._controller._commit(self._before)
+
+
+# --- the floating toolbar ------------------------------------------------------------------
+
+
+class SelectionToolbar(QFrame):
+    """Buttons beside a fresh selection: one per colour, a note, a copy.
+
+    A child of the view's viewport (not a window), so it scrolls with the text, needs
+    no window-manager support and never takes focus from the view.
+
+    Signals:
+        color_chosen(str): a colour button was pressed.
+        note_requested(): the note button was pressed.
+        copy_requested(): the copy button was pressed.
+    """
+
+    color_chosen = Signal(str)
+    note_requested = Signal()
+    copy_requested = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("selectionToolbar")
+        self.setAccessibleName("Highlight toolbar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet(
+            "QFrame#selectionToolbar { background: palette(button);"
+            " border: 1px solid palette(mid); border-radius: 6px; }"
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 3, 4, 3)
+        layout.setSpacing(2)
+        self.color_buttons: dict[str, QToolButton] = {}
+        for name in COLOR_NAMES:
+            button = self._button(layout, name.capitalize())
+            button.setIcon(swatch_icon(name, 16))
+            button.clicked.connect(lambda _=False, n=name: self.color_chosen.emit(n))
+            self.color_buttons[name] = button
+        self.note_button = self._button(layout, "Note…")
+        self.note_button.setText("✎")
+        self.note_button.setAccessibleName("Highlight with a note")
+        self.note_button.setToolTip(f"Highlight with a note ({NOTE_SHORTCUT.toString()})")
+        self.note_button.clicked.connect(self.note_requested)
+        self.copy_button = self._button(layout, "Copy as Markdown quote")
+        self.copy_button.setText("❝")
+        self.copy_button.setToolTip("Copy as a Markdown quote with its source")
+        self.copy_button.clicked.connect(self.copy_requested)
+        self.hide()
+
+    def _button(self, layout: QHBoxLayout, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setAccessibleName(name)
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(button)
+        return button
+
+    def set_meanings(self, meanings: dict[str, str], last: str) -> None:
+        for name, button in self.color_buttons.items():
+            label = color_label(name, meanings.get(name, ""))
+            shortcut = f" ({HIGHLIGHT_SHORTCUT.toString()})" if name == last else ""
+            button.setToolTip(f"Highlight: {label}{shortcut}")
+            button.setAccessibleName(f"Highlight {label}")
+
+
+# --- the controller ------------------------------------------------------------------------
+
+
+class HighlightController(QObject):
+    """Highlights for whatever article the reading view shows.
+
+    Signals:
+        annotations_reloaded(): the current article's annotations were (re)loaded;
+            read them from :attr:`anchored`.
+        article_changed(int): the view shows an article (its id; -1 for none): another
+            one, or the same one again after it changed.
+        meanings_changed(): a colour's meaning was edited.
+        revealed(str): :meth:`reveal` brought this annotation into view.
+        open_article_requested(int): :meth:`reveal` needs this article shown first.
+        message(str): a short status line ("Highlighted", or why a save failed).
+        note_editor_opened(NoteEditor): a note editor was opened (tests, focus).
+    """
+
+    annotations_reloaded = Signal()
+    article_changed = Signal(int)
+    meanings_changed = Signal()
+    revealed = Signal(str)
+    open_article_requested = Signal(int)
+    message = Signal(str)
+    note_editor_opened = Signal(object)
+
+    def __init__(self, view: QTextEdit, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent or view)
+        self.view = view
+        self.library = library
+        self.undo_stack = QUndoStack(self)
+        self._anchored = AnchoredAnnotations()
+        self._article_id = -1
+        self._pending_reveal = ""
+        self._note_editor: NoteEditor | None = None
+
+        self.toolbar = SelectionToolbar(view.viewport())
+        self.toolbar.color_chosen.connect(lambda name: self.highlight_selection(name))
+        self.toolbar.note_requested.connect(self.highlight_selection_with_note)
+        self.toolbar.copy_requested.connect(self.copy_selection_markdown)
+
+        self.highlight_action = QAction("&Highlight Selection", self)
+        self.highlight_action.setShortcut(HIGHLIGHT_SHORTCUT)
+        self.highlight_action.setToolTip("Highlight the selected text with the last colour used")
+        self.highlight_action.triggered.connect(lambda: self.highlight_selection())
+        self.note_action = QAction("Highlight with &Note…", self)
+        self.note_action.setShortcut(NOTE_SHORTCUT)
+        self.note_action.setToolTip("Highlight the selected text and write a note")
+        self.note_action.triggered.connect(self.highlight_selection_with_note)
+        for action in (self.highlight_action, self.note_action):
+            # Active while the view (or the toolbar inside it) has focus, so the keys
+            # never fire on a selection the user cannot see.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            view.addAction(action)
+
+        view.article_shown.connect(self._on_article_shown)  # type: ignore[attr-defined]
+        view.selectionChanged.connect(self._on_selection_changed)
+        if hasattr(view, "escape_pressed"):
+            view.escape_pressed.connect(self.toolbar.hide)
+        self._viewport = view.viewport()
+        view.installEventFilter(self)
+        self._viewport.installEventFilter(self)
+        self._refresh_toolbar_labels()
+        if getattr(view, "article", None) is not None:
+            self.refresh()
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def anchored(self) -> AnchoredAnnotations:
+        """The current article's highlights on its text, and the orphans."""
+        return self._anchored
+
+    @property
+    def article_id(self) -> int:
+        return self._article_id
+
+    @property
+    def last_color(self) -> str:
+        name = self.library.setting(LAST_COLOR_SETTING, COLOR_NAMES[0])
+        return name if name in highlight_colors.DEFAULT_COLORS else COLOR_NAMES[0]
+
+    def meanings(self) -> dict[str, str]:
+        return highlight_colors.meanings(self.library)
+
+    def set_meaning(self, color: str, meaning: str) -> None:
+        """Edit what a colour means (shown in the legend, carried into exports)."""
+        if meaning.strip() == self.meanings().get(color, ""):
+            return
+        highlight_colors.set_meaning(self.library, color, meaning)
+        self._refresh_toolbar_labels()
+        self.meanings_changed.emit()
+
+    def annotation_at(self, position: int) -> Annotation | None:
+        """The highlight covering a document position in the view, if any."""
+        alignment = getattr(self.view, "alignment", None)
+        if alignment is None:
+            return None
+        offset = alignment.to_source(position)
+        for annotation, start, end in reversed(self._anchored.anchored):
+            if start <= offset < end:
+                return annotation
+        return None
+
+    def find(self, uuid: str) -> tuple[Annotation, int, int] | None:
+        for item in self._anchored.anchored:
+            if item[0].uuid == uuid:
+                return item
+        return None
+
+    def refresh(self) -> None:
+        """Reload the current article's annotations (after imports, merges, removals)."""
+        article = getattr(self.view, "article", None)
+        article_id = article.id if article is not None else -1
+        if article is None:
+            self._anchored = AnchoredAnnotations()
+        else:
+            self._anchored = self.library.anchored_annotations(article.id)
+        changed = article_id != self._article_id
+        self._article_id = article_id
+        self.paint()
+        self.annotations_reloaded.emit()
+        if changed:
+            self.article_changed.emit(article_id)
+
+    def paint(self) -> None:
+        """Draw the highlights as the view's "highlights" layer; orphans are not drawn."""
+        if getattr(self.view, "article", None) is None:
+            self.view.set_extra_selection_layer(LAYER, [])  # type: ignore[attr-defined]
+            return
+        base = self.view.palette().color(self.view.palette().ColorRole.Base)
+        text = self.view.palette().color(self.view.palette().ColorRole.Text)
+        selections: list[QTextEdit.ExtraSelection] = []
+        for annotation, start, end in self._anchored.anchored:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = self.view.article_range_to_cursor(start, end)  # type: ignore[attr-defined]
+            fmt = QTextCharFormat()
+            fmt.setBackground(paint_color(annotation.color, base))
+            if annotation.note.strip():
+                # A dotted underline says "there is a note here" without a margin icon.
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                fmt.setUnderlineColor(text)
+            fmt.setToolTip(self._tooltip(annotation))
+            selection.format = fmt
+            selections.append(selection)
+        self.view.set_extra_selection_layer(LAYER, selections)  # type: ignore[attr-defined]
+
+    def _tooltip(self, annotation: Annotation) -> str:
+        meaning = self.meanings().get(annotation.color, "")
+        parts = [color_label(annotation.color, meaning)]
+        if annotation.note.strip():
+            parts.append(elide(annotation.note, 200))
+        if annotation.tags:
+            parts.append(" ".join(f"#{t}" for t in annotation.tags))
+        return "\n".join(parts)
+
+    # --- creating --------------------------------------------------------------------------
+
+    def highlight_selection(self, color: str | None = None) -> Annotation | None:
+        """Highlight the view's selection (``color`` or the last one used)."""
+        rng = self._selection()
+        article = getattr(self.view, "article", None)
+        if rng is None or article is None:
+            self.message.emit("Select some text to highlight")
+            return None
+        color = color if color in highlight_colors.DEFAULT_COLORS else self.last_color
+        try:
+            annotation = self.library.add_highlight(article.id, rng[0], rng[1], color=color)
+        except (MarginError, sqlite3.Error) as exc:
+            self.message.emit(f"Could not save the highlight: {exc}")
+            return None
+        if color != self.last_color:
+            self.library.set_setting(LAST_COLOR_SETTING, color)
+            self._refresh_toolbar_labels()
+        before = _snapshot(annotation)
+        before.removed = True
+        self.undo_stack.push(AnnotationCommand(self, "Highlight", before, annotation))
+        self.toolbar.hide()
+        self._clear_selection()
+        self._changed(annotation.article_id, "Highlighted")
+        return annotation
+
+    def highlight_selection_with_note(self) -> NoteEditor | None:
+        """Highlight the selection, then open the note editor on the new highlight."""
+        annotation = self.highlight_selection()
+        if annotation is None:
+            return None
+        return self.open_note_editor(annotation.uuid)
+
+    # --- editing ---------------------------------------------------------------------------
+
+    def recolor(self, uuid: str, color: str) -> None:
+        if color not in highlight_colors.DEFAULT_COLORS:
+            raise ValueError(f"unknown highlight colour {color!r}")
+        self._edit(uuid, "Recolour highlight", lambda a: setattr(a, "color", color))
+
+    def set_note(self, uuid: str, note: str) -> None:
+        self._edit(uuid, "Edit note", lambda a: setattr(a, "note", note))
+
+    def set_tags(self, uuid: str, tags: list[str]) -> None:
+        self._edit(uuid, "Edit tags", lambda a: setattr(a, "tags", list(tags)))
+
+    def set_note_and_tags(self, uuid: str, note: str, tags: list[str]) -> None:
+        """One undo step for what one note-editor session changed."""
+        current = self._current(uuid)
+        if current is None:
+            return
+        note_changed = note != current.note
+        tags_changed = list(tags) != current.tags
+        if note_changed and tags_changed:
+            text = "Edit note and tags"
+        elif tags_changed:
+            text = "Edit tags"
+        else:
+            text = "Edit note"
+
+        def apply(a: Annotation) -> None:
+            a.note = note
+            a.tags = list(tags)
+
+        self._edit(uuid, text, apply)
+
+    def delete(self, uuid: str) -> None:
+        before = self._current(uuid)
+        if before is None:
+            return
+        try:
+            after = self.library.remove_annotation(uuid)
+        except (MarginError, sqlite3.Error) as exc:
+            self.message.emit(f"Could not delete the highlight: {exc}")
+            return
+        self.undo_stack.push(
+            AnnotationCommand(self, "Delete highlight", before, after, delete=True)
+        )
+        self._changed(before.article_id, "Highlight deleted")
+
+    def _current(self, uuid: str) -> Annotation | None:
+        try:
+            annotation = self.library.annotation(uuid)
+        except MarginError:
+            return None
+        return None if annotation.removed else annotation
+
+    def _edit(self, uuid: str, text: str, change: Callable[[Annotation], None]) -> None:
+        before = self._current(uuid)
+        if before is None:
+            self.message.emit("That highlight no longer exists")
+            return
+        after = _snapshot(before)
+        change(after)
+        if (after.color, after.note, after.tags) == (before.color, before.note, before.tags):
+            return
+        after.modified = now_iso()
+        try:
+            self.library.save_annotation(after)
+        except (MarginError, sqlite3.Error) as exc:
+            self.message.emit(f"Could not save the change: {exc}")
+            return
+        self.undo_stack.push(AnnotationCommand(self, text, before, after))
+        self._changed(after.article_id, "Saved")
+
+    # Called by the undo commands.
+    # (An exception cannot cross QUndoStack's C++ frames, so failures become messages.)
+    def _commit(self, state: Annotation) -> None:
+        annotation = _snapshot(state)
+        annotation.modified = now_iso()
+        try:
+            self.library.save_annotation(annotation)
+        except (MarginError, sqlite3.Error) as exc:
+            self.message.emit(f"Could not undo or redo: {exc}")
+            return
+        self._changed(annotation.article_id, "Saved")
+
+    def _commit_remove(self, uuid: str, article_id: int) -> None:
+        try:
+            self.library.remove_annotation(uuid)
+        except (MarginError, sqlite3.Error) as exc:
+            self.message.emit(f"Could not undo or redo: {exc}")
+            return
+        self._changed(article_id, "Highlight deleted")
+
+    def _changed(self, article_id: int, message: str) -> None:
+        if article_id == self._article_id:
+            self.refresh()
+        self.message.emit(message)
+
+    # --- notes -----------------------------------------------------------------------------
+
+    def open_note_editor(self, uuid: str) -> NoteEditor | None:
+        """Open the (window-modal, non-blocking) editor for a highlight's note and tags."""
+        annotation = self._current(uuid)
+        if annotation is None:
+            return None
+        if self._note_editor is not None:
+            self._note_editor.close()
+        editor = NoteEditor(
+            annotation.quote.exact,
+            annotation.note,
+            annotation.tags,
+            title="Highlight note",
+            parent=self.view.window(),
+        )
+        editor.saved.connect(lambda note, tags: self.set_note_and_tags(uuid, note, tags))
+        editor.destroyed.connect(self._forget_editor)
+        self._note_editor = editor
+        editor.open()
+        self.note_editor_opened.emit(editor)
+        return editor
+
+    def _forget_editor(self) -> None:
+        self._note_editor = None
+
+    # --- copying ---------------------------------------------------------------------------
+
+    def copy_markdown(self, uuid: str) -> str:
+        """Copy a highlight as a Markdown quote with its citation; returns the text."""
+        annotation = self._current(uuid)
+        if annotation is None:
+            return ""
+        article = self.library.article(annotation.article_id)
+        text = export.highlight_markdown_quote(article, annotation)
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit("Copied as a Markdown quote")
+        return text
+
+    def copy_selection_markdown(self) -> str:
+        """Copy the selected text (highlighted or not) as a Markdown quote with its source."""
+        rng = self._selection()
+        article = getattr(self.view, "article", None)
+        if rng is None or article is None:
+            return ""
+        quote, position = anchoring.make_selectors(article.text, rng[0], rng[1])
+        transient = Annotation(uuid="", article_id=article.id, quote=quote, position=position)
+        text = export.highlight_markdown_quote(article, transient)
+        QGuiApplication.clipboard().setText(text)
+        self.toolbar.hide()
+        self.message.emit("Copied as a Markdown quote")
+        return text
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def jump_to(self, uuid: str) -> bool:
+        """Scroll the view to a highlight and select its text."""
+        found = self.find(uuid)
+        if found is None:
+            return False
+        _annotation, start, end = found
+        self.view.setTextCursor(self.view.article_range_to_cursor(start, end))  # type: ignore[attr-defined]
+        self.view.scroll_to_article_offset(start)  # type: ignore[attr-defined]
+        return True
+
+    def reveal(self, uuid: str) -> bool:
+        """Show an annotation (e.g. a search hit on a note): open its article, scroll to it.
+
+        When another article is showing, :attr:`open_article_requested` asks the window
+        to open the right one; the jump happens once the view shows it.
+        """
+        annotation = self._current(uuid)
+        if annotation is None:
+            return False
+        if annotation.article_id != self._article_id:
+            self._pending_reveal = uuid
+            self.open_article_requested.emit(annotation.article_id)
+            return True
+        self._pending_reveal = ""
+        self.jump_to(uuid)
+        self.revealed.emit(uuid)
+        return True
+
+    # --- menus -----------------------------------------------------------------------------
+
+    def build_context_menu(self, pos: QPoint) -> QMenu:
+        """The view's context menu at a viewport position: standard entries + ours."""
+        view = self.view
+        doc_pos = pos + QPoint(view.horizontalScrollBar().value(), view.verticalScrollBar().value())
+        menu = view.createStandardContextMenu(doc_pos)
+        menu.setObjectName("readerContextMenu")
+        has_selection = self._selection() is not None
+        meanings = self.meanings()
+        menu.addSeparator()
+        highlight_menu = menu.addMenu("&Highlight")
+        highlight_menu.setObjectName("highlightMenu")
+        highlight_menu.setEnabled(has_selection)
+        for name in COLOR_NAMES:
+            action = highlight_menu.addAction(swatch_icon(name), color_label(name, meanings[name]))
+            action.setObjectName(f"highlight-{name}")
+            if name == self.last_color:
+                action.setShortcut(HIGHLIGHT_SHORTCUT)
+            action.triggered.connect(lambda _=False, n=name: self.highlight_selection(n))
+        note = menu.addAction("Add &Note…")
+        note.setObjectName("highlightWithNote")
+        note.setShortcut(NOTE_SHORTCUT)
+        note.setEnabled(has_selection)
+        note.triggered.connect(self.highlight_selection_with_note)
+        copy_quote = menu.addAction("Copy as &Markdown Quote")
+        copy_quote.setObjectName("copySelectionMarkdown")
+        copy_quote.setEnabled(has_selection)
+        copy_quote.triggered.connect(self.copy_selection_markdown)
+
+        under = self.annotation_at(view.cursorForPosition(pos).position())
+        if under is not None:
+            uuid = under.uuid
+            menu.addSeparator()
+            recolor = menu.addMenu("Highlight &Colour")
+            recolor.setObjectName("recolorMenu")
+            for name in COLOR_NAMES:
+                action = recolor.addAction(swatch_icon(name), color_label(name, meanings[name]))
+                action.setCheckable(True)
+                action.setChecked(name == under.color)
+                action.triggered.connect(lambda _=False, n=name: self.recolor(uuid, n))
+            edit = menu.addAction("&Edit Note and Tags…")
+            edit.setObjectName("editNote")
+            edit.triggered.connect(lambda: self.open_note_editor(uuid))
+            copy_one = menu.addAction("Copy &Highlight as Markdown")
+            copy_one.setObjectName("copyHighlightMarkdown")
+            copy_one.triggered.connect(lambda: self.copy_markdown(uuid))
+            remove = menu.addAction("&Remove Highlight")
+            remove.setObjectName("removeHighlight")
+            remove.triggered.connect(lambda: self.delete(uuid))
+        return menu
+
+    def create_undo_action(self, parent: QObject) -> QAction:
+        action = self.undo_stack.createUndoAction(parent, "&Undo")
+        action.setShortcut(QKeySequence.StandardKey.Undo)
+        return action
+
+    def create_redo_action(self, parent: QObject) -> QAction:
+        action = self.undo_stack.createRedoAction(parent, "&Redo")
+        action.setShortcut(QKeySequence.StandardKey.Redo)
+        return action
+
+    # --- the view's events -----------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Identity checks only until we know the event matters: this also runs while
+        # the view is being destroyed.
+        if watched is not self.view and watched is not self._viewport:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            pos = event.pos()
+            if watched is self.view:  # keyboard menu key: the event is on the view itself
+                if event.reason() == QContextMenuEvent.Reason.Keyboard:
+                    pos = self.view.cursorRect().center()
+                else:
+                    pos = self.view.viewport().mapFrom(self.view, pos)
+            self.toolbar.hide()
+            menu = self.build_context_menu(pos)
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.view.viewport().mapToGlobal(pos))
+            return True
+        if watched is self._viewport:
+            if kind == QEvent.Type.MouseButtonPress:
+                self.toolbar.hide()
+            elif kind == QEvent.Type.MouseButtonRelease:
+                QTimer.singleShot(0, self, self.show_toolbar_for_selection)
+        elif watched is self.view:
+            if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                if event.key() == Qt.Key.Key_Escape:
+                    self.toolbar.hide()
+            elif kind == QEvent.Type.PaletteChange:
+                # The view re-renders on theme changes; repaint afterwards, darker or not.
+                QTimer.singleShot(0, self, self.paint)
+        return False
+
+    def show_toolbar_for_selection(self) -> None:
+        """Place the toolbar just below the end of the selection (above when no room)."""
+        view = self.view
+        if self._selection() is None:
+            self.toolbar.hide()
+            return
+        cursor = view.textCursor()
+        end_cursor = view.textCursor()
+        end_cursor.setPosition(cursor.selectionEnd())
+        start_cursor = view.textCursor()
+        start_cursor.setPosition(cursor.selectionStart())
+        end_rect = view.cursorRect(end_cursor)
+        start_rect = view.cursorRect(start_cursor)
+        self.toolbar.adjustSize()
+        size = self.toolbar.sizeHint()
+        viewport = view.viewport().rect()
+        x = min(max(4, end_rect.left() - size.width() // 2), viewport.width() - size.width() - 4)
+        y = end_rect.bottom() + TOOLBAR_GAP
+        if y + size.height() > viewport.height():
+            y = max(4, start_rect.top() - size.height() - TOOLBAR_GAP)
+        self.toolbar.setGeometry(x, y, size.width(), size.height())
+        self.toolbar.show()
+        self.toolbar.raise_()
+
+    def _on_selection_changed(self) -> None:
+        if not self.view.textCursor().hasSelection():
+            self.toolbar.hide()
+
+    def _on_article_shown(self, article_id: int) -> None:
+        self.toolbar.hide()
+        same = article_id == self._article_id
+        self.refresh()
+        if same:  # shown again (e.g. after a re-import): panels reload what they show
+            self.article_changed.emit(article_id)
+        if self._pending_reveal:
+            uuid, self._pending_reveal = self._pending_reveal, ""
+            annotation = self._current(uuid)
+            if annotation is not None and annotation.article_id == self._article_id:
+                # After the view has restored its reading position.
+                QTimer.singleShot(0, self, lambda: self.reveal(uuid))
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _selection(self) -> tuple[int, int] | None:
+        if getattr(self.view, "article", None) is None:
+            return None
+        return self.view.selected_article_range()  # type: ignore[attr-defined]
+
+    def _clear_selection(self) -> None:
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+
+    def _refresh_toolbar_labels(self) -> None:
+        self.toolbar.set_meanings(self.meanings(), self.last_color)

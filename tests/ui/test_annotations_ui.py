@@ -1,0 +1,485 @@
+"""Highlights, notes and the annotations panel, driven the way a reader uses them.
+
+A real library with the seed article imported, the real reading view showing it;
+text is selected in the view's document and highlighted from the keyboard shortcut,
+the context menu, the floating toolbar; the library, the panel and the painted layer
+are checked after every step, including undo and redo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QMenu, QWidget
+
+from reader.core import highlight_colors
+from reader.core.library import Library
+from reader.core.model import ImportStatus
+from reader.ui import theme as themes
+from reader.ui.annotations_panel import (
+    ORPHANS_HEADER,
+    AnnotationsPanel,
+    HeaderRole,
+    HtmlRole,
+    OrphanRole,
+    UuidRole,
+)
+from reader.ui.highlighting import LAYER, HighlightController, paint_color
+from reader.ui.note_editor import NoteEditor, parse_tags, render_markdown
+from reader.ui.reader_view import ReaderView
+
+# The offscreen platform warns when a top-level window's size limits change.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+SEED = "ketamine-for-pain.json"
+PHRASE = "especially useful for sudden pain flare-ups"
+# Crosses inline markup: "classified as a <strong>dissociative anesthetic</strong>, meaning".
+ACROSS_TAGS = "classified as a dissociative anesthetic, meaning"
+DELETED_ITEM = (
+    "<li>It provides fast-acting pain relief, making it especially useful for sudden pain "
+    "flare-ups or acute pain.</li>"
+)
+
+
+@dataclass
+class Reader:
+    library: Library
+    article_id: int
+    view: ReaderView
+    controller: HighlightController
+    panel: AnnotationsPanel
+    window: QWidget
+
+
+def import_seed(library: Library, path: Path) -> int:
+    report = library.import_paths([path])
+    result = report.results[-1]
+    assert result.status in (ImportStatus.ADDED, ImportStatus.UPDATED), report.results
+    assert result.article_id is not None
+    return result.article_id
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, fixtures: Path) -> Iterator[tuple[Library, int]]:
+    library = Library.open(tmp_path / "library")
+    article_id = import_seed(library, fixtures / SEED)
+    yield library, article_id
+    library.close()
+
+
+@pytest.fixture
+def reader(qtbot, seeded: tuple[Library, int]) -> Reader:
+    library, article_id = seeded
+    window = QWidget()
+    window.setWindowTitle("Margin test")
+    view = ReaderView()
+    controller = HighlightController(view, library)
+    panel = AnnotationsPanel(controller)
+    layout = QHBoxLayout(window)
+    layout.addWidget(view, 3)
+    layout.addWidget(panel, 1)
+    qtbot.addWidget(window)
+    window.resize(1100, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    view.show_article(library.article(article_id))
+    return Reader(library, article_id, view, controller, panel, window)
+
+
+def select(view: ReaderView, phrase: str) -> QTextCursor:
+    """Select ``phrase`` in the view's document, as a mouse drag would."""
+    cursor = view.document().find(phrase)
+    assert not cursor.isNull(), f"{phrase!r} is not in the document"
+    view.setTextCursor(cursor)
+    return cursor
+
+
+def highlight_with_shortcut(qtbot, r: Reader, phrase: str) -> QTextCursor:
+    cursor = select(r.view, phrase)
+    r.window.activateWindow()
+    r.view.setFocus()
+    qtbot.waitUntil(r.view.hasFocus)
+    qtbot.keyClick(r.view, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    return cursor
+
+
+def live(r: Reader) -> list:
+    return r.library.annotations(r.article_id)
+
+
+def panel_quotes(panel: AnnotationsPanel) -> list[str]:
+    model = panel.model
+    return [model.index(i).data() for i in range(model.rowCount())]
+
+
+def painted(r: Reader) -> list[tuple[int, int]]:
+    return r.view.extra_selection_layer(LAYER)
+
+
+def covers(ranges: list[tuple[int, int]], cursor: QTextCursor) -> bool:
+    return any(a <= cursor.selectionStart() and cursor.selectionEnd() <= b for a, b in ranges)
+
+
+def background_at(view: ReaderView, position: int) -> QColor | None:
+    for sel in view.extraSelections():
+        if sel.cursor.selectionStart() <= position < sel.cursor.selectionEnd():
+            return sel.format.background().color()
+    return None
+
+
+def action_named(menu: QMenu, name: str):
+    for action in menu.findChildren(type(menu.menuAction())):
+        if action.objectName() == name:
+            return action
+    names = [a.objectName() for a in menu.findChildren(type(menu.menuAction()))]
+    raise AssertionError(f"no action {name!r} in {names}")
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+def test_ctrl_h_highlights_selection_in_library_panel_and_view(qtbot, reader: Reader) -> None:
+    cursor = highlight_with_shortcut(qtbot, reader, PHRASE)
+
+    [annotation] = live(reader)
+    assert annotation.quote.exact == PHRASE
+    assert annotation.color == "yellow"  # the default last-used colour
+    assert panel_quotes(reader.panel) == [PHRASE]
+    assert covers(painted(reader), cursor)
+    assert background_at(reader.view, cursor.selectionStart() + 2) == QColor("#ffe066")
+    # The selection is cleared so the new highlight colour is visible at once.
+    assert not reader.view.textCursor().hasSelection()
+
+
+def test_context_menu_highlights_across_inline_markup(qtbot, reader: Reader) -> None:
+    cursor = select(reader.view, ACROSS_TAGS)
+    pos = reader.view.cursorRect(cursor).center()
+    menu = reader.controller.build_context_menu(pos)
+    texts = [a.text() for a in menu.actions()]
+    assert any("Copy" in t for t in texts), "the view's standard entries are kept"
+    action_named(menu, "highlight-blue").trigger()
+    menu.deleteLater()
+
+    [annotation] = live(reader)
+    assert annotation.quote.exact == ACROSS_TAGS
+    assert annotation.color == "blue"
+    assert covers(painted(reader), cursor)
+    # Ctrl+H now uses blue, the last colour chosen.
+    highlight_with_shortcut(qtbot, reader, PHRASE)
+    assert {a.quote.exact: a.color for a in live(reader)}[PHRASE] == "blue"
+    # Panel rows come in reading order.
+    assert panel_quotes(reader.panel) == [PHRASE, ACROSS_TAGS]
+
+
+def test_floating_toolbar_appears_on_mouse_selection_and_highlights(qtbot, reader: Reader) -> None:
+    view = reader.view
+    cursor = select(view, PHRASE)
+    end = view.cursorRect(QTextCursor(view.document())).center()
+    start_rect = view.cursorRect(cursor)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start_rect.center())
+    toolbar = reader.controller.toolbar
+    qtbot.waitUntil(toolbar.isVisible)
+    assert view.viewport().rect().contains(toolbar.geometry())
+
+    qtbot.mouseClick(toolbar.color_buttons["green"], Qt.MouseButton.LeftButton)
+    [annotation] = live(reader)
+    assert (annotation.quote.exact, annotation.color) == (PHRASE, "green")
+    assert not toolbar.isVisible()
+
+    # Esc hides it; so does a click elsewhere.
+    select(view, ACROSS_TAGS)
+    reader.controller.show_toolbar_for_selection()
+    assert toolbar.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert not toolbar.isVisible()
+    reader.controller.show_toolbar_for_selection()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=end + QPoint(0, 200))
+    assert not toolbar.isVisible()
+
+
+# --- notes, undo, redo ---------------------------------------------------------------------
+
+
+def test_note_editor_undo_and_redo_reach_library_panel_and_view(qtbot, reader: Reader) -> None:
+    r = reader
+    cursor = select(r.view, PHRASE)
+    r.window.activateWindow()
+    r.view.setFocus()
+    qtbot.waitUntil(r.view.hasFocus)
+    with qtbot.waitSignal(r.controller.note_editor_opened) as opened:
+        qtbot.keyClick(
+            r.view,
+            Qt.Key.Key_H,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    editor: NoteEditor = opened.args[0]
+    qtbot.keyClicks(editor.note_edit, "**Check** the dose <script>x</script>")
+    editor.tags_edit.setText("dosing, follow up, dosing")
+    editor.accept()
+
+    [annotation] = live(r)
+    assert annotation.note == "**Check** the dose <script>x</script>"
+    assert annotation.tags == ["dosing", "follow up"]
+    html = r.panel.model.index(0).data(HtmlRole)
+    assert "<strong>Check</strong>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html  # raw HTML is shown, not run
+    assert "#follow up" in html
+
+    stack = r.controller.undo_stack
+    assert stack.undoText() == "Edit note and tags"
+    stack.undo()
+    assert live(r)[0].note == "" and live(r)[0].tags == []
+    stack.undo()  # the highlight itself
+    assert live(r) == []
+    assert panel_quotes(r.panel) == []
+    assert painted(r) == []
+    assert r.panel.empty_label.isVisibleTo(r.panel)
+
+    stack.redo()
+    assert [a.quote.exact for a in live(r)] == [PHRASE]
+    assert panel_quotes(r.panel) == [PHRASE]
+    assert covers(painted(r), cursor)
+    stack.redo()
+    assert live(r)[0].note.startswith("**Check**")
+
+
+def test_edit_recolour_delete_from_panel_with_undo(qtbot, reader: Reader) -> None:
+    r = reader
+    highlight_with_shortcut(qtbot, r, PHRASE)
+    cursor = highlight_with_shortcut(qtbot, r, ACROSS_TAGS)
+    uuid_b = {a.quote.exact: a.uuid for a in live(r)}[ACROSS_TAGS]
+
+    lst = r.panel.list
+    r.panel.select(uuid_b)
+    # Edit (F2) opens the editor on that highlight.
+    lst.setFocus()
+    qtbot.waitUntil(lst.hasFocus)
+    with qtbot.waitSignal(r.controller.note_editor_opened) as opened:
+        qtbot.keyClick(lst, Qt.Key.Key_F2)
+    editor = opened.args[0]
+    assert editor.note_edit.toPlainText() == ""
+    editor.note_edit.setPlainText("Definition.")
+    editor.accept()
+    assert r.library.annotation(uuid_b).note == "Definition."
+
+    # Recolour from the panel's context menu.
+    menu = r.panel.build_context_menu(lst.currentIndex())
+    assert menu is not None
+    action_named(menu, "recolor-red").trigger()
+    menu.deleteLater()
+    assert r.library.annotation(uuid_b).color == "red"
+    assert background_at(r.view, cursor.selectionStart() + 1) == QColor("#ff8a80")
+    r.controller.undo_stack.undo()
+    assert r.library.annotation(uuid_b).color == "yellow"
+    r.controller.undo_stack.redo()
+    assert r.library.annotation(uuid_b).color == "red"
+
+    # Delete with the Del key; undo brings it back with its note.
+    r.panel.select(uuid_b)
+    lst.setFocus()
+    qtbot.keyClick(lst, Qt.Key.Key_Delete)
+    assert [a.quote.exact for a in live(r)] == [PHRASE]
+    assert r.library.annotation(uuid_b).removed  # a tombstone, for merges
+    assert not covers(painted(r), cursor)
+    assert panel_quotes(r.panel) == [PHRASE]
+    r.controller.undo_stack.undo()
+    restored = r.library.annotation(uuid_b)
+    assert not restored.removed and restored.note == "Definition." and restored.color == "red"
+    assert covers(painted(r), cursor)
+    assert panel_quotes(r.panel) == [PHRASE, ACROSS_TAGS]
+
+
+def test_activating_a_row_jumps_to_and_selects_the_passage(qtbot, reader: Reader) -> None:
+    r = reader
+    highlight_with_shortcut(qtbot, r, ACROSS_TAGS)
+    r.view.verticalScrollBar().setValue(r.view.verticalScrollBar().maximum())
+    index = r.panel.model.index(0)
+    with qtbot.waitSignal(r.panel.jump_requested) as jumped:
+        r.panel.list.activated.emit(index)
+    start, end = jumped.args
+    assert r.view.article.text[start:end] == ACROSS_TAGS
+    assert r.view.textCursor().selectedText().replace("\u2029", " ") == ACROSS_TAGS
+    rect = r.view.cursorRect()
+    assert r.view.viewport().rect().contains(rect.center())
+
+
+# --- orphans, the article note, copying ----------------------------------------------------
+
+
+def test_orphan_listed_after_reimport_without_the_passage(
+    qtbot, reader: Reader, fixtures: Path, tmp_path: Path
+) -> None:
+    r = reader
+    highlight_with_shortcut(qtbot, r, PHRASE)
+    highlight_with_shortcut(qtbot, r, ACROSS_TAGS)
+    uuid_lost = {a.quote.exact: a.uuid for a in live(r)}[PHRASE]
+    r.controller.set_note(uuid_lost, "Onset within minutes?")
+
+    data = json.loads((fixtures / SEED).read_text(encoding="utf-8"))
+    assert DELETED_ITEM in data["content"]["rendered"]
+    data["content"]["rendered"] = data["content"]["rendered"].replace(DELETED_ITEM, "")
+    data["modified"] = data["modified_gmt"] = "2030-01-01T00:00:00"
+    edited = tmp_path / "edited" / SEED
+    edited.parent.mkdir()
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    assert import_seed(r.library, edited) == r.article_id
+
+    r.view.show_article(r.library.article(r.article_id))
+    model = r.panel.model
+    indexes = [model.index(i) for i in range(model.rowCount())]
+    rows = [(i.data(), i.data(HeaderRole), i.data(OrphanRole)) for i in indexes]
+    assert rows == [
+        (ACROSS_TAGS, False, False),
+        (ORPHANS_HEADER, True, True),
+        (PHRASE, False, True),
+    ]
+    assert "Onset within minutes?" in model.index(2).data(HtmlRole)
+    assert len(painted(r)) == 1  # the orphan is listed, not painted
+    assert not model.flags(model.index(1)) & Qt.ItemFlag.ItemIsSelectable
+
+
+def test_article_note_saved_on_switch_and_kept_across_reopening(
+    qtbot, reader: Reader, fixtures: Path, tmp_path: Path
+) -> None:
+    r = reader
+    other = (
+        r.library.import_paths([fixtures / "markdown" / "vitamin-d-yaml.md"]).results[-1].article_id
+    )
+    assert other is not None and other != r.article_id
+    r.panel.article_note.setFocus()
+    qtbot.keyClicks(r.panel.article_note, "Compare with the 2019 review.")
+    # Switch article straight away, before the debounce fires: the note must be saved.
+    r.view.show_article(r.library.article(other))
+    assert r.library.article_note(r.article_id) == "Compare with the 2019 review."
+    assert r.panel.article_note.toPlainText() == ""
+
+    qtbot.keyClicks(r.panel.article_note, "Vitamin D note")
+    with qtbot.waitSignal(r.panel.note_saved, timeout=3000):
+        pass  # the debounce timer commits it after a pause in typing
+    assert r.library.article_note(other) == "Vitamin D note"
+    assert r.panel.note_status.text() == "Saved"
+
+    r.view.show_article(r.library.article(r.article_id))
+    assert r.panel.article_note.toPlainText() == "Compare with the 2019 review."
+    root = r.library.root
+    with Library.open(root) as reopened:
+        assert reopened.article_note(r.article_id) == "Compare with the 2019 review."
+        assert reopened.article_note(other) == "Vitamin D note"
+
+
+def test_copy_as_markdown_quote_with_source(qtbot, reader: Reader) -> None:
+    r = reader
+    highlight_with_shortcut(qtbot, r, PHRASE)
+    QGuiApplication.clipboard().clear()
+    r.panel.select(live(r)[0].uuid)
+    r.panel.list.setFocus()
+    qtbot.waitUntil(r.panel.list.hasFocus)
+    qtbot.keyClick(r.panel.list, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    text = QGuiApplication.clipboard().text()
+    assert text.startswith(f"> {PHRASE}")
+    assert "Ketamine for Pain" in text and "psyclehealth.com" in text
+
+    # An unhighlighted selection can be copied the same way from the view's menu.
+    cursor = select(r.view, ACROSS_TAGS)
+    menu = r.controller.build_context_menu(r.view.cursorRect(cursor).center())
+    action_named(menu, "copySelectionMarkdown").trigger()
+    menu.deleteLater()
+    assert QGuiApplication.clipboard().text().startswith(f"> {ACROSS_TAGS}")
+    assert len(live(r)) == 1
+
+
+def test_context_menu_on_a_highlight_offers_recolour_and_remove(qtbot, reader: Reader) -> None:
+    r = reader
+    cursor = highlight_with_shortcut(qtbot, r, PHRASE)
+    inside = QTextCursor(r.view.document())
+    inside.setPosition(cursor.selectionStart() + 3)
+    menu = r.controller.build_context_menu(r.view.cursorRect(inside).center())
+    action_named(menu, "removeHighlight").trigger()
+    menu.deleteLater()
+    assert live(r) == []
+    assert r.controller.undo_stack.undoText() == "Delete highlight"
+
+
+# --- colours, legend, theme, reveal --------------------------------------------------------
+
+
+def test_legend_edits_meanings_used_by_exports_and_menus(qtbot, reader: Reader) -> None:
+    r = reader
+    legend = r.panel.legend
+    assert legend.count() >= 5
+    item = legend.item_for("purple")
+    assert item is not None and item.text() == highlight_colors.DEFAULT_COLORS["purple"][0]
+    item.setText("for the newsletter")
+    assert highlight_colors.meanings(r.library)["purple"] == "for the newsletter"
+    select(r.view, PHRASE)
+    menu = r.controller.build_context_menu(QPoint(10, 10))
+    assert action_named(menu, "highlight-purple").text() == "Purple (for the newsletter)"
+    menu.deleteLater()
+    assert "for the newsletter" in r.controller.toolbar.color_buttons["purple"].toolTip()
+
+
+def test_dark_theme_paints_darker_highlights(qtbot, reader: Reader) -> None:
+    r = reader
+    cursor = highlight_with_shortcut(qtbot, r, PHRASE)
+    inside = cursor.selectionStart() + 1  # a plain int: re-rendering resets cursors
+    light = background_at(r.view, inside)
+    expected = paint_color("yellow", QColor(themes.DARK.page))
+    r.view.set_theme(themes.DARK)
+    qtbot.waitUntil(lambda: background_at(r.view, inside) == expected)
+    assert expected.lightnessF() < 0.5 < light.lightnessF()
+    assert PHRASE in r.view.document().toPlainText()
+
+
+def test_reveal_opens_the_article_and_selects_the_highlight(
+    qtbot, reader: Reader, fixtures: Path
+) -> None:
+    r = reader
+    highlight_with_shortcut(qtbot, r, ACROSS_TAGS)
+    uuid = live(r)[0].uuid
+    other = (
+        r.library.import_paths([fixtures / "markdown" / "vitamin-d-yaml.md"]).results[-1].article_id
+    )
+    r.view.show_article(r.library.article(other))
+    assert r.panel.model.rowCount() == 0
+
+    with qtbot.waitSignal(r.controller.open_article_requested) as asked:
+        assert r.controller.reveal(uuid)
+    assert asked.args == [r.article_id]
+    with qtbot.waitSignal(r.controller.revealed):
+        r.view.show_article(r.library.article(asked.args[0]))
+    assert r.view.textCursor().selectedText() == ACROSS_TAGS
+    assert r.panel.current_uuid() == uuid
+
+
+def test_model_passes_the_model_tester(qtmodeltester, qtbot, reader: Reader) -> None:
+    highlight_with_shortcut(qtbot, reader, PHRASE)
+    reader.controller.set_note(live(reader)[0].uuid, "a *note*")
+    qtmodeltester.check(reader.panel.model, force_py=True)
+    assert reader.panel.model.index(0).data(UuidRole) == live(reader)[0].uuid
+
+
+def test_markdown_rendering_and_tags_parsing() -> None:
+    assert render_markdown("") == ""
+    assert "<em>x</em>" in render_markdown("*x*")
+    assert "<img" not in render_markdown('<img src="http://e.org/t.png">')
+    assert 'href="javascript' not in render_markdown("[a](javascript:alert(1))")
+    assert parse_tags(" a, #b ,, A, c  d ") == ["a", "b", "c d"]
+
+
+def test_every_control_has_an_accessible_name(reader: Reader) -> None:
+    panel = reader.panel
+    controls = [
+        panel.legend,
+        panel.article_note,
+        panel.list,
+        *reader.controller.toolbar.findChildren(QWidget),
+    ]
+    unnamed = [w.objectName() or type(w).__name__ for w in controls if not w.accessibleName()]
+    assert unnamed == []
+    QApplication.processEvents()
