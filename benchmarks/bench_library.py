@@ -54,7 +54,8 @@ def make_articles(folder: Path, n: int, per_article: int) -> int:
         title = " ".join(chosen[0][1].split()[:8]).capitalize()
         body = "\n\n".join(f"## {d[0]}\n\n{d[1]}" for d in chosen)
         words += len(body.split())
-        text = f"---\ntitle: {json.dumps(f'Article {i}: {title}')}\ntags: [nutrition, b{i % 50}]\n---\n\n{body}\n"
+        front = f"title: {json.dumps(f'Article {i}: {title}')}\ntags: [nutrition, b{i % 50}]"
+        text = f"---\n{front}\n---\n\n{body}\n"
         (folder / f"{i:06d}.md").write_text(text, encoding="utf-8")
     return words // max(n, 1)
 
@@ -65,7 +66,7 @@ def size_of(path: Path) -> int:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
