@@ -127,6 +127,10 @@ def link_point(browser: QTextBrowser, href: str, nth: int = 0) -> QPoint:
                     cursor.setPosition(fragment.position() + min(2, fragment.length() - 1))
                     browser.setTextCursor(cursor)
                     browser.ensureCursorVisible()
+                    # Bring the link to mid-height, where a reader's eyes would be.
+                    bar = browser.verticalScrollBar()
+                    middle = browser.viewport().height() // 2
+                    bar.setValue(bar.value() + browser.cursorRect(cursor).center().y() - middle)
                     rect = browser.cursorRect(cursor)
                     point = QPoint(rect.left() - 1, rect.center().y())
                     assert browser.anchorAt(point) == href
@@ -513,6 +517,8 @@ The [Psycle guide](https://psyclehealth.com/psyclehealth-sta/?p=48555) is a good
         assert " ".join(stored.citation.context.split())[:40] in text.replace("\n", " ")
         if SHOTS:
             composite(controller.parent(), card).save(str(Path(SHOTS) / "citation-card-seed.png"))
+        controller.parent().close()  # its card would float over the next window
+        assert not card.isVisible()
 
         controller = library_controller(qtbot, library, notes)
         card = hover(qtbot, controller, "https://psyclehealth.com/psyclehealth-sta/?p=48555")

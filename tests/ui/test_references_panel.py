@@ -106,7 +106,7 @@ def test_sources_are_grouped_by_kind_with_the_library_marked(panel, qtmodelteste
     pubmed = find(model, "PubMed (1)")
     # The trial is cited twice: one row, with a child for each place.
     [trial] = rows(model, pubmed)
-    assert trial == "a randomised trial — PMID 30819549  (2×)"
+    assert trial == "PMID 30819549 · “a randomised trial”  (2×)"
     assert rows(model, model.index(0, 0, pubmed)) == [
         "1. Ketamine eased neuropathic pain for weeks in a randomised trial.",
         "2. Doses matter: as the same trial showed, lower doses were as good.",
@@ -114,12 +114,12 @@ def test_sources_are_grouped_by_kind_with_the_library_marked(panel, qtmodelteste
     assert find(model, "[2] Ketamine infusions for pain").isValid()
     marker = find(model, "✓ ")
     assert marker.data() == "✓ Ketamine infusion protocols: a review"
-    assert find(model, "available here").sibling(marker.row(), 1) == marker
+    assert find(model, "PMCID PMC6493703").sibling(marker.row(), 1) == marker
 
 
 def test_clicking_a_source_or_a_place_activates_that_citation(qtbot, panel):
     with qtbot.waitSignal(panel.citation_activated) as activated:
-        click(qtbot, panel, "a randomised trial")
+        click(qtbot, panel, "PMID 30819549")
     assert activated.args == [CITATIONS[0]]
     with qtbot.waitSignal(panel.citation_activated) as activated:
         click(qtbot, panel, "2. Doses matter")
@@ -145,7 +145,7 @@ def test_filter_keeps_matching_sources(qtbot, panel):
     [line] = [e for e in panel.findChildren(QLineEdit) if e.accessibleName() == "Filter sources"]
     qtbot.keyClicks(line, "pmc649")
     assert rows(model, QModelIndex()) == ["PMC (1)"]
-    assert find(model, "available here").isValid()
+    assert find(model, "PMCID PMC6493703 · “available here”").isValid()
 
 
 def test_every_control_has_an_accessible_name(panel):
@@ -214,6 +214,34 @@ def test_panel_from_a_library(qtbot, tmp_path: Path):
         ]  # fmt: skip
         assert find(model, "✓ ").data() == "✓ Vitamin D and falls in older adults"
         with qtbot.waitSignal(panel.citation_activated) as activated:
-            click(qtbot, panel, "the vitamin D trials")
+            click(qtbot, panel, "“the vitamin D trials” · example.org/health")
         assert activated.args[0].citation.href == "https://example.org/health/vitamin-d-falls"
         assert activated.args[0].local_article_id == ids["source.md"]
+
+
+def test_panel_for_the_wordpress_seed_article(qtbot, tmp_path: Path, fixtures: Path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        '---\ntitle: "Notes on ketamine"\n---\n\n'
+        "The [Psycle guide](https://psyclehealth.com/psyclehealth-sta/?p=48555) is a good start.\n",
+        encoding="utf-8",
+    )
+    with Library(tmp_path / "lib") as library:
+        [seed] = library.import_paths([fixtures / "ketamine-for-pain.json"]).results
+        [note] = library.import_paths([notes]).results
+        panel = ReferencesPanel()
+        qtbot.addWidget(panel)
+        panel.load(library, seed.article_id)
+        model = panel.view.model()
+        groups = rows(model, QModelIndex())
+        assert groups[:2] == ["PubMed (3)", "PMC (8)"]
+        assert groups[-1] == "Cited by your saved articles (1)"
+        assert rows(model, find(model, "Cited by your saved articles")) == ["Notes on ketamine"]
+        # Entries of the article's source list that are bare links read as identifiers.
+        assert "PMID 23432384" in rows(model, find(model, "PubMed (3)"))
+        assert find(model, "PMCID PMC6493703 · “inflammation”").isValid()
+        with qtbot.waitSignal(panel.open_article) as opened:
+            panel.show()
+            qtbot.waitExposed(panel)
+            click(qtbot, panel, "Notes on ketamine")
+        assert opened.args == [note.article_id]

@@ -157,10 +157,20 @@ def format_citation(c: Citation, style: str) -> str:
     return _fallback_format(c, style)
 
 
-def _short_url(url: str, limit: int = 64) -> str:
+def short_url(url: str, limit: int = 64) -> str:
     parts = urlsplit(url)
     shown = (parts.netloc + parts.path).removeprefix("www.") or url
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def reference_description(ref: ReferenceEntry | None) -> str:
+    """The entry's title, else its text, unless that is only a URL (a bare-link entry)."""
+    if ref is None:
+        return ""
+    if ref.title:
+        return ref.title
+    text = " ".join(ref.text.split())
+    return "" if not text or (_is_http(text) and " " not in text) else text
 
 
 def _authors_line(ref: ReferenceEntry) -> str:
@@ -425,8 +435,8 @@ class CitationCard(QFrame):
         link_text = " ".join(c.text.split())
         if title:
             parts.append(f"<div style='font-weight:bold'>{html.escape(title)}</div>")
-        elif ref is not None and ref.text:
-            parts.append(f"<div>{html.escape(ref.text)}</div>")
+        elif description := reference_description(ref):
+            parts.append(f"<div>{html.escape(description)}</div>")
         elif (
             link_text
             and link_text not in " ".join(c.context.split())  # already bold in the sentence
@@ -446,7 +456,7 @@ class CitationCard(QFrame):
             parts.append(f"<div style='color:{muted}'>{shown}</div>")
         url = external_url(c)
         if c.kind is CitationKind.WEB and url:
-            parts.append(f"<div style='color:{muted}'>{html.escape(_short_url(url))}</div>")
+            parts.append(f"<div style='color:{muted}'>{html.escape(short_url(url))}</div>")
         if c.context:
             sentence = _context_html(c.context, c.text)
             parts.append(f"<div style='margin-top:6px'><i>“{sentence}”</i></div>")

@@ -14,10 +14,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader.core.model import ArticleSummary, Citation, CitationKind, StoredCitation
-from reader.ui.citation_card import citation_identifiers, kind_label
+from reader.ui.citation_card import (
+    citation_identifiers,
+    kind_label,
+    reference_description,
+    short_url,
+)
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -29,23 +41,35 @@ _LINE = 120  # characters of a context shown in a row
 
 
 def source_label(c: Citation) -> str:
-    """One line naming a cited source: its title or link text, then its identifier."""
+    """One line naming a cited source.
+
+    A reference entry's title when there is one ("[3] Title (PMID 123)"); otherwise the
+    identifier first, since link texts such as "study" or "here" say little on their own
+    ("PMID 123 · “study”").
+    """
     ref = c.reference
     ids = citation_identifiers(c)
-    ident = f"{ids[0][0]} {ids[0][1]}" if ids else ""
     if c.kind is CitationKind.WEB:
-        ident = c.identifier
-    if ref is not None and ref.title:
-        name = ref.title
-    elif ref is not None and ref.text:
-        name = ref.text
+        ident = short_url(c.identifier or c.href)
     else:
-        name = " ".join(c.text.split())
+        ident = f"{ids[0][0]} {ids[0][1]}" if ids else ""
+    prefix = ""
     if c.kind is CitationKind.REFERENCE and ref is not None and ref.label:
-        name = f"[{ref.label.strip('[]')}] {name}"
-    if not name or name == ident or name == c.href:
-        return ident or c.href
-    return f"{name} — {ident}" if ident else name
+        prefix = f"[{ref.label.strip('[]')}] "
+    if name := reference_description(ref):
+        return f"{prefix}{name} ({ident})" if ident else f"{prefix}{name}"
+    link_text = " ".join(c.text.split())
+    if not ident:
+        return prefix + (link_text or c.href)
+    if not link_text or _is_url(link_text) or link_text in (c.identifier, ident):
+        return prefix + ident
+    if c.kind is CitationKind.WEB:  # the URL is long: the words first
+        return f"{prefix}“{link_text}” · {ident}"
+    return f"{prefix}{ident} · “{link_text}”"
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://", "www.")) and " " not in text
 
 
 def _short(text: str, limit: int = _LINE) -> str:
@@ -89,6 +113,10 @@ class ReferencesPanel(QWidget):
         self._tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._tree.setUniformRowHeights(True)
         self._tree.setWordWrap(False)
+        header = self._tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._tree.clicked.connect(self._activate)
         self._tree.installEventFilter(self)
 
@@ -157,8 +185,6 @@ class ReferencesPanel(QWidget):
             group.appendRow([empty, self._blank()])
         self._model.appendRow([group, self._blank()])
         self._tree.expandAll()
-        self._tree.resizeColumnToContents(1)
-        self._tree.setColumnWidth(0, max(self._tree.columnWidth(0), 260))
 
     def _group(self, text: str) -> QStandardItem:
         item = QStandardItem(text)
