@@ -293,13 +293,19 @@ def test_reanchor_all_updates_selectors_and_keeps_orphans(corpora: Path) -> None
     assert by_uuid["a"][1].method == "quote"
     assert by_uuid["b"][1].method == "fuzzy"
     for annotation, result in anchored:
-        # The returned selectors describe the current text and re-anchor by position.
         pos = annotation.position
         assert (pos.start, pos.end) == (result.start, result.end)
-        assert new_text[pos.start : pos.end] == annotation.quote.exact
-        assert new_text[: pos.start].endswith(annotation.quote.prefix)
-        assert anchor(new_text, annotation.quote, pos).method == "position"
         assert annotation.note == f"note {annotation.uuid}"
+    # An exact re-anchor describes the current text and re-anchors by position next time.
+    a = by_uuid["a"][0]
+    assert new_text[a.position.start : a.position.end] == a.quote.exact
+    assert new_text[: a.position.start].endswith(a.quote.prefix)
+    assert anchor(new_text, a.quote, a.position).method == "position"
+    # A fuzzy one keeps the words the user highlighted (a guess must not overwrite them).
+    b = by_uuid["b"][0]
+    assert b.quote == a_edit.quote
+    assert anchor(new_text, b.quote, b.position) == by_uuid["b"][1]
+    for annotation, _ in anchored:
         assert annotation.modified == "2025-01-01T00:00:00+00:00"
 
 

@@ -241,3 +241,29 @@ def test_import_bytes_in_memory(library: Library) -> None:
     buf = io.BytesIO(SEED.read_bytes())
     results = library.import_bytes(buf.getvalue(), "dropped.json")
     assert results[0].status is ImportStatus.ADDED
+
+
+def test_highlight_on_deleted_passage_becomes_orphan_not_moved(
+    library: Library, tmp_path: Path
+) -> None:
+    article_id = library.import_paths([SEED]).results[0].article_id
+    kept = library.add_highlight_by_quote(article_id, "lower risk of abuse", note="keep me")
+    lost = library.add_highlight_by_quote(
+        article_id, "beneficial for individuals with chronic pain", note="my note"
+    )
+    post = _seed_post()
+    html = post["content"]["rendered"]
+    start = html.index("<li>Ketamine is beneficial for individuals")
+    end = html.index("</li>", start) + len("</li>")
+    post["content"]["rendered"] = html[:start] + html[end:]
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(post), encoding="utf-8")
+    assert library.import_paths([edited]).results[0].status is ImportStatus.UPDATED
+
+    found = library.anchored_annotations(article_id)
+    assert [a.uuid for a, _, _ in found.anchored] == [kept.uuid]
+    (orphan,) = found.orphans
+    # Listed with the user's own quote and note, never silently rewritten or dropped.
+    assert orphan.uuid == lost.uuid
+    assert orphan.quote.exact == "beneficial for individuals with chronic pain"
+    assert orphan.note == "my note"

@@ -64,9 +64,9 @@ _GAP = re.compile(rf"[\s{_ZERO_WIDTH}]+")
 
 # Fuzzy acceptance. A quote of m characters is searched with up to m/2 edits, but accepted
 # only if it is at least this similar (1 - edits/m) on its own…
-_MIN_QUOTE_SIMILARITY = 0.7
+_MIN_QUOTE_SIMILARITY = 0.85
 # …or fairly similar and both its prefix and suffix still agree with the text around it.
-_MIN_QUOTE_SIMILARITY_WITH_CONTEXT = 0.5
+_MIN_QUOTE_SIMILARITY_WITH_CONTEXT = 0.6
 _MIN_CONTEXT_SIMILARITY = 0.8
 # Quotes shorter than this are only matched fuzzily when their context agrees: one edit in
 # "pain" turns it into "rain".
@@ -190,9 +190,16 @@ def reanchor_all(
         if found is None:
             orphans.append(annotation)
             continue
-        quote, position = make_selectors(text, found.start, found.end)
-        if (quote, position) != (annotation.quote, annotation.position):
-            annotation = dataclasses.replace(annotation, quote=quote, position=position)
+        if found.method == "fuzzy":
+            # Keep the words the user highlighted: a fuzzy match is a best guess, and
+            # overwriting the quote would lose the original if the guess is wrong.
+            position = TextPositionSelector(found.start, found.end)
+            if position != annotation.position:
+                annotation = dataclasses.replace(annotation, position=position)
+        else:
+            quote, position = make_selectors(text, found.start, found.end)
+            if (quote, position) != (annotation.quote, annotation.position):
+                annotation = dataclasses.replace(annotation, quote=quote, position=position)
         anchored.append((annotation, found))
     return anchored, orphans
 
