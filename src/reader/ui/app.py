@@ -1,0 +1,154 @@
+"""Start the window: ``margin`` with no command calls :func:`run`.
+
+``--screenshot FILE.png`` renders the window offscreen (no display needed), saves it
+and exits: used by the documentation, the tests and anyone checking a change by eye.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+from reader.core.paths import log_dir
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCREENSHOT_SIZE = (1280, 800)
+ENV_LOG_DIR = "MARGIN_LOG_DIR"
+
+
+def _setup_logging() -> Path | None:
+    """Log to ``user_log_dir/margin.log`` (``MARGIN_LOG_DIR`` overrides); never fatal."""
+    folder = Path(os.environ.get(ENV_LOG_DIR) or log_dir())
+    root = logging.getLogger("reader")
+    if any(getattr(h, "_margin", False) for h in root.handlers):
+        return folder / "margin.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / "margin.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler._margin = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return folder / "margin.log"
+
+
+def parse_size(text: str | None) -> tuple[int, int]:
+    if not text:
+        return DEFAULT_SCREENSHOT_SIZE
+    try:
+        w, h = (int(x) for x in text.lower().split("x", 1))
+    except ValueError:
+        raise SystemExit(
+            f"margin: --size wants WIDTHxHEIGHT, e.g. 1280x800, not {text!r}"
+        ) from None
+    return max(320, w), max(240, h)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window (or render it to ``args.screenshot``); returns the exit code."""
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
+        # Before any QApplication exists: render without a display.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    _setup_logging()
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from reader.core.library import Library
+    from reader.ui.main_window import MainWindow
+
+    QCoreApplication.setOrganizationName("Margin")
+    QCoreApplication.setApplicationName("Margin")
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName("Margin")
+    app.setDesktopFileName("margin")
+
+    library = Library.open(getattr(args, "library", None))
+    log.info("library at %s", library.root)
+    window: MainWindow | None = None
+    try:
+        window = MainWindow(library, theme=getattr(args, "theme", None))
+        if screenshot:
+            return _screenshot(app, window, library, args, Path(screenshot))
+        window.show()
+        if getattr(args, "sample", False):
+            window.add_sample()
+        _apply_start_options(window, args)
+        return int(app.exec())
+    finally:
+        if window is not None:
+            window.close()
+            window.importer.pool.waitForDone()
+            window.deleteLater()
+            app.processEvents()
+        library.close()
+
+
+def _apply_start_options(window: object, args: argparse.Namespace) -> None:
+    from reader.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    opened = False
+    if getattr(args, "open", None) is not None:
+        opened = window.open_article(int(args.open))
+        window.library_panel.select_article(int(args.open), emit=False)
+    query = getattr(args, "search", None)
+    if query:
+        window.search_field.setText(query)
+        results = window.search.search_now()
+        if results and results.hits and not opened:
+            window.open_hit(results.hits[0])
+            opened = True
+        elif opened and results and results.hits:
+            hit = next((h for h in results.hits if h.article_id == args.open), None)
+            if hit is not None:
+                window.open_hit(hit)
+    if not opened and window.reader_view.article is None and window.library_panel.model.rowCount():
+        window.library_panel.select_relative(0)
+
+
+def _screenshot(
+    app: object, window: object, library: object, args: argparse.Namespace, out: Path
+) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from reader.core.library import Library
+    from reader.ui.main_window import MainWindow
+
+    assert (
+        isinstance(app, QApplication)
+        and isinstance(window, MainWindow)
+        and isinstance(library, Library)
+    )
+    if getattr(args, "sample", False):
+        from reader.core import sample
+
+        if hasattr(sample, "import_sample"):
+            sample.import_sample(library)
+        window.library_panel.refresh()
+    width, height = parse_size(getattr(args, "size", None))
+    window.resize(width, height)
+    window.show()
+    app.processEvents()
+    _apply_start_options(window, args)
+    for _ in range(3):
+        app.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        print(f"margin: could not write {out}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0

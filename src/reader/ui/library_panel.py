@@ -1,0 +1,303 @@
+"""The library pane: a filter bar, the article table, and a friendly empty state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.library import Library, LibraryFilter
+from reader.ui.library_model import (
+    ADDED,
+    AUTHORS,
+    COLUMNS,
+    HIGHLIGHTS,
+    ID_ROLE,
+    PUBLISHED,
+    SITE,
+    TITLE,
+    LibraryModel,
+)
+
+FORMAT_LABELS = {
+    "wordpress-json": "WordPress",
+    "wxr": "WordPress export",
+    "html": "Web page",
+    "markdown": "Markdown",
+    "jats": "Journal article (JATS)",
+}
+# (key in filter_values(), LibraryFilter field, label of "any", accessible name)
+_FILTERS = [
+    ("site", "site", "All sites", "Filter by site"),
+    ("tag", "tag", "All tags", "Filter by tag"),
+    ("category", "category", "All categories", "Filter by category"),
+    ("format", "source_format", "All formats", "Filter by format"),
+]
+
+
+class ArticleTable(QTableView):
+    """The article list; Enter opens the current article."""
+
+    activated_article = Signal(int)
+
+    def keyPressEvent(self, event: object) -> None:
+        from PySide6.QtGui import QKeyEvent
+
+        assert isinstance(event, QKeyEvent)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = self.currentIndex()
+            if index.isValid():
+                self.activated_article.emit(int(index.data(ID_ROLE)))
+                return
+        super().keyPressEvent(event)
+
+
+class LibraryPanel(QWidget):
+    """Filter bar + article table + empty state.
+
+    Signals:
+        article_selected(int): the current article changed (open it for reading).
+        article_activated(int): Enter / double-click (open it and move focus to it).
+        add_sample_requested(): the empty state's "Add the sample articles".
+        import_files_requested(): the empty state's "Import files…".
+    """
+
+    article_selected = Signal(int)
+    article_activated = Signal(int)
+    add_sample_requested = Signal()
+    import_files_requested = Signal()
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.model = LibraryModel(library, self)
+
+        self.filter_bar = QFrame(self)
+        self.filter_bar.setObjectName("filterBar")
+        bar = QHBoxLayout(self.filter_bar)
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.setSpacing(4)
+        self._combos: dict[str, QComboBox] = {}
+        for key, _field, any_label, name in _FILTERS:
+            combo = QComboBox(self.filter_bar)
+            combo.setAccessibleName(name)
+            combo.setToolTip(name)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(3)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.addItem(any_label, "")
+            combo.currentIndexChanged.connect(self._apply_filter)
+            self._combos[key] = combo
+            bar.addWidget(combo)
+        self.state_combo = QComboBox(self.filter_bar)
+        self.state_combo.setAccessibleName("Filter by read state")
+        self.state_combo.setToolTip("Filter by read state")
+        for label, value in (("All", None), ("Unread", False), ("Read", True)):
+            self.state_combo.addItem(label, value)
+        self.state_combo.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.state_combo)
+
+        self.table = ArticleTable(self)
+        self.table.setObjectName("libraryTable")
+        self.table.setAccessibleName("Articles")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAcceptDrops(False)
+        self.table.setFrameShape(QFrame.Shape.NoFrame)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, width in (
+            (SITE, 130),
+            (AUTHORS, 130),
+            (PUBLISHED, 96),
+            (ADDED, 96),
+            (HIGHLIGHTS, 40),
+        ):
+            header.resizeSection(col, width)
+        for col in (AUTHORS, ADDED, HIGHLIGHTS):
+            header.hideSection(col)
+        # Sorting happens in the database: the model's sort() re-queries.
+        self.table.setSortingEnabled(True)
+        sort_column, order = self.model.sort_state()
+        header.setSortIndicator(sort_column, order)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.activated_article.connect(self.article_activated)
+
+        self.empty = self._make_empty_state()
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.stack, 1)
+        self.model.modelReset.connect(self._update_state)
+        self.reload_filter_values()
+        self._update_state()
+
+    def _make_empty_state(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("emptyLibrary")
+        box = QVBoxLayout(page)
+        box.setContentsMargins(24, 24, 24, 24)
+        box.addStretch(1)
+        title = QLabel("Your library is empty", page)
+        title.setObjectName("emptyTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(
+            "Margin keeps health articles for reading offline: WordPress exports, saved web "
+            "pages, Markdown and PubMed Central (JATS) articles.\n\nStart with a few sample "
+            "articles, or import your own files. You can also drop files on this window.",
+            page,
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setProperty("muted", True)
+        self.sample_button = QPushButton("Add the sample articles", page)
+        self.sample_button.setAccessibleName("Add the sample articles")
+        self.sample_button.setDefault(True)
+        self.sample_button.clicked.connect(self.add_sample_requested)
+        self.import_button = QPushButton("Import files…", page)
+        self.import_button.setAccessibleName("Import files")
+        self.import_button.clicked.connect(self.import_files_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.sample_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        box.addWidget(title)
+        box.addSpacing(8)
+        box.addWidget(text)
+        box.addSpacing(16)
+        box.addLayout(buttons)
+        box.addStretch(2)
+        return page
+
+    # --- behaviour -----------------------------------------------------------------------
+
+    @property
+    def is_empty(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def focus_list(self) -> None:
+        target = self.empty if self.is_empty else self.table
+        if self.is_empty:
+            self.sample_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+                self.table.setCurrentIndex(self.model.index(0, TITLE))
+
+    def refresh(self) -> None:
+        """Re-query after an import; keep the current article selected if it is loaded."""
+        current = self.current_article_id()
+        self.reload_filter_values()
+        self.model.refresh()
+        if current is not None:
+            self.select_article(current, emit=False)
+
+    def reload_filter_values(self) -> None:
+        values = self._library.filter_values()
+        for key, _field, _label, _name in _FILTERS:
+            combo = self._combos[key]
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values.get(key, []):
+                label = FORMAT_LABELS.get(value, value) if key == "format" else value
+                combo.addItem(label, value)
+            found = combo.findData(chosen) if chosen else 0
+            combo.setCurrentIndex(max(0, found))
+            combo.blockSignals(False)
+            # A filter with nothing to choose from is noise.
+            combo.setVisible(combo.count() > 2 or bool(chosen))
+
+    def current_filter(self) -> LibraryFilter:
+        filt = LibraryFilter()
+        for key, field_name, _label, _name in _FILTERS:
+            setattr(filt, field_name, self._combos[key].currentData() or "")
+        filt.read = self.state_combo.currentData()
+        return filt
+
+    def combo(self, key: str) -> QComboBox:
+        """The filter combo for ``site``, ``tag``, ``category``, ``format``, or ``read``."""
+        return self.state_combo if key == "read" else self._combos[key]
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def _update_state(self) -> None:
+        empty_library = self.model.total == 0 and self._library.count() == 0
+        self.stack.setCurrentWidget(self.empty if empty_library else self.table)
+        self.filter_bar.setVisible(not empty_library)
+
+    def current_article_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return int(index.data(ID_ROLE)) if index.isValid() else None
+
+    def select_article(self, article_id: int, *, emit: bool = True) -> bool:
+        row = self.model.row_of(article_id)
+        if row is None:
+            return False
+        selection = self.table.selectionModel()
+        if not emit:
+            selection.blockSignals(True)
+        try:
+            selection.setCurrentIndex(
+                self.model.index(row, TITLE),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            selection.blockSignals(False)
+        self.table.scrollTo(self.model.index(row, TITLE))
+        return True
+
+    def select_relative(self, step: int) -> None:
+        """Move to the next (1) or previous (-1) article in the list."""
+        current = self.table.currentIndex()
+        row = current.row() + step if current.isValid() else 0
+        if row >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        if 0 <= row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, TITLE))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.article_selected.emit(int(current.data(ID_ROLE)))
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.article_activated.emit(int(index.data(ID_ROLE)))
+
+    def column_names(self) -> list[str]:
+        return [c[0] for c in COLUMNS]

@@ -1,0 +1,709 @@
+"""The main window: library and search on the left, the article in the middle, contents right.
+
+Panels emit intents (open this article, import these files); this module is the one
+place that wires them to each other and to the ``Library`` facade.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader import __version__
+from reader.core.errors import NotFound
+from reader.core.library import Library
+from reader.core.model import ImportReport, SearchHit
+from reader.ui import settings as keys
+from reader.ui import theme as themes
+from reader.ui.find_bar import FindBar
+from reader.ui.importing import ImportController, summary_line
+from reader.ui.library_panel import LibraryPanel
+from reader.ui.preferences import PreferencesDialog
+from reader.ui.reader_view import ReaderView
+from reader.ui.search import SearchController, SearchField, SearchResultsView, matched_terms
+from reader.ui.settings import Settings
+from reader.ui.toc_panel import TocPanel
+
+log = logging.getLogger(__name__)
+
+SEARCH_LAYER = "search"
+MAX_SEARCH_MARKS = 500
+
+SHORTCUT_HELP = [
+    ("Search the library", "Ctrl+K"),
+    ("Find in the article", "Ctrl+F, then F3 / Shift+F3"),
+    ("Next / previous article", "Alt+Down / Alt+Up"),
+    ("Mark read or unread", "Ctrl+U"),
+    ("Larger / smaller / normal text", "Ctrl+= / Ctrl+- / Ctrl+0"),
+    ("Move between panes", "F6 / Shift+F6"),
+    ("Library / article / contents", "Ctrl+1 / Ctrl+2 / Ctrl+3"),
+    ("Walk the links of an article", "Tab / Shift+Tab, Enter to follow"),
+    ("Import files", "Ctrl+O"),
+    ("Preferences", "Ctrl+,"),
+]
+
+
+def _sequences(*items: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    """Standard keys first, then explicit fallbacks, without duplicates or empties."""
+    out: list[QKeySequence] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, QKeySequence.StandardKey):
+            candidates = QKeySequence.keyBindings(item)
+        else:
+            candidates = [QKeySequence(item)]
+        for seq in candidates:
+            text = seq.toString()
+            if text and text not in seen:
+                seen.add(text)
+                out.append(seq)
+    return out
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    article_opened(int): an article is now shown.
+    hover_previews_changed(bool): the preference changed (for the citation popovers).
+    """
+
+    article_opened = Signal(int)
+    hover_previews_changed = Signal(bool)
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        settings: Settings | None = None,
+        pool: QThreadPool | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings or Settings()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Margin")
+        self.setAccessibleName("Margin")
+        self.setAcceptDrops(True)
+
+        # --- panes ---------------------------------------------------------------------
+        self.library_panel = LibraryPanel(library, self)
+        self.search_field = SearchField(self)
+        self.search_message = QLabel(self)
+        self.search_message.setObjectName("searchMessage")
+        self.search_message.setAccessibleName("Search status")
+        self.search_message.setWordWrap(True)
+        self.search_results = SearchResultsView(self)
+        self.search = SearchController(
+            library, self.search_field, self.search_message, self.search_results, self
+        )
+        self.left_stack = QStackedWidget(self)
+        self.left_stack.addWidget(self.library_panel)
+        self.left_stack.addWidget(self.search_results)
+        left = QWidget(self)
+        left.setObjectName("leftPane")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 0)
+        left_layout.setSpacing(4)
+        left_layout.addWidget(self.search_field)
+        left_layout.addWidget(self.search_message)
+        left_layout.addWidget(self.left_stack, 1)
+
+        self.reader_view = ReaderView(self)
+        self.reader_view.setAcceptDrops(False)
+        self.find_bar = FindBar(self.reader_view, self)
+        center = QWidget(self)
+        center.setObjectName("readerPane")
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.setSpacing(0)
+        center_layout.addWidget(self.reader_view, 1)
+        center_layout.addWidget(self.find_bar)
+
+        self.toc = TocPanel(self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.toc)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([420, 820, 220])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Article count")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self.importer = ImportController(library, self, pool)
+        self._build_actions()
+        self._build_menus()
+        self._wire()
+
+        self._theme = themes.theme_named(theme or self.settings.theme)
+        self.apply_theme(self._theme.name, persist=theme is None)
+        self.reader_view.set_font_size(self.settings.font_size)
+        self._restore_geometry()
+        self._update_count()
+        self._update_read_action()
+        self.library_panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- construction --------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcuts: Sequence[QKeySequence] = (),
+        *,
+        tip: str = "",
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts(list(shortcuts))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sk = QKeySequence.StandardKey
+        a = self._action
+        self.action_import_files = a(
+            "&Import Files…",
+            self.import_files,
+            _sequences(sk.Open, "Ctrl+O"),
+            tip="Import article files or .zip archives",
+        )
+        self.action_import_folder = a(
+            "Import &Folder…", self.import_folder, _sequences("Ctrl+Shift+O")
+        )
+        self.action_add_sample = a("Add the &Sample Articles", self.add_sample)
+        self.action_preferences = a(
+            "&Preferences…", self.show_preferences, _sequences(sk.Preferences, "Ctrl+,")
+        )
+        self.action_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.action_quit = a("&Quit", self.close, _sequences(sk.Quit, "Ctrl+Q"))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.action_copy = a("&Copy", self.reader_view.copy, _sequences(sk.Copy, "Ctrl+C"))
+        self.action_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.reader_view.addAction(self.action_copy)
+        self.action_select_all = a("Select &All", self.reader_view.selectAll)
+        self.action_find = a(
+            "&Find in Article…", self.find_bar.open_bar, _sequences(sk.Find, "Ctrl+F")
+        )
+        self.action_find_next = a(
+            "Find &Next", self.find_bar.find_next, _sequences(sk.FindNext, "F3")
+        )
+        self.action_find_previous = a(
+            "Find Pre&vious", self.find_bar.find_previous, _sequences(sk.FindPrevious, "Shift+F3")
+        )
+        self.action_search = a(
+            "&Search the Library", self.focus_search, _sequences("Ctrl+K", "Ctrl+Shift+F")
+        )
+
+        self.theme_group = QActionGroup(self)
+        self.theme_group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        for name in themes.THEMES:
+            action = QAction(themes.theme_named(name).label, self, checkable=True)
+            action.triggered.connect(lambda _checked=False, n=name: self.apply_theme(n))
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
+        self.action_zoom_in = a(
+            "Zoom &In", self.reader_view.zoom_in, _sequences(sk.ZoomIn, "Ctrl+=", "Ctrl++")
+        )
+        self.action_zoom_out = a(
+            "Zoom &Out", self.reader_view.zoom_out, _sequences(sk.ZoomOut, "Ctrl+-")
+        )
+        self.action_zoom_reset = a(
+            "&Actual Size", self.reader_view.reset_zoom, _sequences("Ctrl+0")
+        )
+        self.action_show_contents = a(
+            "Show &Contents", self.set_contents_visible, _sequences("Ctrl+Shift+C"), checkable=True
+        )
+        self.action_full_screen = a(
+            "&Full Screen",
+            self.toggle_full_screen,
+            _sequences(sk.FullScreen, "F11"),
+            checkable=True,
+        )
+        self.action_next_pane = a(
+            "Next &Pane", lambda: self.cycle_panes(1), _sequences(sk.NextChild, "F6")
+        )
+        self.action_previous_pane = a(
+            "Previous Pa&ne", lambda: self.cycle_panes(-1), _sequences(sk.PreviousChild, "Shift+F6")
+        )
+        # Ctrl+Tab is for tab widgets; F6 is the pane key here.
+        self.action_next_pane.setShortcuts(_sequences("F6"))
+        self.action_previous_pane.setShortcuts(_sequences("Shift+F6"))
+
+        self.action_next_article = a(
+            "&Next Article", lambda: self.library_panel.select_relative(1), _sequences("Alt+Down")
+        )
+        self.action_previous_article = a(
+            "&Previous Article",
+            lambda: self.library_panel.select_relative(-1),
+            _sequences("Alt+Up"),
+        )
+        self.action_toggle_read = a("Mark as &Unread", self.toggle_read, _sequences("Ctrl+U"))
+        self.action_go_library = a("&Library", self.focus_library, _sequences("Ctrl+1"))
+        self.action_go_article = a("&Article", self.focus_reader, _sequences("Ctrl+2"))
+        self.action_go_contents = a("&Contents", self.focus_contents, _sequences("Ctrl+3"))
+
+        self.action_shortcuts = a(
+            "&Keyboard Shortcuts", self.show_shortcuts, _sequences(sk.HelpContents, "F1")
+        )
+        self.action_about = a("&About Margin", self.show_about)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.setAccessibleName("Menu bar")
+        file = bar.addMenu("&File")
+        file.addActions(
+            [self.action_import_files, self.action_import_folder, self.action_add_sample]
+        )
+        file.addSeparator()
+        file.addAction(self.action_preferences)
+        file.addSeparator()
+        file.addAction(self.action_quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.action_copy, self.action_select_all])
+        edit.addSeparator()
+        edit.addActions([self.action_find, self.action_find_next, self.action_find_previous])
+        edit.addSeparator()
+        edit.addAction(self.action_search)
+        view = bar.addMenu("&View")
+        theme_menu = view.addMenu("&Theme")
+        theme_menu.addActions(list(self.theme_actions.values()))
+        view.addSeparator()
+        view.addActions([self.action_zoom_in, self.action_zoom_out, self.action_zoom_reset])
+        view.addSeparator()
+        view.addActions([self.action_show_contents, self.action_full_screen])
+        view.addSeparator()
+        view.addActions([self.action_next_pane, self.action_previous_pane])
+        go = bar.addMenu("&Go")
+        go.addActions([self.action_next_article, self.action_previous_article])
+        go.addSeparator()
+        go.addAction(self.action_toggle_read)
+        go.addSeparator()
+        go.addActions(
+            [
+                self.action_go_library,
+                self.action_search,
+                self.action_go_article,
+                self.action_go_contents,
+            ]
+        )
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.action_shortcuts, self.action_about])
+
+    def _wire(self) -> None:
+        panel = self.library_panel
+        panel.article_selected.connect(self.open_article)
+        panel.article_activated.connect(lambda i: self.open_article(i, focus=True))
+        panel.add_sample_requested.connect(self.add_sample)
+        panel.import_files_requested.connect(self.import_files)
+        panel.model.modelReset.connect(self._update_count)
+        self.search.open_hit_requested.connect(self.open_hit)
+        self.search.active_changed.connect(self._on_search_active)
+        self.search_field.escape_pressed.connect(self.focus_library)
+        view = self.reader_view
+        view.reading_position_changed.connect(self.library.set_reading_position)
+        view.escape_pressed.connect(self._on_reader_escape)
+        view.font_size_changed.connect(self._on_font_size_changed)
+        self.toc.heading_activated.connect(lambda pos: view.scroll_to_position(pos, top=True))
+        self.importer.started.connect(self._on_import_started)
+        self.importer.finished.connect(self._on_import_finished)
+        self.importer.failed.connect(self._on_import_failed)
+        self.action_show_contents.setChecked(self.settings.show_contents)
+        self.toc.setVisible(self.settings.show_contents)
+
+    # --- articles ------------------------------------------------------------------------
+
+    def open_article(
+        self, article_id: int, *, focus: bool = False, restore_position: bool = True
+    ) -> bool:
+        try:
+            article = self.library.article(article_id)
+        except NotFound:
+            self.statusBar().showMessage("That article is no longer in the library.", 5000)
+            return False
+        self.reader_view.show_article(article, restore_position=restore_position)
+        self.toc.set_headings(self.reader_view.headings())
+        if not article.is_read:
+            self.library.set_read(article.id, True)
+            article.is_read = True
+            self.library_panel.model.set_read(article.id, True)
+        self.setWindowTitle(f"{article.title} — Margin")
+        self._update_read_action()
+        if focus:
+            self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.article_opened.emit(article.id)
+        return True
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Open a search hit at its first match, with the matched words marked."""
+        current = self.reader_view.article
+        showing = current is not None and current.id == hit.article_id
+        if not showing and not self.open_article(hit.article_id, restore_position=False):
+            return
+        self.library_panel.select_article(hit.article_id, emit=False)
+        self.mark_terms(matched_terms(hit.snippet_html))
+        if hit.annotation_uuid:
+            found = self.library.anchored_annotations(hit.article_id)
+            for annotation, start, _end in found.anchored:
+                if annotation.uuid == hit.annotation_uuid:
+                    self.reader_view.scroll_to_article_offset(start)
+                    break
+        self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def mark_terms(self, terms: list[str]) -> int:
+        """Mark every whole-word occurrence of ``terms`` in the body; scroll to the first.
+
+        Returns the number of marks.
+        """
+        view = self.reader_view
+        positions: list[tuple[int, int]] = []
+        for term in terms:
+            for cursor in view.find_all(term, whole_words=True, start=view.body_start):
+                positions.append((cursor.selectionStart(), cursor.selectionEnd()))
+                if len(positions) >= MAX_SEARCH_MARKS:
+                    break
+        positions.sort()
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(self._theme.match_bg))
+        if self._theme.dark:
+            fmt.setForeground(QColor("#ffffff"))
+        selections = []
+        for start, end in positions:
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            sel.format = fmt
+            selections.append(sel)
+        view.set_extra_selection_layer(SEARCH_LAYER, selections)
+        if positions:
+            view.scroll_to_position(positions[0][0])
+        return len(positions)
+
+    def toggle_read(self) -> None:
+        article = self.reader_view.article
+        if article is None:
+            return
+        article.is_read = not article.is_read
+        self.library.set_read(article.id, article.is_read)
+        self.library_panel.model.set_read(article.id, article.is_read)
+        self._update_read_action()
+        self.statusBar().showMessage(
+            "Marked as read." if article.is_read else "Marked as unread.", 3000
+        )
+
+    def _update_read_action(self) -> None:
+        article = self.reader_view.article
+        self.action_toggle_read.setEnabled(article is not None)
+        self.action_toggle_read.setText(
+            "Mark as &Read" if article and not article.is_read else "Mark as &Unread"
+        )
+
+    # --- search, focus, panes ------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def focus_library(self) -> None:
+        if self.search.active:
+            self.search_results.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.library_panel.focus_list()
+
+    def focus_reader(self) -> None:
+        self.reader_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_contents(self) -> None:
+        if not self.toc.isVisible():
+            self.set_contents_visible(True)
+        self.toc.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.toc.currentItem() is None and self.toc.topLevelItemCount():
+            self.toc.setCurrentItem(self.toc.topLevelItem(0))
+
+    def panes(self) -> list[QWidget]:
+        """The panes F6 cycles through, in order: list, search, article, contents."""
+        if self.search.active:
+            listing: QWidget = self.search_results
+        elif self.library_panel.is_empty:
+            listing = self.library_panel.sample_button
+        else:
+            listing = self.library_panel.table
+        out = [listing, self.search_field, self.reader_view]
+        if self.toc.isVisible():
+            out.append(self.toc)
+        return out
+
+    def cycle_panes(self, step: int = 1) -> None:
+        panes = self.panes()
+        focused = QApplication.focusWidget()
+        current = -1
+        for i, pane in enumerate(panes):
+            if focused is not None and (focused is pane or pane.isAncestorOf(focused)):
+                current = i
+                break
+        target = panes[(current + step) % len(panes)] if current >= 0 else panes[0]
+        if target is self.library_panel.table:
+            self.library_panel.focus_list()
+        else:
+            target.setFocus(
+                Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason
+            )
+
+    def _on_search_active(self, active: bool) -> None:
+        self.left_stack.setCurrentWidget(self.search_results if active else self.library_panel)
+        if not active:
+            self.reader_view.set_extra_selection_layer(SEARCH_LAYER, [])
+
+    def _on_reader_escape(self) -> None:
+        if self.find_bar.isVisible():
+            self.find_bar.close_bar()
+        else:
+            self.reader_view.set_extra_selection_layer(SEARCH_LAYER, [])
+
+    def set_contents_visible(self, visible: bool) -> None:
+        self.toc.setVisible(bool(visible))
+        self.action_show_contents.setChecked(bool(visible))
+        self.settings.show_contents = bool(visible)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.action_full_screen.setChecked(self.isFullScreen())
+
+    # --- theme and font ----------------------------------------------------------------------
+
+    @property
+    def theme(self) -> themes.Theme:
+        return self._theme
+
+    def apply_theme(self, name: str, *, persist: bool = True) -> None:
+        self._theme = themes.theme_named(name)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            themes.apply_theme(app, self._theme)
+        self.setPalette(themes.palette_for(self._theme))
+        self.reader_view.set_theme(self._theme)
+        self.find_bar.set_theme(self._theme)
+        self.search.set_theme(self._theme)
+        self.theme_actions[self._theme.name].setChecked(True)
+        if persist:
+            self.settings.theme = self._theme.name
+
+    def _on_font_size_changed(self, size: int) -> None:
+        self.settings.font_size = size
+        self.statusBar().showMessage(f"Text size {size} px", 1500)
+
+    # --- importing ---------------------------------------------------------------------------
+
+    def import_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            "Import Articles",
+            "",
+            "Articles (*.json *.xml *.nxml *.wxr *.html *.htm *.xhtml *.md *.markdown *.txt *.zip)"
+            ";;All files (*)",
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Articles")
+        if folder:
+            self.import_paths([folder])
+
+    def add_sample(self) -> None:
+        from reader.core import sample
+
+        files = sample.sample_files() if hasattr(sample, "sample_files") else []
+        if not files:
+            self.statusBar().showMessage("The sample articles are not installed.", 5000)
+            return
+        self.import_paths(files, title="Adding the sample articles")
+
+    def import_paths(
+        self, paths: Sequence[str | Path], *, title: str = "Importing articles"
+    ) -> bool:
+        if self.importer.busy:
+            self.statusBar().showMessage("An import is already running.", 4000)
+            return False
+        return self.importer.start(paths, title=title)
+
+    def _on_import_started(self) -> None:
+        for action in (self.action_import_files, self.action_import_folder, self.action_add_sample):
+            action.setEnabled(False)
+        self.statusBar().showMessage("Importing…")
+
+    def _import_done(self) -> None:
+        for action in (self.action_import_files, self.action_import_folder, self.action_add_sample):
+            action.setEnabled(True)
+
+    def _on_import_finished(self, report: ImportReport) -> None:
+        self._import_done()
+        self.library_panel.refresh()
+        self._update_count()
+        self.statusBar().showMessage(summary_line(report), 8000)
+        if self.reader_view.article is None and self.library_panel.model.rowCount():
+            self.library_panel.select_relative(0)
+        if self.search.active:
+            self.search.search_now()
+
+    def _on_import_failed(self, message: str) -> None:
+        self._import_done()
+        self.library_panel.refresh()
+        self._update_count()
+        QMessageBox.warning(self, "Import stopped", f"The import stopped: {html.escape(message)}")
+
+    def _update_count(self) -> None:
+        total = self.library.count()
+        shown = self.library_panel.model.total
+        text = f"{total:,} article{'s' if total != 1 else ''}"
+        if shown != total:
+            text = f"{shown:,} of {text}"
+        self.count_label.setText(text)
+
+    # --- drag and drop -------------------------------------------------------------------
+
+    @staticmethod
+    def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._local_paths(event) and not self.importer.busy:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._local_paths(event)
+        if paths and self.import_paths(paths):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    # --- dialogs ---------------------------------------------------------------------------
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(
+            theme=self._theme.name,
+            font_size=self.reader_view.font_size,
+            hover_previews=self.settings.hover_previews,
+            library_path=self.library.root,
+            parent=self,
+        )
+        dialog.theme_chosen.connect(self.apply_theme)
+        dialog.font_size_chosen.connect(self.reader_view.set_font_size)
+        dialog.hover_previews_toggled.connect(self._set_hover_previews)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _set_hover_previews(self, on: bool) -> None:
+        self.settings.hover_previews = on
+        self.hover_previews_changed.emit(on)
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td>{html.escape(a)}</td><td><b>{html.escape(k)}</b></td></tr>"
+            for a, k in SHORTCUT_HELP
+        )
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard Shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing='6'>{rows}</table>")
+        box.exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Margin",
+            f"<h3>Margin {__version__}</h3><p>Read, search and annotate health articles "
+            "offline.</p><p>Free software under the GNU GPL, version 3 or later.</p>",
+        )
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.bytes_value(keys.GEOMETRY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 820)
+        state = self.settings.bytes_value(keys.SPLITTER)
+        if state is not None:
+            self.splitter.restoreState(state)
+        header = self.settings.bytes_value(keys.LIBRARY_HEADER)
+        if header is not None:
+            self.library_panel.table.horizontalHeader().restoreState(header)
+            # The sort shown by the header is the sort the model uses.
+            h = self.library_panel.table.horizontalHeader()
+            self.library_panel.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
+
+    def save_settings(self) -> None:
+        self.settings.set_bytes(keys.GEOMETRY, self.saveGeometry())
+        self.settings.set_bytes(keys.SPLITTER, self.splitter.saveState())
+        self.settings.set_bytes(
+            keys.LIBRARY_HEADER, self.library_panel.table.horizontalHeader().saveState()
+        )
+        self.settings.theme = self._theme.name
+        self.settings.font_size = self.reader_view.font_size
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.reader_view.flush_reading_position()
+        self.save_settings()
+        if self.importer.busy:
+            self.importer.cancel()
+            self.importer.pool.waitForDone()
+        super().closeEvent(event)

@@ -1,0 +1,92 @@
+"""Window settings (geometry, splitters, theme, font size) in QSettings "Margin"/"Margin".
+
+Always the INI format, so tests redirect every write with ``QSettings.setPath`` to a
+temporary folder and a user's settings are the same file on every platform.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from reader.ui import theme as themes
+
+ORG = "Margin"
+APP = "Margin"
+
+THEME = "reader/theme"
+FONT_SIZE = "reader/font_size"
+HOVER_PREVIEWS = "reader/hover_previews"
+SHOW_CONTENTS = "view/show_contents"
+GEOMETRY = "window/geometry"
+STATE = "window/state"
+SPLITTER = "window/splitter"
+LIBRARY_HEADER = "window/library_header"
+
+
+def app_settings() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
+
+
+class Settings:
+    """Typed access to the few values Margin keeps."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store or app_settings()
+
+    def _get(self, key: str, default: Any) -> Any:
+        return self.store.value(key, default)
+
+    @property
+    def theme(self) -> str:
+        name = str(self._get(THEME, themes.DEFAULT_THEME))
+        return name if name in themes.THEMES else themes.DEFAULT_THEME
+
+    @theme.setter
+    def theme(self, name: str) -> None:
+        self.store.setValue(THEME, name)
+
+    @property
+    def font_size(self) -> int:
+        try:
+            size = int(self._get(FONT_SIZE, themes.DEFAULT_FONT_SIZE))
+        except (TypeError, ValueError):
+            size = themes.DEFAULT_FONT_SIZE
+        return max(themes.MIN_FONT_SIZE, min(themes.MAX_FONT_SIZE, size))
+
+    @font_size.setter
+    def font_size(self, size: int) -> None:
+        self.store.setValue(FONT_SIZE, int(size))
+
+    @property
+    def hover_previews(self) -> bool:
+        return _bool(self._get(HOVER_PREVIEWS, True))
+
+    @hover_previews.setter
+    def hover_previews(self, on: bool) -> None:
+        self.store.setValue(HOVER_PREVIEWS, bool(on))
+
+    @property
+    def show_contents(self) -> bool:
+        return _bool(self._get(SHOW_CONTENTS, True))
+
+    @show_contents.setter
+    def show_contents(self, on: bool) -> None:
+        self.store.setValue(SHOW_CONTENTS, bool(on))
+
+    def bytes_value(self, key: str) -> QByteArray | None:
+        value = self._get(key, None)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_bytes(self, key: str, value: QByteArray) -> None:
+        self.store.setValue(key, value)
+
+    def sync(self) -> None:
+        self.store.sync()
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "on")
+    return bool(value)

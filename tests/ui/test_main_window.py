@@ -1,0 +1,489 @@
+"""The window driven as a reader drives it: keys, clicks, drops, with a real library."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+from ui_articles import long_markdown
+
+from reader.core.library import Library
+from reader.core.model import ImportStatus
+from reader.ui import theme as themes
+from reader.ui.importing import ImportSummaryDialog
+from reader.ui.main_window import MainWindow
+from reader.ui.reader_view import ReaderView
+
+# The offscreen platform warns when a shown top-level changes its size limits or is raised.
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints", "This plugin does not support raise"
+)
+
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def open_titled(window: MainWindow, title: str) -> int:
+    (summary,) = [s for s in window.library.summaries() if s.title == title]
+    assert window.open_article(summary.id)
+    return summary.id
+
+
+def type_search(qtbot: Any, window: MainWindow, text: str) -> Any:
+    QTest.keyClick(window, Qt.Key.Key_K, CTRL)
+    assert window.search_field.hasFocus()
+    with qtbot.waitSignal(window.search.searched, timeout=3000) as blocker:
+        QTest.keyClicks(window.search_field, text)
+    return blocker.args[0]
+
+
+def visible_in_viewport(view: ReaderView, position: int) -> bool:
+    cursor = view.textCursor()
+    cursor.setPosition(position)
+    rect = view.cursorRect(cursor)
+    return view.viewport().rect().contains(rect.center())
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
+    qtbot: Any, make_window: Any, filled_library: Library, tmp_path: Path
+) -> None:
+    (tmp_path / "long").mkdir()
+    (tmp_path / "long" / "long.md").write_text(
+        long_markdown(6000, title="Pain review"), encoding="utf-8"
+    )
+    filled_library.import_paths([tmp_path / "long"])
+    window = make_window(filled_library)
+    results = type_search(qtbot, window, "zygomycosis")
+    assert [h.title for h in results.hits] == ["Pain review"]
+    assert window.left_stack.currentWidget() is window.search_results
+    assert window.search_message.text() == "1 article"
+    assert '<b class="match">zygomycosis</b>' in window.search.model.hit(0).snippet_html
+    QTest.keyClick(window.search_field, Qt.Key.Key_Return)
+    view = window.reader_view
+    assert view.article is not None and view.article.title == "Pain review"
+    (mark,) = view.extra_selection_layer("search")
+    assert view.document().toPlainText()[mark[0] : mark[1]] == "zygomycosis"
+    assert visible_in_viewport(view, mark[0])  # scrolled to the first match, far down
+    assert view.verticalScrollBar().value() > 0
+    assert view.hasFocus()
+
+
+def test_search_results_show_snippets_with_marked_terms(qtbot: Any, window: MainWindow) -> None:
+    results = type_search(qtbot, window, "placebo")
+    assert [h.title for h in results.hits] == ["Statins and muscle pain"]
+    index = window.search.model.index(0)
+    assert "placebo" in index.data(Qt.ItemDataRole.ToolTipRole)
+    # The delegate gives rows room for the title, source line and snippet.
+    assert window.search_results.sizeHintForRow(0) > 3 * window.fontMetrics().height()
+    window.search_results.setFocus()
+    QTest.keyClick(window.search_results, Qt.Key.Key_Return)
+    assert window.reader_view.article.title == "Statins and muscle pain"
+
+
+def test_unreadable_query_shows_a_gentle_message(qtbot: Any, window: MainWindow) -> None:
+    QTest.keyClick(window, Qt.Key.Key_K, CTRL)
+    QTest.keyClicks(window.search_field, 'title:"unclosed')
+    qtbot.waitUntil(lambda: "never closed" in window.search_message.text(), timeout=3000)
+    assert window.search_message.isVisible()
+    assert window.search.model.rowCount() == 0
+    QTest.keyClick(window.search_field, Qt.Key.Key_Escape)
+    assert window.search_field.text() == ""
+    assert not window.search_message.isVisible()
+    assert window.left_stack.currentWidget() is window.library_panel
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def test_contents_click_jumps_to_the_heading(
+    qtbot: Any, make_window: Any, library: Library, tmp_path: Path
+) -> None:
+    (tmp_path / "l").mkdir()
+    (tmp_path / "l" / "long.md").write_text(long_markdown(8000), encoding="utf-8")
+    library.import_paths([tmp_path / "l"])
+    window = make_window(library)
+    window.library_panel.select_relative(0)
+    view = window.reader_view
+    assert view.article is not None and window.toc.topLevelItemCount() > 10
+    item = window.toc.topLevelItem(9)
+    assert item.text(0) == "Section 10"
+    rect = window.toc.visualItemRect(item)
+    qtbot.mouseClick(window.toc.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    heading = next(h for h in view.headings() if h.text == "Section 10")
+    cursor = view.textCursor()
+    cursor.setPosition(heading.position)
+    assert 0 <= view.cursorRect(cursor).top() < 60  # the heading sits at the top
+    top_block = view.cursorForPosition(QPoint(10, 30)).block()
+    assert top_block.text() == "Section 10"
+
+
+def test_find_in_page_counts_and_steps_through_matches(qtbot: Any, window: MainWindow) -> None:
+    open_titled(window, "Ketamine for Pain")
+    window.reader_view.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)
+    bar = window.find_bar
+    assert bar.isVisible() and bar.field.hasFocus()
+    QTest.keyClicks(bar.field, "ketamine")
+    qtbot.waitUntil(lambda: bar.count_label.text().startswith("1 of"), timeout=2000)
+    total = bar.match_count
+    assert total >= 5 and bar.count_label.text() == f"1 of {total}"
+    assert len(window.reader_view.extra_selection_layer("find")) == total
+    QTest.keyClick(bar.field, Qt.Key.Key_F3)
+    assert bar.count_label.text() == f"2 of {total}"
+    QTest.keyClick(bar.field, Qt.Key.Key_F3, SHIFT)
+    QTest.keyClick(bar.field, Qt.Key.Key_F3, SHIFT)
+    assert bar.count_label.text() == f"{total} of {total}"  # wraps around
+    QTest.keyClick(bar.field, Qt.Key.Key_Escape)
+    assert not bar.isVisible()
+    assert window.reader_view.extra_selection_layer("find") == []
+
+
+def test_find_does_not_erase_search_marks(qtbot: Any, window: MainWindow) -> None:
+    type_search(qtbot, window, "placebo")
+    QTest.keyClick(window.search_field, Qt.Key.Key_Return)
+    marks = window.reader_view.extra_selection_layer("search")
+    assert marks
+    window.find_bar.open_bar()
+    QTest.keyClicks(window.find_bar.field, "statin")
+    window.find_bar.update_matches()
+    assert window.reader_view.extra_selection_layer("search") == marks
+    assert len(window.reader_view.extraSelections()) == len(marks) + window.find_bar.match_count
+
+
+def test_theme_switch_recolours_the_app_and_the_page(qtbot: Any, window: MainWindow) -> None:
+    open_titled(window, "Ketamine for Pain")
+    window.theme_actions["dark"].trigger()
+    app_palette = QApplication.palette()
+    assert app_palette.color(QPalette.ColorRole.Window) == QColor(themes.DARK.window)
+    view = window.reader_view
+    assert view.palette().color(QPalette.ColorRole.Base) == QColor(themes.DARK.page)
+    image = view.viewport().grab().toImage()
+    assert image.pixelColor(3, image.height() - 3) == QColor(themes.DARK.page)
+    assert themes.DARK.text in view.document().defaultStyleSheet()
+    window.theme_actions["sepia"].trigger()
+    image = view.viewport().grab().toImage()
+    assert image.pixelColor(3, image.height() - 3) == QColor(themes.SEPIA.page)
+    assert window.settings.theme == "sepia"
+
+
+def test_font_size_shortcuts(qtbot: Any, window: MainWindow) -> None:
+    open_titled(window, "Ketamine for Pain")
+    view = window.reader_view
+    view.setFocus()
+    start = view.font_size
+    QTest.keyClick(window, Qt.Key.Key_Equal, CTRL)
+    QTest.keyClick(window, Qt.Key.Key_Plus, CTRL)
+    assert view.font_size == start + 2
+    QTest.keyClick(window, Qt.Key.Key_Minus, CTRL)
+    assert view.font_size == start + 1
+    assert view.document().defaultFont().pixelSize() == start + 1
+    QTest.keyClick(window, Qt.Key.Key_0, CTRL)
+    assert view.font_size == themes.DEFAULT_FONT_SIZE
+    assert window.settings.font_size == themes.DEFAULT_FONT_SIZE
+
+
+def test_opening_marks_read_and_ctrl_u_toggles(qtbot: Any, window: MainWindow) -> None:
+    article_id = open_titled(window, "Sleep and blood pressure")
+    assert window.library.article(article_id).is_read
+    row = window.library_panel.model.row_of(article_id)
+    title_index = window.library_panel.model.index(row, 0)
+    assert title_index.data(Qt.ItemDataRole.FontRole) is None  # no longer bold
+    QTest.keyClick(window, Qt.Key.Key_U, CTRL)
+    assert not window.library.article(article_id).is_read
+    assert title_index.data(Qt.ItemDataRole.FontRole).bold()
+    assert window.action_toggle_read.text() == "Mark as &Read"
+
+
+def test_reading_position_is_saved_and_restored(
+    qtbot: Any, make_window: Any, library: Library, tmp_path: Path
+) -> None:
+    (tmp_path / "l").mkdir()
+    (tmp_path / "l" / "long.md").write_text(long_markdown(5000), encoding="utf-8")
+    library.import_paths([tmp_path / "l"])
+    window = make_window(library)
+    window.library_panel.select_relative(0)
+    view = window.reader_view
+    article_id = view.article.id
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    qtbot.waitUntil(lambda: library.article(article_id).reading_position > 0.3, timeout=3000)
+    view.clear_article()
+    window.open_article(article_id)
+    assert abs(view.reading_fraction() - 0.5) < 0.03
+
+
+# --- importing -------------------------------------------------------------------------
+
+
+def slow_import(library: Library, monkeypatch: pytest.MonkeyPatch, delay: float = 0.02) -> None:
+    """Make each file take ``delay`` seconds, so progress and cancel can be seen."""
+    real = library.import_paths
+
+    def import_paths(
+        paths: Any, options: Any = None, *, progress: Any = None, cancel: Any = None
+    ) -> Any:
+        def waiting(p: Any) -> None:
+            time.sleep(delay)
+            if progress:
+                progress(p)
+
+        return real(paths, options, progress=waiting, cancel=cancel)
+
+    monkeypatch.setattr(library, "import_paths", import_paths)
+
+
+def many_files(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"n{i:04d}.md").write_text(
+            f"---\ntitle: Note {i}\n---\n\nA short note {i}.\n", encoding="utf-8"
+        )
+    return folder
+
+
+def test_import_shows_progress_stays_responsive_and_cancels(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = many_files(tmp_path / "many", 300)
+    slow_import(window.library, monkeypatch)
+    ticks: list[int] = []
+    timer = QTimer(window, interval=20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    window.action_import_folder.setEnabled(True)
+    assert window.import_paths([folder])
+    assert not window.action_import_folder.isEnabled()
+    importer = window.importer
+    qtbot.waitUntil(
+        lambda: importer.progress_dialog is not None and importer.progress_dialog.isVisible(),
+        timeout=5000,
+    )
+    dialog = importer.progress_dialog
+    qtbot.waitUntil(lambda: dialog.value() > 3, timeout=5000)
+    assert "of 300" in dialog.labelText()
+    assert len(ticks) > 5  # the event loop kept running while files were imported
+    (cancel_button,) = dialog.findChildren(QPushButton)
+    with qtbot.waitSignal(importer.finished, timeout=10000) as blocker:
+        qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
+    report = blocker.args[0]
+    assert report.cancelled
+    added = report.count(ImportStatus.ADDED)
+    assert 0 < added < 300
+    assert window.library.count() == 3 + added
+    assert window.library_panel.model.total == 3 + added
+    summary = importer.summary_dialog
+    assert isinstance(summary, ImportSummaryDialog) and summary.isVisible()
+    assert summary.windowTitle() == "Import cancelled"
+    assert window.action_import_folder.isEnabled()
+
+
+def test_quick_import_shows_no_progress_and_lists_failures(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.md").write_text("---\ntitle: Good one\n---\n\nFine.\n", encoding="utf-8")
+    (folder / "empty.json").write_bytes(b"")
+    (folder / "broken.json").write_text('{"title": ', encoding="utf-8")
+    with qtbot.waitSignal(window.importer.finished, timeout=10000) as blocker:
+        window.import_paths([folder])
+        assert window.importer.progress_dialog is not None
+        assert not window.importer.progress_dialog.isVisible()
+    report = blocker.args[0]
+    assert report.count(ImportStatus.ADDED) == 1 and report.count(ImportStatus.FAILED) == 2
+    summary = window.importer.summary_dialog
+    rows = [
+        [summary.tree.topLevelItem(i).text(c) for c in range(3)]
+        for i in range(summary.tree.topLevelItemCount())
+    ]
+    assert rows[0][0] == "Failed" and rows[1][0] == "Failed"  # failures first
+    assert {r[2] for r in rows[:2]} == {"empty.json", "broken.json"}
+    assert all(r[1] for r in rows[:2])  # each failure says why
+    assert ["Added", "Good one", "good.md"] in rows
+
+
+def test_import_files_menu_uses_the_file_dialog(
+    qtbot: Any, window: MainWindow, tmp_path: Path, modal_calls: Any
+) -> None:
+    path = tmp_path / "one.md"
+    path.write_text("---\ntitle: From the dialog\n---\n\nHello.\n", encoding="utf-8")
+    modal_calls.open_files = [str(path)]
+    with qtbot.waitSignal(window.importer.finished, timeout=10000):
+        QTest.keyClick(window, Qt.Key.Key_O, CTRL)
+    assert any(name == "QFileDialog.getOpenFileNames" for name, _ in modal_calls)
+    assert "From the dialog" in [s.title for s in window.library.summaries()]
+
+
+def test_dropping_files_imports_them(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "dropped.md"
+    path.write_text("---\ntitle: Dropped article\n---\n\nDropped here.\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(
+        pos.toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.importer.finished, timeout=10000):
+        QApplication.sendEvent(window, drop)
+    assert "Dropped article" in [s.title for s in window.library.summaries()]
+    assert window.library_panel.model.total == 4
+
+
+def test_dragging_non_files_is_refused(window: MainWindow) -> None:
+    mime = QMimeData()
+    mime.setText("just text")
+    enter = QDragEnterEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+
+
+def test_empty_library_adds_the_sample_from_the_button(
+    qtbot: Any, make_window: Any, library: Library
+) -> None:
+    window = make_window(library)
+    panel = window.library_panel
+    assert panel.is_empty and panel.sample_button.isVisible()
+    with qtbot.waitSignal(window.importer.finished, timeout=60000) as blocker:
+        qtbot.mouseClick(panel.sample_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].count(ImportStatus.ADDED) >= 3
+    assert not panel.is_empty and panel.model.total >= 3
+    assert window.reader_view.article is not None  # the first article opens by itself
+
+
+# --- desktop conventions ---------------------------------------------------------------
+
+
+def test_settings_are_restored_in_a_new_window(
+    qtbot: Any, make_window: Any, filled_library: Library
+) -> None:
+    first = make_window(filled_library)
+    first.theme_actions["sepia"].trigger()
+    first.reader_view.set_font_size(21)
+    first.resize(760, 560)  # inside the offscreen screen (800x600), so nothing is clamped
+    first.splitter.setSizes([300, 500, 200])
+    sizes = first.splitter.sizes()
+    first.set_contents_visible(False)
+    first.close()
+    second = make_window(filled_library, size=None)
+    assert (second.width(), second.height()) == (760, 560)
+    assert second.theme.name == "sepia"
+    assert QApplication.palette().color(QPalette.ColorRole.Window) == QColor(themes.SEPIA.window)
+    assert second.reader_view.font_size == 21
+    assert second.splitter.sizes()[0] == sizes[0]
+    assert not second.toc.isVisible()
+
+
+def test_f6_cycles_the_panes_from_the_keyboard(qtbot: Any, window: MainWindow) -> None:
+    window.library_panel.focus_list()
+    order = []
+    for _ in range(5):
+        order.append(QApplication.focusWidget())
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
+    assert order == [
+        window.library_panel.table,
+        window.search_field,
+        window.reader_view,
+        window.toc,
+        window.library_panel.table,
+    ]
+    assert QApplication.focusWidget() is window.search_field
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6, SHIFT)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6, SHIFT)
+    assert QApplication.focusWidget() is window.toc
+
+
+def test_keyboard_only_reading(qtbot: Any, window: MainWindow) -> None:
+    """Ctrl+1 to the list, arrows to choose, Enter to read, Alt+Down for the next."""
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    table = window.library_panel.table
+    assert table.hasFocus()
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    second = window.library_panel.current_article_id()
+    assert window.reader_view.article.id == second
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.reader_view.hasFocus()
+    QTest.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.reader_view.article.id != second
+
+
+def test_every_interactive_control_has_an_accessible_name(window: MainWindow) -> None:
+    open_titled(window, "Ketamine for Pain")
+    window.find_bar.open_bar()
+    missing = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        interactive = (
+            isinstance(widget, (QAbstractButton, QComboBox, QLineEdit, QCheckBox))
+            or widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        )
+        if interactive and not widget.accessibleName():
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    assert missing == []
+
+
+def test_menus_cover_the_conventions(window: MainWindow) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Go", "&Help"]
+    assert window.action_quit.shortcut().toString() == "Ctrl+Q"
+    assert "Ctrl+," in [s.toString() for s in window.action_preferences.shortcuts()]
+    assert "F3" in [s.toString() for s in window.action_find_next.shortcuts()]
+    assert "Ctrl+K" in [s.toString() for s in window.action_search.shortcuts()]
+
+
+def test_preferences_apply_at_once(qtbot: Any, window: MainWindow) -> None:
+    QTest.keyClick(window, Qt.Key.Key_Comma, CTRL)
+    dialog = window.findChild(QWidget, "preferences")
+    assert dialog is not None and dialog.isVisible()
+    dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
+    assert window.theme.name == "dark"
+    dialog.font_spin.setValue(20)
+    assert window.reader_view.font_size == 20
+    with qtbot.waitSignal(window.hover_previews_changed):
+        dialog.hover_box.setChecked(False)
+    assert window.settings.hover_previews is False
+    dialog.close()
+
+
+def test_about_and_shortcut_help_do_not_block(window: MainWindow, modal_calls: Any) -> None:
+    window.action_about.trigger()
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    names = [name for name, _ in modal_calls]
+    assert "QMessageBox.about" in names and "QMessageBox.exec" in names
