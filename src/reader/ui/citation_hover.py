@@ -17,14 +17,14 @@ Ctrl is held, for readers who find pop-ups distracting) or ``"off"`` (Enter stil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QTextCursor
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QMouseEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
-from reader.core.model import StoredCitation
+from reader.core.model import Citation, StoredCitation
 from reader.ui.citation_card import CitationCard
 
 HOVER_MODES = ("always", "modifier", "off")
@@ -273,27 +273,24 @@ class CitationHoverController(QObject):
         Citations sharing an href are in order of appearance, so the n-th link with that
         href is the n-th citation: the card then quotes the sentence the reader is at.
         """
-        index = -1
-        previous = False  # was the previous fragment part of a link with this href?
-        block = self._browser.document().begin()
-        while block.isValid():
-            previous = False
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                if fragment.isValid():
-                    same = fragment.charFormat().anchorHref() == href
-                    if same and not previous:
-                        index += 1
-                    previous = same
-                    start = fragment.position()
-                    if same and start <= position <= start + fragment.length():
-                        return max(index, 0)
-                    if start > position:
-                        return max(index, 0)
-                it += 1
-            block = block.next()
-        return max(index, 0)
+        index = 0
+        for n, (start, end) in enumerate(link_runs(self._browser.document(), href)):
+            if start > position:
+                break
+            index = n
+            if position <= end:
+                break
+        return index
+
+    def position_of(self, citation: Citation) -> int | None:
+        """Document position of the link for ``citation`` (for jump_to_citation and the
+        references panel), or None when the view does not show it."""
+        same = self.citations_for(citation.href)
+        nth = next((i for i, s in enumerate(same) if s.citation.ordinal == citation.ordinal), 0)
+        for n, (start, _end) in enumerate(link_runs(self._browser.document(), citation.href)):
+            if n == nth:
+                return start
+        return None
 
     # --- closing --------------------------------------------------------------------------------
 
@@ -318,3 +315,30 @@ class CitationHoverController(QObject):
 
     def _on_scrolled(self, _value: int) -> None:
         self._hide_unpinned()
+
+
+def link_runs(document: QTextDocument, href: str) -> Iterator[tuple[int, int]]:
+    """(start, end) document positions of each link with ``href``, in order.
+
+    A link split into several fragments (``<a>li<b>nk</b></a>``) is one run.
+    """
+    block = document.begin()
+    while block.isValid():
+        run: list[int] | None = None
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid():
+                start, end = fragment.position(), fragment.position() + fragment.length()
+                if fragment.charFormat().anchorHref() == href:
+                    if run is None:
+                        run = [start, end]
+                    else:
+                        run[1] = end
+                elif run is not None:
+                    yield run[0], run[1]
+                    run = None
+            it += 1
+        if run is not None:
+            yield run[0], run[1]
+        block = block.next()
