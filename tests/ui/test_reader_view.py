@@ -297,3 +297,41 @@ def test_saved_reading_position_is_restored(view: ReaderView) -> None:
 def test_placeholder_when_nothing_is_open(view: ReaderView, tmp_path: Path) -> None:
     assert view.article is None
     assert "Choose an article" in view.document().toPlainText()
+
+
+def test_articles_with_tables_align_word_for_word(
+    view: ReaderView, library: Library, fixtures: Path
+) -> None:
+    """JATS tables: the stored text separates cells with " | ", the document does not."""
+    report = library.import_paths([fixtures / "jats"])
+    checked = 0
+    for result in report.results:
+        if result.article_id is None:
+            continue
+        article = library.article(result.article_id)
+        view.show_article(article)
+        plain = view.document().toPlainText()
+        pos = 0
+        for word in [w for w in article.text.split() if len(w) > 6 and w.isalpha()][:400]:
+            start = article.text.index(word, pos)
+            pos = start + len(word)
+            a, b = view.alignment.range_to_target(start, pos)
+            assert plain[a:b] == word
+            checked += 1
+    assert checked > 100
+
+
+def test_fast_alignment_pairs_like_a_full_diff() -> None:
+    from difflib import SequenceMatcher
+
+    from reader.ui.fastalign import greedy_pairs
+
+    source = "Topic|#|Checklist item|Page TITLE|1|Identify the report" * 20 + "tail"
+    target = "Topic#Checklist itemPage TITLE1Identify the reportX" * 20 + "tail"
+    s_idx, t_idx = greedy_pairs(source, target)
+    assert all(source[a] == target[b] for a, b in zip(s_idx, t_idx, strict=True))
+    assert s_idx == sorted(s_idx) and t_idx == sorted(t_idx)
+    full = sum(
+        b.size for b in SequenceMatcher(None, source, target, autojunk=False).get_matching_blocks()
+    )
+    assert len(s_idx) >= full - 20  # nearly every character the full diff pairs

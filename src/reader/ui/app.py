@@ -80,7 +80,18 @@ def run(args: argparse.Namespace) -> int:
     log.info("library at %s", library.root)
     window: MainWindow | None = None
     try:
-        window = MainWindow(library, theme=getattr(args, "theme", None))
+        settings = None
+        if screenshot:
+            # A screenshot starts from the defaults and leaves the user's settings alone.
+            from PySide6.QtCore import QSettings, QTemporaryDir
+
+            from reader.ui.settings import Settings
+
+            scratch = QTemporaryDir()
+            settings = Settings(
+                QSettings(scratch.filePath("settings.ini"), QSettings.Format.IniFormat)
+            )
+        window = MainWindow(library, settings=settings, theme=getattr(args, "theme", None))
         if screenshot:
             return _screenshot(app, window, library, args, Path(screenshot))
         window.show()

@@ -30,7 +30,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("Highlights", "highlights"),
 ]
 TITLE, SITE, AUTHORS, PUBLISHED, ADDED, HIGHLIGHTS = range(len(COLUMNS))
-DEFAULT_SORT_COLUMN = ADDED
+DEFAULT_SORT_COLUMN = PUBLISHED  # newest evidence first
 
 Index = QModelIndex | QPersistentModelIndex
 

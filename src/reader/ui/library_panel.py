@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -141,6 +142,8 @@ class LibraryPanel(QWidget):
             header.resizeSection(col, width)
         for col in (AUTHORS, ADDED, HIGHLIGHTS):
             header.hideSection(col)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         # Sorting happens in the database: the model's sort() re-queries.
         self.table.setSortingEnabled(True)
         sort_column, order = self.model.sort_state()
@@ -301,3 +304,16 @@ class LibraryPanel(QWidget):
 
     def column_names(self) -> list[str]:
         return [c[0] for c in COLUMNS]
+
+    def _header_menu(self, pos: QPoint) -> None:
+        """Right-click on the header: choose the columns shown (the title always is)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for col, (name, _key) in enumerate(COLUMNS):
+            if col == TITLE:
+                continue
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.toggled.connect(lambda on, c=col: header.setSectionHidden(c, not on))
+        menu.popup(header.mapToGlobal(pos))

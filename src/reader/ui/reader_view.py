@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 from reader.core.model import Article
 from reader.core.textalign import TextAlignment
 from reader.ui import theme as themes
+from reader.ui.fastalign import FastAlignment
 
 COLUMN_CHARS = 68  # a comfortable measure: 60-75 characters per line
 MIN_SIDE_MARGIN = 28
@@ -99,7 +100,7 @@ def _host(url: str) -> str:
 
 
 def header_html(article: Article) -> str:
-    """The header blocks: kicker (site), title, byline, dates and source, a rule."""
+    """The header blocks: kicker (site), title, byline, dates and source."""
     esc = html.escape
     parts: list[str] = []
     kicker = article.site_name or article.journal
@@ -121,7 +122,6 @@ def header_html(article: Article) -> str:
         )
     if meta:
         parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
-    parts.append("<hr/>")
     return "".join(parts)
 
 
@@ -132,7 +132,8 @@ p.kicker {{ font-family: {sans}; font-size: small; color: {theme.muted}; font-we
   margin-bottom: 4px; }}
 h1.title {{ font-size: xx-large; margin-top: 0px; margin-bottom: 10px; }}
 p.byline {{ font-family: {sans}; color: {theme.text}; margin-bottom: 2px; }}
-p.meta {{ font-family: {sans}; font-size: small; color: {theme.muted}; margin-bottom: 6px; }}
+p.meta {{ font-family: {sans}; font-size: small; color: {theme.muted}; margin-bottom: 30px; }}
+p.kicker, h1.title, p.byline, p.meta {{ line-height: 120%; }}
 """
 
 
@@ -389,7 +390,7 @@ class ReaderView(QTextBrowser):
         )
         plain = doc.toPlainText()
         masked = " " * self._body_start + plain[self._body_start :]
-        self.alignment = TextAlignment(article.text, masked)
+        self.alignment = FastAlignment(article.text, masked)
         self._update_margins()
         self._apply_layers()
 

@@ -179,6 +179,8 @@ QSplitter::handle:horizontal {{ width: 1px; }}
 QSplitter::handle:vertical {{ height: 1px; }}
 QTreeView, QListView, QTableView {{ border: none; }}
 QTableView::item {{ padding: 3px 6px; }}
+QTreeView#tocPanel {{ padding-top: 10px; }}
+QTreeView#tocPanel::item {{ padding: 3px 2px; }}
 QLabel#articleHeaderTitle {{ color: {theme.text}; }}
 QLabel[muted="true"] {{ color: {theme.muted}; }}
 QFrame#findBar, QFrame#filterBar {{ background: {theme.window};

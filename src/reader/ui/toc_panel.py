@@ -27,6 +27,7 @@ class TocPanel(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setIndentation(14)
         self.setUniformRowHeights(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setFrameShape(QTreeWidget.Shape.NoFrame)
         self.setAcceptDrops(False)
         self.setWordWrap(True)
@@ -40,7 +41,6 @@ class TocPanel(QTreeWidget):
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addTopLevelItem(placeholder)
             return
-        base = min(h.level for h in headings)
         stack: list[tuple[int, QTreeWidgetItem]] = []
         for h in headings:
             item = QTreeWidgetItem([h.text])
@@ -53,10 +53,6 @@ class TocPanel(QTreeWidget):
             else:
                 self.addTopLevelItem(item)
             stack.append((h.level, item))
-            if h.level == base:
-                font = item.font(0)
-                font.setBold(True)
-                item.setFont(0, font)
         self.expandAll()
 
     def heading_positions(self) -> list[int]:
