@@ -110,3 +110,16 @@ def test_empty_library_offers_the_sample(qtbot: Any, library: Library) -> None:
         qtbot.mouseClick(panel.sample_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(panel.import_files_requested):
         qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+
+
+def test_newest_published_first_with_the_header_saying_so(qtbot: Any, big_library: Library) -> None:
+    panel = LibraryPanel(big_library)
+    qtbot.addWidget(panel)
+    header = panel.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        PUBLISHED,
+        Qt.SortOrder.DescendingOrder,
+    )
+    assert panel.model.index(0, PUBLISHED).data() == "28 Jan 2020"
+    header.setSortIndicator(TITLE, Qt.SortOrder.AscendingOrder)  # a click on "Title"
+    assert panel.model.index(0, TITLE).data() == "Article 00000"

@@ -144,10 +144,11 @@ class LibraryPanel(QWidget):
             header.hideSection(col)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        # Sorting happens in the database: the model's sort() re-queries.
-        self.table.setSortingEnabled(True)
+        # Sorting happens in the database: the model's sort() re-queries. Show the
+        # model's sort first, since enabling sorting sorts by the indicator.
         sort_column, order = self.model.sort_state()
         header.setSortIndicator(sort_column, order)
+        self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.activated_article.connect(self.article_activated)
