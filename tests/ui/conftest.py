@@ -18,23 +18,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from ui_articles import write_articles
 
-# TEMPORARY (remove when reader.core.index lands with ArticleIndex.rebuild_at, which the
-# Library facade already calls): the same thing through the index's current API.
-from reader.core.index import ArticleIndex
 from reader.core.library import Library
-
-if not hasattr(ArticleIndex, "rebuild_at"):
-
-    def _rebuild_at(
-        cls: Any, directory: Path, docs: Any, progress: Any = None, cancel: Any = None
-    ) -> None:
-        index, _created = cls.open_or_create(directory)
-        try:
-            index.rebuild(docs, progress=progress, cancel=cancel)
-        finally:
-            index.close()
-
-    ArticleIndex.rebuild_at = classmethod(_rebuild_at)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

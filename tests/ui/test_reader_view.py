@@ -324,7 +324,7 @@ def test_articles_with_tables_align_word_for_word(
 def test_fast_alignment_pairs_like_a_full_diff() -> None:
     from difflib import SequenceMatcher
 
-    from reader.ui.fastalign import greedy_pairs
+    from reader.core.textalign import greedy_pairs
 
     source = "Topic|#|Checklist item|Page TITLE|1|Identify the report" * 20 + "tail"
     target = "Topic#Checklist itemPage TITLE1Identify the reportX" * 20 + "tail"

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 from reader.core.model import Article
 from reader.core.textalign import TextAlignment
 from reader.ui import theme as themes
-from reader.ui.fastalign import FastAlignment
 
 COLUMN_CHARS = 68  # a comfortable measure: 60-75 characters per line
 MIN_SIDE_MARGIN = 28
@@ -390,7 +389,7 @@ class ReaderView(QTextBrowser):
         )
         plain = doc.toPlainText()
         masked = " " * self._body_start + plain[self._body_start :]
-        self.alignment = FastAlignment(article.text, masked)
+        self.alignment = TextAlignment(article.text, masked)
         self._update_margins()
         self._apply_layers()
 
