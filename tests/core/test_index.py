@@ -148,6 +148,7 @@ def test_field_queries(index: ArticleIndex, q: str, expected: list[int]) -> None
         "cites:https://doi.org/10.3389/fpain.2023.1268985",
         "PMID:30819549",  # typed alone: looks in citations too
         "10.3389/fpain.2023.1268985",
+        'ketamine PMID:30819549 "chronic pain"',
     ],
 )
 def test_cites_with_and_without_prefix(index: ArticleIndex, q: str) -> None:
@@ -190,6 +191,8 @@ def test_prefix_queries(index: ArticleIndex) -> None:
     assert ids(index, "ketam*") == [1]
     assert ids(index, "zzz*") == []
     assert ids(index, "n?urons") == [2]
+    assert ids(index, "neuro* AND coffee") == [2]
+    assert ids(index, "neuro* NOT coffee") == [3]
 
 
 def test_prefix_expansion_is_bounded(tmp_path: Path) -> None:

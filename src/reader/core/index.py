@@ -22,6 +22,7 @@ articles that match all the words come first and those that match most still fol
 
 from __future__ import annotations
 
+import array
 import contextlib
 import datetime as dt
 import fnmatch
@@ -39,7 +40,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from whoosh import fields, qparser, query, scoring
+from whoosh import fields, matching, qparser, query, scoring
 from whoosh.analysis import (
     IDTokenizer,
     LowercaseFilter,
@@ -71,9 +72,9 @@ __all__ = [
 INDEX_NAME = "margin_v1"
 
 # Prefix/wildcard queries use at most this many terms per field (the most frequent).
-MAX_EXPANSION = 48
+MAX_EXPANSION = 32
 # ...found among at most this many candidate terms, so expansion time is bounded too.
-MAX_EXPANSION_SCAN = 4000
+MAX_EXPANSION_SCAN = 2000
 
 # How long a writer waits for another process holding the Whoosh lock.
 WRITER_TIMEOUT_S = 30.0
@@ -198,7 +199,8 @@ class IndexUnavailable(MarginError):
 
 
 def _text_analyzer() -> StemmingAnalyzer:
-    return StemmingAnalyzer(expression=WORD_PATTERN, stoplist=STOP_WORDS, minsize=2)
+    # cachesize=-1: a plain dict of stems (Whoosh's default LFU cache costs ~8% of indexing)
+    return StemmingAnalyzer(expression=WORD_PATTERN, stoplist=STOP_WORDS, minsize=2, cachesize=-1)
 
 
 def _id_analyzer():  # type: ignore[no-untyped-def]
@@ -348,11 +350,9 @@ def _quote_bare_ids(text: str) -> str:
     """Let "PMID:123" typed alone find the articles that cite it, and the text itself."""
     out: list[str] = []
     pos = 0
-    in_quote = False
     for m in _BARE_ID_RE.finditer(text):
-        in_quote ^= text.count('"', pos, m.start()) % 2 == 1
-        if in_quote:
-            continue
+        if text.count('"', 0, m.start()) % 2 == 1:
+            continue  # inside a quoted phrase: leave it as the user wrote it
         ident = m.group(0).replace(" ", "")
         out.append(text[pos : m.start()])
         out.append(f'(cites:{ident} OR "{ident}")')
@@ -364,9 +364,11 @@ def _quote_bare_ids(text: str) -> str:
 class _WordsOr(query.Or):
     """The words of a query typed without operators: any of them, all of them first.
 
-    Matches like OR, plus an AND of the same words weighted :data:`ALL_WORDS_BONUS`,
-    which adds to the score of articles that have every word. ``NOT x`` beside the words
-    excludes ``x`` (a plain Or would have matched everything without ``x``).
+    Matches like OR, ranked by BM25F; the score of an article that has every word is
+    multiplied by ``1 + ALL_WORDS_BONUS``, so those come first and articles with some of
+    the words still follow. (Giving partial matches a share of the bonus measured worse
+    on NFCorpus.) ``NOT x`` beside the words excludes ``x``: a plain Or would have
+    matched everything without ``x``.
     """
 
     def _matcher(self, subs, searcher, context):  # type: ignore[no-untyped-def]
@@ -374,17 +376,55 @@ class _WordsOr(query.Or):
         negatives = [q.query for q in subs if isinstance(q, query.Not)]
         if not positives:
             return query.Not(_any_of(negatives)).matcher(searcher, context)
-        parts = list(positives)
-        if len(positives) > 1 and ALL_WORDS_BONUS > 0:
-            parts.append(query.And(positives, boost=ALL_WORDS_BONUS))
-        q = query.Or(parts, boost=self.boost) if len(parts) > 1 else parts[0]
+        m = _any_of(positives).with_boost(self.boost).matcher(searcher, context)
+        if len(positives) > 1 and ALL_WORDS_BONUS > 0 and m.is_active():
+            words = {term: i for i, sub in enumerate(positives) for term in _positive_terms(sub)}
+            m = _AllWordsMatcher(m, words, len(positives), 1.0 + ALL_WORDS_BONUS)
         if negatives:
-            q = query.AndNot(q, _any_of(negatives))
-        return q.matcher(searcher, context)
+            excluded = _any_of(negatives).matcher(searcher, context)
+            m = matching.AndNotMatcher(m, excluded)
+        return m
+
+
+class _AllWordsMatcher(matching.WrappingMatcher):
+    """Multiplies a union's score by ``boost`` for articles that have all the words.
+
+    One pass over the union (an extra AND clause would read every posting twice).
+    ``boost`` is also applied to the quality bounds, so Whoosh's block skipping stays
+    correct: no article scores above ``boost`` times the union's bound.
+    """
+
+    def __init__(self, child, words: dict[tuple[str, object], int], count: int, boost: float):  # type: ignore[no-untyped-def]
+        super().__init__(child, boost=boost)
+        self._words = words
+        self._count = count
+
+    def copy(self):  # type: ignore[no-untyped-def]
+        return self.__class__(self.child.copy(), self._words, self._count, self.boost)
+
+    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
+        return self.__class__(newchild, self._words, self._count, self.boost)
+
+    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+        # WrappingMatcher passes minquality on unscaled: parts of the union that could
+        # still reach it with the bonus would be dropped.
+        r = self.child.replace(minquality / self.boost if minquality else 0)
+        return self if r is self.child else self._replacement(r)
+
+    def score(self) -> float:
+        found = set()
+        for fieldname, text in self.child.matching_terms():
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            i = self._words.get((fieldname, text))
+            if i is not None:
+                found.add(i)
+        score = self.child.score()
+        return score * self.boost if len(found) == self._count else score
 
 
 def _any_of(queries: list[query.Query]) -> query.Query:
-    return queries[0] if len(queries) == 1 else query.Or(queries)
+    return queries[0] if len(queries) == 1 else _TreeOr(queries)
 
 
 class _WordsGroup(qparser.OrGroup):
@@ -448,20 +488,56 @@ def _bounded_terms(reader, fieldname: str, pattern: str, *, is_prefix: bool) -> 
     else:
         cut = min((pattern.find(c) for c in "*?[" if c in pattern), default=len(pattern))
         literal, regex = pattern[:cut], re.compile(fnmatch.translate(pattern))
-    candidates = reader.expand_prefix(fieldname, literal) if literal else reader.lexicon(fieldname)
+    # (text, terminfo) pairs: the document frequency comes with the term, no lookups.
+    candidates = reader.iter_prefix(fieldname, literal) if literal else reader.iter_field(fieldname)
     found: list[tuple[int, str]] = []
-    for n, btext in enumerate(candidates):
+    for n, (term, info) in enumerate(candidates):
         if n >= MAX_EXPANSION_SCAN:
             break
-        term = field.from_bytes(btext)
+        if isinstance(term, bytes):
+            term = field.from_bytes(term)
         if regex is not None and not regex.match(term):
             continue
-        found.append((reader.doc_frequency(fieldname, btext), term))
+        found.append((info.doc_frequency(), term))
     found.sort(key=lambda ft: (-ft[0], ft[1]))
     return [t for _, t in found[:MAX_EXPANSION]]
 
 
-def _bound_expansions(q: query.Query, reader) -> query.Query:  # type: ignore[no-untyped-def]
+class _TreeOr(query.Or):
+    """Or that always uses Whoosh's tree of union matchers.
+
+    Whoosh picks an "array" matcher (score every posting up front) for Or on indexes
+    under 5,000 articles, and the tree above: the tree lets the collector skip blocks
+    that cannot reach the top hits, about twice as fast for words and phrases.
+    """
+
+    matcher_type = query.Or.DEFAULT_MATCHER
+
+
+class _ExpansionOr(query.Or):
+    """The terms a prefix expanded to, matched without scoring each posting.
+
+    Like Whoosh's own Prefix (constant score): ``a*`` can touch most postings of the
+    index, and scoring every one of them was the slowest query of the benchmark.
+    Articles matching it still rank by the rest of the query.
+    """
+
+    matcher_type = query.Or.ARRAY_MATCHER
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        from whoosh.searching import SearchContext
+
+        context = (context or SearchContext()).set(weighting=None)
+        m = super().matcher(searcher, context)
+        if context.needs_current or not m.is_active():
+            return m
+        ids = array.array("I", m.all_ids())
+        return matching.ListMatcher(ids, all_weights=self.boost)
+
+
+def _prepare(q: query.Query, reader) -> query.Query:  # type: ignore[no-untyped-def]
+    """Bound prefix/wildcard expansion and choose the fast matcher for each Or."""
+
     def replace(node: query.Query) -> query.Query:
         if isinstance(node, query.Prefix | query.Wildcard) and node.text not in ("", "*"):
             terms = _bounded_terms(
@@ -470,7 +546,9 @@ def _bound_expansions(q: query.Query, reader) -> query.Query:  # type: ignore[no
             if not terms:
                 return query.NullQuery
             subs = [query.Term(node.fieldname, t, boost=node.boost) for t in terms]
-            return subs[0] if len(subs) == 1 else query.Or(subs)
+            return _ExpansionOr(subs, boost=node.boost)
+        if type(node) is query.Or:
+            return _TreeOr(node.subqueries, boost=node.boost)
         return node
 
     return q.accept(replace)
@@ -504,34 +582,42 @@ def _escape(text: str) -> str:
     return html.escape(_SPACE_RE.sub(" ", text), quote=False)
 
 
+def _match_spans(text: str, wanted: frozenset[str], cap: int = 200) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of the words of ``text`` whose stem is wanted, at most ``cap``.
+
+    A Porter stem is a prefix of its word but for the last letter ("studi" for
+    "study"), so a regex finds candidates by that prefix in C, and only those are
+    stemmed in Python to confirm.
+    """
+    prefixes = {t[:-1] if len(t) > 3 or t.endswith("i") else t for t in wanted}
+    prefixes = {p for p in prefixes if len(p) >= 2} or set(wanted)
+    alternation = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    finder = re.compile(rf"(?<![\w.])(?:{alternation})\w*(?:\.\w+)*", re.IGNORECASE)
+    spans: list[tuple[int, int, str]] = []
+    for m in finder.finditer(text):
+        word = m.group(0).lower()
+        stem = word if word in wanted else _stem(word)
+        if stem in wanted:
+            spans.append((m.start(), m.end(), stem))
+            if len(spans) >= cap:
+                break
+    return spans
+
+
 def make_snippet(text: str, stems: Iterable[str], *, max_chars: int = SNIPPET_CHARS) -> str:
     """An HTML fragment of ``text`` around the densest cluster of matched words.
 
     ``stems`` are indexed terms (already stemmed, lower-case); a word of ``text``
     matches when its stem is one of them, so "pains" is marked for the term "pain".
     Matched words are wrapped in ``<b class="match">``; everything else is escaped.
-    Cost is a couple of regex passes over the text, so it is cheap enough to run for
-    every hit on a page.
+    Cost is one regex pass over the text plus a stem per candidate word, so it is
+    cheap enough to run for every hit on a page.
     """
     wanted = frozenset(stems)
     if not text:
         return ""
-    matched: set[str] = set()
-    if wanted:
-        for word in set(_WORD_RE.findall(text.lower())):
-            if word in wanted or _stem(word) in wanted:
-                matched.add(word)
-    if not matched:
-        end = _cut_end(text, 0, max_chars)
-        return _escape(text[:end]) + ("…" if end < len(text) else "")
-
-    alternation = "|".join(re.escape(w) for w in sorted(matched, key=len, reverse=True))
-    finder = re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])", re.IGNORECASE)
-    spans = [
-        (m.start(), m.end(), m.group(0).lower())
-        for _, m in zip(range(400), finder.finditer(text), strict=False)
-    ]
-    if not spans:  # e.g. a match only inside a dotted token
+    spans = _match_spans(text, wanted) if wanted else []
+    if not spans:
         end = _cut_end(text, 0, max_chars)
         return _escape(text[:end]) + ("…" if end < len(text) else "")
 
@@ -544,7 +630,7 @@ def make_snippet(text: str, stems: Iterable[str], *, max_chars: int = SNIPPET_CH
         while j + 1 < len(spans) and spans[j + 1][1] - start <= max_chars:
             j += 1
         window = spans[i : j + 1]
-        score = (len({_stem(w) for _, _, w in window}), len(window), -i)
+        score = (len({stem for _, _, stem in window}), len(window), -i)
         if score > best:
             best = score
     first = -best[2]
@@ -825,7 +911,7 @@ class ArticleIndex:
             parsed = self.parse(text)
             try:
                 searcher = self._current_searcher()
-                bounded = _bound_expansions(parsed, searcher.reader())
+                bounded = _prepare(parsed, searcher.reader())
                 results = searcher.search(bounded, limit=limit)
                 scored = results.scored_length()
                 total = scored if scored < limit else results.estimated_length()
