@@ -15,9 +15,11 @@ Choices that matter for speed (measured on a 2-core machine, see benchmarks/):
 - a rebuild uses two processes and one big merge at the end, and never ``optimize()``.
 
 Relevance: people type several words without operators. A plain AND loses every article
-that misses one of them; a plain OR ranks an article that repeats one word above one that
-has them all. Words are OR-ed with Whoosh's coordination bonus (``OrGroup.factory``), so
-articles that match all the words come first and those that match most still follow.
+that misses one of them (nDCG@10 on NFCorpus dev 0.18 vs 0.31); a plain OR can rank an
+article that repeats one word above one that has them all. Words are OR-ed and ranked by
+BM25F, and articles that have every word get their score doubled (:class:`_WordsOr`), so
+they come first and the others still follow. Whoosh's own ``OrGroup.factory(0.9)``
+coordination adds ~0.01 to a BM25 score per word: it changes no ranking.
 """
 
 from __future__ import annotations
@@ -85,79 +87,10 @@ SNIPPET_CHARS = 220
 # question words people put in health searches ("why does coffee cause cancer"), which
 # carry no topic and would otherwise reward articles for saying "why".
 STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "might",
-        "must",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "should",
-        "so",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "too",
-        "tbd",
-        "us",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "yet",
-        "you",
-        "your",
-    ]
+    """a an and are as at be but by can could did do does for from had has have how i if in
+    into is it its may might must my no not of on or our should so such than that the
+    their them then there these they this those to too tbd us was we were what when
+    where which while who why will with would yet you your""".split()  # noqa: SIM905
 )
 
 # Same word pattern as Whoosh's default tokenizer, so snippets find the words it indexed.
@@ -668,7 +601,7 @@ def _cut_end(text: str, start: int, max_chars: int) -> int:
 
 # --- the index -------------------------------------------------------------------------
 
-_CORRUPTION = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error, ValueError)
+_CORRUPTION = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 
 
 class ArticleIndex:
