@@ -321,7 +321,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from reader.core import exporting
 
     with _open_library(args) as library:
-        ids = library.store.article_ids() if args.all else args.ids
+        ids = library.article_ids() if args.all else args.ids
         if not ids:
             raise UsageError("name article ids to export, or --all")
         written = exporting.export_articles(library, ids, args.format, args.out)

@@ -433,6 +433,10 @@ class Library:
             "format": self.store.distinct_values("source_format"),
         }
 
+    def article_ids(self) -> list[int]:
+        """Every article id, oldest first."""
+        return self.store.article_ids()
+
     def article(self, article_id: int) -> Article:
         article = self.store.article(article_id)
         if article is None:

@@ -1,1 +1,1 @@
-"""Margin's PySide6 widgets. Everything here talks to the core through reader.core.library.Library."""
+"""Margin's PySide6 widgets. They reach the core only through reader.core.library.Library."""

@@ -250,6 +250,7 @@ class HighlightController(QObject):
         super().__init__(parent or view)
         self.view = view
         self.library = library
+        self._meanings: dict[str, str] | None = None
         self.undo_stack = QUndoStack(self)
         self._anchored = AnchoredAnnotations()
         self._article_id = -1
@@ -303,13 +304,17 @@ class HighlightController(QObject):
         return name if name in highlight_colors.DEFAULT_COLORS else COLOR_NAMES[0]
 
     def meanings(self) -> dict[str, str]:
-        return highlight_colors.meanings(self.library)
+        # Read once and cached: painting asks for it once per highlight.
+        if self._meanings is None:
+            self._meanings = highlight_colors.meanings(self.library)
+        return dict(self._meanings)
 
     def set_meaning(self, color: str, meaning: str) -> None:
         """Edit what a colour means (shown in the legend, carried into exports)."""
         if meaning.strip() == self.meanings().get(color, ""):
             return
         highlight_colors.set_meaning(self.library, color, meaning)
+        self._meanings = None
         self._refresh_toolbar_labels()
         self.meanings_changed.emit()
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
     QColor,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -31,22 +32,28 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from reader import __version__
-from reader.core.errors import NotFound
+from reader.core.errors import MarginError, NotFound
 from reader.core.library import Library
-from reader.core.model import ImportReport, SearchHit
+from reader.core.model import ImportReport, SearchHit, StoredCitation
 from reader.ui import settings as keys
 from reader.ui import theme as themes
+from reader.ui.annotations_panel import AnnotationsPanel
+from reader.ui.citation_hover import CitationHoverController
+from reader.ui.exporting import ExportController
 from reader.ui.find_bar import FindBar
+from reader.ui.highlighting import HighlightController
 from reader.ui.importing import ImportController, summary_line
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.preferences import PreferencesDialog
 from reader.ui.reader_view import ReaderView
+from reader.ui.references_panel import ReferencesPanel
 from reader.ui.search import SearchController, SearchField, SearchResultsView, matched_terms
 from reader.ui.settings import Settings
 from reader.ui.toc_panel import TocPanel
@@ -54,6 +61,7 @@ from reader.ui.toc_panel import TocPanel
 log = logging.getLogger(__name__)
 
 SEARCH_LAYER = "search"
+ARTICLE_SCHEME = "margin-article:"
 MAX_SEARCH_MARKS = 500
 
 SHORTCUT_HELP = [
@@ -61,9 +69,13 @@ SHORTCUT_HELP = [
     ("Find in the article", "Ctrl+F, then F3 / Shift+F3"),
     ("Next / previous article", "Alt+Down / Alt+Up"),
     ("Mark read or unread", "Ctrl+U"),
+    ("Highlight the selection / with a note", "Ctrl+H / Ctrl+Shift+H"),
+    ("Undo / redo a highlight edit", "Ctrl+Z / Ctrl+Shift+Z"),
+    ("Citation card for the focused link", "Enter (Shift+Enter follows the link)"),
+    ("Export highlights (this article / all)", "Ctrl+E / Ctrl+Shift+E"),
     ("Larger / smaller / normal text", "Ctrl+= / Ctrl+- / Ctrl+0"),
     ("Move between panes", "F6 / Shift+F6"),
-    ("Library / article / contents", "Ctrl+1 / Ctrl+2 / Ctrl+3"),
+    ("Library / article / contents / highlights / sources", "Ctrl+1 … Ctrl+5"),
     ("Walk the links of an article", "Tab / Shift+Tab, Enter to follow"),
     ("Import files", "Ctrl+O"),
     ("Preferences", "Ctrl+,"),
@@ -147,17 +159,34 @@ class MainWindow(QMainWindow):
         center_layout.addWidget(self.find_bar)
 
         self.toc = TocPanel(self)
+        # Highlights and notes (issue 4) and the article's sources (issue 5) share the
+        # right-hand side with the contents, one tab each.
+        self.highlights = HighlightController(self.reader_view, library, self)
+        self.annotations_panel = AnnotationsPanel(self.highlights, self)
+        self.references_panel = ReferencesPanel(self)
+        self._citations_by_href: dict[str, list[StoredCitation]] = {}
+        self.citation_hover = CitationHoverController(
+            self.reader_view, self._citations_for_href, self._article_title, self
+        )
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setAccessibleName("Side panel")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.tabBar().setAccessibleName("Side panel tabs")
+        self.side_tabs.addTab(self.toc, "Contents")
+        self.side_tabs.addTab(self.annotations_panel, "Highlights")
+        self.side_tabs.addTab(self.references_panel, "Sources")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
         self.splitter.addWidget(center)
-        self.splitter.addWidget(self.toc)
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([420, 820, 220])
+        self.splitter.setSizes([400, 760, 320])
         self.setCentralWidget(self.splitter)
 
         self.count_label = QLabel(self)
@@ -166,6 +195,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
 
         self.importer = ImportController(library, self, pool)
+        self.exporter = ExportController(library, self, self.importer.pool)
         self._build_actions()
         self._build_menus()
         self._wire()
@@ -236,6 +266,21 @@ class MainWindow(QMainWindow):
         self.action_search = a(
             "&Search the Library", self.focus_search, _sequences("Ctrl+K", "Ctrl+Shift+F")
         )
+        self.action_undo = self.highlights.create_undo_action(self)
+        self.action_redo = self.highlights.create_redo_action(self)
+        self.addActions([self.action_undo, self.action_redo])
+        self.action_export_article = a(
+            "&Export Highlights as Markdown…",
+            self.export_current,
+            _sequences("Ctrl+E"),
+            tip="Save this article's highlights and notes as a Markdown file",
+        )
+        self.action_export_all = a(
+            "Export &All Highlights to a Folder…",
+            self.export_all,
+            _sequences("Ctrl+Shift+E"),
+            tip="One Markdown file per article; text you added to earlier exports is kept",
+        )
 
         self.theme_group = QActionGroup(self)
         self.theme_group.setExclusive(True)
@@ -255,7 +300,10 @@ class MainWindow(QMainWindow):
             "&Actual Size", self.reader_view.reset_zoom, _sequences("Ctrl+0")
         )
         self.action_show_contents = a(
-            "Show &Contents", self.set_contents_visible, _sequences("Ctrl+Shift+C"), checkable=True
+            "Show &Side Panel",
+            self.set_contents_visible,
+            _sequences("Ctrl+Shift+C"),
+            checkable=True,
         )
         self.action_full_screen = a(
             "&Full Screen",
@@ -285,6 +333,12 @@ class MainWindow(QMainWindow):
         self.action_go_library = a("&Library", self.focus_library, _sequences("Ctrl+1"))
         self.action_go_article = a("&Article", self.focus_reader, _sequences("Ctrl+2"))
         self.action_go_contents = a("&Contents", self.focus_contents, _sequences("Ctrl+3"))
+        self.action_go_highlights = a(
+            "&Highlights", lambda: self.focus_side_tab(self.annotations_panel), _sequences("Ctrl+4")
+        )
+        self.action_go_sources = a(
+            "&Sources", lambda: self.focus_side_tab(self.references_panel), _sequences("Ctrl+5")
+        )
 
         self.action_shortcuts = a(
             "&Keyboard Shortcuts", self.show_shortcuts, _sequences(sk.HelpContents, "F1")
@@ -300,11 +354,17 @@ class MainWindow(QMainWindow):
             [self.action_import_files, self.action_import_folder, self.action_add_sample]
         )
         file.addSeparator()
+        file.addActions([self.action_export_article, self.action_export_all])
+        file.addSeparator()
         file.addAction(self.action_preferences)
         file.addSeparator()
         file.addAction(self.action_quit)
         edit = bar.addMenu("&Edit")
+        edit.addActions([self.action_undo, self.action_redo])
+        edit.addSeparator()
         edit.addActions([self.action_copy, self.action_select_all])
+        edit.addSeparator()
+        edit.addActions([self.highlights.highlight_action, self.highlights.note_action])
         edit.addSeparator()
         edit.addActions([self.action_find, self.action_find_next, self.action_find_previous])
         edit.addSeparator()
@@ -329,6 +389,8 @@ class MainWindow(QMainWindow):
                 self.action_search,
                 self.action_go_article,
                 self.action_go_contents,
+                self.action_go_highlights,
+                self.action_go_sources,
             ]
         )
         help_menu = bar.addMenu("&Help")
@@ -353,7 +415,32 @@ class MainWindow(QMainWindow):
         self.importer.finished.connect(self._on_import_finished)
         self.importer.failed.connect(self._on_import_failed)
         self.action_show_contents.setChecked(self.settings.show_contents)
-        self.toc.setVisible(self.settings.show_contents)
+        self.side_tabs.setVisible(self.settings.show_contents)
+        view.link_activated.connect(self._on_link_activated)
+        # Highlights and notes.
+        self.highlights.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
+        self.highlights.open_article_requested.connect(self.open_article)
+        # Citation popovers and the sources panel.
+        hover = self.citation_hover
+        hover.hover_mode = "always" if self.settings.hover_previews else "off"
+        self.hover_previews_changed.connect(
+            lambda on: setattr(hover, "hover_mode", "always" if on else "off")
+        )
+        hover.open_external.connect(QDesktopServices.openUrl)
+        hover.go_to_reference.connect(view.scrollToAnchor)
+        hover.open_article.connect(lambda i: self.open_article(i, focus=True))
+        hover.jump_to_citation.connect(self._jump_to_ordinal)
+        refs = self.references_panel
+        refs.citation_activated.connect(self._jump_to_citation)
+        refs.open_article.connect(lambda i: self.open_article(i, focus=True))
+        self.exporter.finished.connect(
+            lambda paths: self.statusBar().showMessage(
+                f"Exported {len(paths)} file{'s' if len(paths) != 1 else ''}.", 6000
+            )
+        )
+        self.exporter.failed.connect(
+            lambda m: QMessageBox.warning(self, "Export stopped", html.escape(m))
+        )
 
     # --- articles ------------------------------------------------------------------------
 
@@ -365,8 +452,15 @@ class MainWindow(QMainWindow):
         except NotFound:
             self.statusBar().showMessage("That article is no longer in the library.", 5000)
             return False
-        self.reader_view.show_article(article, restore_position=restore_position)
+        self.annotations_panel.flush()
+        stored = self.library.citations(article.id)
+        self._citations_by_href = {}
+        for item in stored:
+            self._citations_by_href.setdefault(item.citation.href, []).append(item)
+        cited_by = [(s.id, s.title) for s in self.library.cited_by(article.id)]
+        self.reader_view.show_article(article, restore_position=restore_position, cited_by=cited_by)
         self.toc.set_headings(self.reader_view.headings())
+        self.references_panel.load(self.library, article.id)
         if not article.is_read:
             self.library.set_read(article.id, True)
             article.is_read = True
@@ -387,11 +481,7 @@ class MainWindow(QMainWindow):
         self.library_panel.select_article(hit.article_id, emit=False)
         self.mark_terms(matched_terms(hit.snippet_html))
         if hit.annotation_uuid:
-            found = self.library.anchored_annotations(hit.article_id)
-            for annotation, start, _end in found.anchored:
-                if annotation.uuid == hit.annotation_uuid:
-                    self.reader_view.scroll_to_article_offset(start)
-                    break
+            self.highlights.reveal(hit.annotation_uuid)
         self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def mark_terms(self, terms: list[str]) -> int:
@@ -460,14 +550,84 @@ class MainWindow(QMainWindow):
         self.reader_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_contents(self) -> None:
-        if not self.toc.isVisible():
+        if not self.side_tabs.isVisible():
             self.set_contents_visible(True)
+        self.side_tabs.setCurrentWidget(self.toc)
         self.toc.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if self.toc.currentItem() is None and self.toc.topLevelItemCount():
             self.toc.setCurrentItem(self.toc.topLevelItem(0))
 
+    def focus_side_tab(self, widget: QWidget) -> None:
+        if not self.side_tabs.isVisible():
+            self.set_contents_visible(True)
+        self.side_tabs.setCurrentWidget(widget)
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # --- citations -------------------------------------------------------------------------
+
+    def _citations_for_href(self, href: str) -> list[StoredCitation]:
+        return self._citations_by_href.get(href, [])
+
+    def _article_title(self, article_id: int) -> str:
+        try:
+            return self.library.article(article_id).title
+        except NotFound:
+            return ""
+
+    def _jump_to_citation(self, stored: StoredCitation) -> None:
+        position = self.citation_hover.position_of(stored.citation)
+        if position is not None:
+            self.reader_view.scroll_to_position(position)
+            cursor = QTextCursor(self.reader_view.document())
+            cursor.setPosition(position)
+            self.reader_view.setTextCursor(cursor)
+
+    def _jump_to_ordinal(self, ordinal: int) -> None:
+        for items in self._citations_by_href.values():
+            for stored in items:
+                if stored.citation.ordinal == ordinal:
+                    self._jump_to_citation(stored)
+                    return
+
+    def _on_link_activated(self, href: str) -> None:
+        """Links to other library articles (the "Cited by" line) open them here."""
+        if href.startswith(ARTICLE_SCHEME):
+            try:
+                self.open_article(int(href[len(ARTICLE_SCHEME) :]), focus=True)
+            except ValueError:
+                pass
+
+    # --- exporting ---------------------------------------------------------------------------
+
+    def export_current(self) -> None:
+        article = self.reader_view.article
+        if article is None:
+            self.statusBar().showMessage("Open an article to export its highlights.", 4000)
+            return
+        from reader.core import export, exporting
+
+        self.annotations_panel.flush()
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export Highlights", export.safe_filename(article), "Markdown (*.md)"
+        )
+        if not path:
+            return
+        try:
+            written = exporting.export_articles(self.library, [article.id], "markdown", path)
+        except (OSError, MarginError) as exc:
+            QMessageBox.warning(self, "Export failed", html.escape(str(exc)))
+            return
+        self.statusBar().showMessage(f"Exported to {written[0]}", 6000)
+
+    def export_all(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export All Highlights to a Folder")
+        if not folder:
+            return
+        self.annotations_panel.flush()
+        self.exporter.start(folder)
+
     def panes(self) -> list[QWidget]:
-        """The panes F6 cycles through, in order: list, search, article, contents."""
+        """The panes F6 cycles through, in order: list, search, article, side panel."""
         if self.search.active:
             listing: QWidget = self.search_results
         elif self.library_panel.is_empty:
@@ -475,8 +635,8 @@ class MainWindow(QMainWindow):
         else:
             listing = self.library_panel.table
         out = [listing, self.search_field, self.reader_view]
-        if self.toc.isVisible():
-            out.append(self.toc)
+        if self.side_tabs.isVisible():
+            out.append(self.side_tabs.currentWidget())
         return out
 
     def cycle_panes(self, step: int = 1) -> None:
@@ -507,7 +667,7 @@ class MainWindow(QMainWindow):
             self.reader_view.set_extra_selection_layer(SEARCH_LAYER, [])
 
     def set_contents_visible(self, visible: bool) -> None:
-        self.toc.setVisible(bool(visible))
+        self.side_tabs.setVisible(bool(visible))
         self.action_show_contents.setChecked(bool(visible))
         self.settings.show_contents = bool(visible)
 
@@ -701,9 +861,13 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.annotations_panel.flush()
+        self.citation_hover.hide_card()
         self.reader_view.flush_reading_position()
         self.save_settings()
         if self.importer.busy:
             self.importer.cancel()
-            self.importer.pool.waitForDone()
+        if self.exporter.worker is not None:
+            self.exporter.worker.cancel()
+        self.importer.pool.waitForDone()
         super().closeEvent(event)

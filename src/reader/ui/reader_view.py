@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -98,8 +99,9 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def header_html(article: Article) -> str:
-    """The header blocks: kicker (site), title, byline, dates and source."""
+def header_html(article: Article, cited_by: Sequence[tuple[int, str]] = ()) -> str:
+    """The header blocks: kicker (site), title, byline, dates and source, and which
+    saved articles cite this one (links with the ``margin-article:ID`` scheme)."""
     esc = html.escape
     parts: list[str] = []
     kicker = article.site_name or article.journal
@@ -121,6 +123,12 @@ def header_html(article: Article) -> str:
         )
     if meta:
         parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
+    if cited_by:
+        links = ", ".join(
+            f'<a href="margin-article:{article_id}">{esc(title or "Untitled")}</a>'
+            for article_id, title in cited_by
+        )
+        parts.append(f'<p class="meta citedby">Cited by {len(cited_by)} saved: {links}</p>')
     return "".join(parts)
 
 
@@ -171,6 +179,7 @@ class ReaderView(QTextBrowser):
         self.viewport().setMouseTracking(True)
         self.document().setUndoRedoEnabled(False)
         self.article: Article | None = None
+        self._cited_by: list[tuple[int, str]] = []
         self.alignment: TextAlignment | None = None
         self._theme = themes.theme_named(None)
         self._font_size = themes.DEFAULT_FONT_SIZE
@@ -201,10 +210,18 @@ class ReaderView(QTextBrowser):
     def theme(self) -> themes.Theme:
         return self._theme
 
-    def show_article(self, article: Article, *, restore_position: bool = True) -> None:
-        """Render ``article``; scroll to its saved reading position."""
+    def show_article(
+        self,
+        article: Article,
+        *,
+        restore_position: bool = True,
+        cited_by: Sequence[tuple[int, str]] = (),
+    ) -> None:
+        """Render ``article``; scroll to its saved reading position. ``cited_by`` lists
+        (id, title) of saved articles that cite it, shown in the header."""
         self._flush_position()
         self.article = article
+        self._cited_by = list(cited_by)
         self._layers.clear()
         self._render()
         self._ensure_layout()
@@ -372,7 +389,7 @@ class ReaderView(QTextBrowser):
         doc = self.document()
         css = themes.document_css(self._theme, self._font_size) + header_css(self._theme)
         doc.setDefaultStyleSheet(css)
-        head = header_html(article)
+        head = header_html(article, self._cited_by)
         # The number of blocks the header makes, measured on a scratch document with
         # the same style sheet, tells where the body starts.
         scratch = QTextDocument()

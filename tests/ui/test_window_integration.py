@@ -1,0 +1,128 @@
+"""The whole window with its side panels: citations, "Cited by", highlights, export.
+
+Each test drives the real MainWindow over a real temporary library, as a user would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
+from reader.core.library import Library
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "ketamine-for-pain.json"
+SEED_URL = "https://psyclehealth.com/psyclehealth-sta/?p=48555"
+
+CITING_NOTE = f"""---
+title: Notes on ketamine for the journal club
+---
+
+The guide we discussed is [Ketamine for Pain]({SEED_URL}); it cites
+[a PMC review](https://pmc.ncbi.nlm.nih.gov/articles/PMC6767816/) on mood.
+"""
+
+
+def _import(library: Library, tmp_path: Path) -> tuple[int, int]:
+    note = tmp_path / "club.md"
+    note.write_text(CITING_NOTE, encoding="utf-8")
+    seed_id = library.import_paths([SEED]).results[0].article_id
+    note_id = library.import_paths([note]).results[0].article_id
+    return seed_id, note_id
+
+
+def _link_point(view: Any, href: str) -> QPoint:
+    doc = view.document()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                cursor = QTextCursor(doc)
+                cursor.setPosition(fragment.position() + 1)
+                view.setTextCursor(cursor)
+                view.ensureCursorVisible()
+                rect = view.cursorRect(cursor)
+                return QPoint(rect.left() + 1, rect.center().y())
+            it += 1
+        block = block.next()
+    raise AssertionError(f"no link {href}")
+
+
+def test_hovering_a_citation_in_the_window_shows_the_local_copy(
+    library: Library, qtbot, make_window, tmp_path: Path
+) -> None:
+    seed_id, note_id = _import(library, tmp_path)
+    window = make_window(library)
+    window.open_article(note_id)
+    view = window.reader_view
+    QTest.mouseMove(view.viewport(), QPoint(view.viewport().width() - 5, 5))
+    QTest.mouseMove(view.viewport(), _link_point(view, SEED_URL))
+    card = window.citation_hover.card
+    qtbot.waitUntil(card.isVisible)
+    assert "In your library" in _visible_text(card)
+    assert "Ketamine for Pain: A Guide" in _visible_text(card)
+    # Open the local copy from the card.
+    with qtbot.waitSignal(window.article_opened) as opened:
+        window.citation_hover.open_article.emit(seed_id)
+    assert opened.args == [seed_id]
+
+
+def _visible_text(widget: Any) -> str:
+    from PySide6.QtWidgets import QLabel, QTextBrowser
+
+    parts = [lbl.text() for lbl in widget.findChildren(QLabel) if lbl.isVisible()]
+    parts += [b.toPlainText() for b in widget.findChildren(QTextBrowser) if b.isVisible()]
+    return "\n".join(parts)
+
+
+def test_cited_by_line_in_the_header_opens_the_citing_article(
+    library: Library, qtbot, make_window, tmp_path: Path
+) -> None:
+    seed_id, note_id = _import(library, tmp_path)
+    window = make_window(library)
+    window.open_article(seed_id)
+    plain = window.reader_view.document().toPlainText()
+    assert "Cited by 1 saved: Notes on ketamine for the journal club" in plain
+    with qtbot.waitSignal(window.article_opened) as opened:
+        window.reader_view.link_activated.emit(f"margin-article:{note_id}")
+    assert opened.args == [note_id]
+    # The Sources tab lists the article's citations.
+    window.focus_side_tab(window.references_panel)
+    assert window.references_panel.model.rowCount() > 0
+
+
+def test_highlight_in_the_window_then_undo_and_export(
+    library: Library, qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
+    seed_id, _ = _import(library, tmp_path)
+    window = make_window(library)
+    window.open_article(seed_id, focus=True)
+    view = window.reader_view
+    phrase = "lower risk of abuse"
+    cursor = view.document().find(phrase)
+    assert not cursor.isNull()
+    view.setTextCursor(cursor)
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(library.annotations(seed_id)) == 1)
+    assert library.annotations(seed_id)[0].quote.exact == phrase
+    window.action_undo.trigger()
+    qtbot.waitUntil(lambda: library.annotations(seed_id) == [])
+    window.action_redo.trigger()
+    qtbot.waitUntil(lambda: len(library.annotations(seed_id)) == 1)
+
+    out = tmp_path / "export"
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    with qtbot.waitSignal(window.exporter.finished, timeout=10_000) as done:
+        window.action_export_all.trigger()
+    written = done.args[0]
+    assert len(written) == 2
+    exported = next(p for p in written if "ketamine-for-pain" in p.name.lower())
+    assert f"> {phrase}" in exported.read_text(encoding="utf-8")
