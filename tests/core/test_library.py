@@ -201,7 +201,15 @@ def test_annotations_are_searchable_and_persist(tmp_path: Path) -> None:
         )
         lib.set_article_note(article_id, "Overview for the journal club")
     with Library(root) as lib:
-        assert lib.search("note:zebrafish").hits[0].article_id == article_id
+        hit = lib.search("note:zebrafish").hits[0]
+        assert hit.article_id == article_id
+        # The hit points at the highlight, and shows it as the snippet.
+        (annotation,) = lib.annotations(article_id)
+        assert hit.annotation_uuid == annotation.uuid
+        assert '<b class="match">zebrafish</b>' in hit.snippet_html
+        # A word that is only in a note (not in the article) also leads there.
+        assert lib.search("zebrafish").hits[0].annotation_uuid == annotation.uuid
+        assert lib.search("bladder").hits[0].annotation_uuid is None
         assert lib.search("journal club").hits
         assert lib.search('highlight:"risk of abuse"').hits
         (annotation,) = lib.annotations(article_id)

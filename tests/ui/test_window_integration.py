@@ -126,3 +126,21 @@ def test_highlight_in_the_window_then_undo_and_export(
     assert len(written) == 2
     exported = next(p for p in written if "ketamine-for-pain" in p.name.lower())
     assert f"> {phrase}" in exported.read_text(encoding="utf-8")
+
+
+def test_search_hit_on_a_note_opens_the_article_at_the_highlight(
+    library: Library, qtbot, make_window, tmp_path: Path
+) -> None:
+    seed_id, note_id = _import(library, tmp_path)
+    annotation = library.add_highlight_by_quote(
+        seed_id, "particularly to the bladder", note="ask about cystitis", color="red"
+    )
+    window = make_window(library)
+    window.open_article(note_id)
+    (hit,) = library.search("note:cystitis").hits
+    assert hit.annotation_uuid == annotation.uuid
+    with qtbot.waitSignal(window.highlights.revealed):
+        window.open_hit(hit)
+    assert window.reader_view.article.id == seed_id
+    selected = window.reader_view.textCursor().selectedText()
+    assert "particularly to the bladder" in selected

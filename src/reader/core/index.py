@@ -83,6 +83,7 @@ MAX_EXPANSION_SCAN = 2000
 WRITER_TIMEOUT_S = 30.0
 
 SNIPPET_CHARS = 220
+_MATCH = '<b class="match">'
 
 # Words dropped from both the articles and the queries. Whoosh's default list plus the
 # question words people put in health searches ("why does coffee cause cancer"), which
@@ -840,8 +841,15 @@ class ArticleIndex:
         *,
         limit: int = 20,
         text_for: Callable[[int], str] | None = None,
+        annotations_for: Callable[[int], list[tuple[str, str]]] | None = None,
     ) -> SearchResults:
         """Search the library; snippets come from ``text_for(article_id)`` for each hit.
+
+        ``annotations_for(article_id)`` gives (uuid, highlighted text + note + tags) of
+        an article's annotations: when the query asks for notes or highlights
+        (``note:``, ``highlight:``), or the article's text has none of the words, the hit
+        points at the first annotation that matches and shows it as the snippet, so
+        opening the result can scroll there.
 
         Raises QueryError for a query that cannot be read, IndexUnavailable when the
         index files cannot be read (the library then rebuilds).
@@ -862,12 +870,21 @@ class ArticleIndex:
                 raise
             except _CORRUPTION as exc:
                 raise IndexUnavailable(f"The search index cannot be read: {exc}") from exc
-        stems = {t for f, t in _positive_terms(bounded) if f in _STEMMED_FIELDS}
+        positive = list(_positive_terms(bounded))
+        stems = {t for f, t in positive if f in _STEMMED_FIELDS}
+        wants_annotations = any(f in ("note", "highlight") for f, _ in positive)
         hits: list[SearchHit] = []
         for stored, score in found:
             article_id = int(stored["article_id"])
             meta = stored.get("meta") or {}
             snippet = make_snippet(text_for(article_id), stems) if text_for else ""
+            annotation_uuid = None
+            if annotations_for is not None and (wants_annotations or _MATCH not in snippet):
+                for uuid, annotation_text in annotations_for(article_id):
+                    marked = make_snippet(annotation_text, stems)
+                    if _MATCH in marked:
+                        annotation_uuid, snippet = uuid, marked
+                        break
             hits.append(
                 SearchHit(
                     article_id=article_id,
@@ -877,6 +894,7 @@ class ArticleIndex:
                     site_name=meta.get("site", ""),
                     authors=list(meta.get("authors", [])),
                     published=meta.get("published", ""),
+                    annotation_uuid=annotation_uuid,
                 )
             )
         return SearchResults(query=query_text, hits=hits, total=total)

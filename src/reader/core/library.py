@@ -28,7 +28,7 @@ from reader.core import anchoring
 from reader.core import citations as citations_mod
 from reader.core.errors import ImportFailure, MarginError, NotFound
 from reader.core.importers import parse_file
-from reader.core.index import ArticleIndex
+from reader.core.index import ArticleIndex, IndexUnavailable
 from reader.core.model import (
     Annotation,
     Article,
@@ -444,10 +444,31 @@ class Library:
         return article
 
     def search(self, query: str, *, limit: int = 20) -> SearchResults:
-        return self.index().search(query, limit=limit, text_for=self._search_text)
+        """Ranked hits with snippets; a hit found in a highlight or note says which."""
+        try:
+            return self._search(query, limit)
+        except IndexUnavailable:
+            # The index files went bad while we were running: rebuild, then retry once.
+            with self._index_lock:
+                if self._index is not None:
+                    self._index.close()
+                self._index = None
+                ArticleIndex.destroy(self.index_dir)
+            return self._search(query, limit)
 
-    def _search_text(self, article_id: int) -> str:
-        return self.store.article_text(article_id)
+    def _search(self, query: str, limit: int) -> SearchResults:
+        return self.index().search(
+            query,
+            limit=limit,
+            text_for=self.store.article_text,
+            annotations_for=self._annotation_texts,
+        )
+
+    def _annotation_texts(self, article_id: int) -> list[tuple[str, str]]:
+        return [
+            (a.uuid, " … ".join(x for x in (a.quote.exact, a.note, " ".join(a.tags)) if x))
+            for a in self.store.annotations(article_id)
+        ]
 
     def remove(self, ids: Iterable[int]) -> int:
         ids = list(ids)
