@@ -18,7 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: TID251 - a benchmark of the window
+from PySide6.QtWidgets import QApplication
 
 from reader.core.library import Library
 from reader.ui.reader_view import ReaderView

@@ -17,13 +17,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint, QSettings  # noqa: E402
-from PySide6.QtGui import QPainter, QTextCursor  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtGui import QPainter, QTextCursor
+from PySide6.QtWidgets import QApplication
 
-from reader.core import sample  # noqa: E402
-from reader.core.library import Library  # noqa: E402
-from reader.ui.main_window import MainWindow  # noqa: E402
+from reader.core import sample
+from reader.core.library import Library
+from reader.ui.main_window import MainWindow
 
 
 def settle(app: QApplication, rounds: int = 5) -> None:
