@@ -281,8 +281,7 @@ def test_cancelled_rebuild_keeps_the_old_index(index: ArticleIndex) -> None:
     assert ids(index, "ketamine") == [1]
 
 
-def test_bulk_rebuild_with_two_processes(tmp_path: Path, corpora: Path) -> None:
-    # More than 500 articles takes the two-process writer path.
+def test_bulk_rebuild_of_real_abstracts(tmp_path: Path, corpora: Path) -> None:
     lines = (corpora / "nfcorpus" / "dev.docs").read_text(encoding="utf-8").splitlines()[:700]
     docs = [doc(i + 1, "", line.partition("\t")[2]) for i, line in enumerate(lines)]
     ix = ArticleIndex(tmp_path / "index")
@@ -410,3 +409,31 @@ def test_nfcorpus_slice_finds_judged_documents(tmp_path: Path, corpora: Path) ->
     assert "breast" in bodies[top.article_id] and "cancer" in bodies[top.article_id]
     assert '<b class="match">breast</b>' in top.snippet_html
     ix.close()
+
+
+def test_fused_analyzer_matches_whoosh_stemming_analyzer(corpora: Path) -> None:
+    """The one-pass analyzer must index exactly what Whoosh's own chain would."""
+    from whoosh.analysis import StemmingAnalyzer
+
+    from reader.core.index import STOP_WORDS, WORD_PATTERN, FusedStemmingAnalyzer
+
+    reference = StemmingAnalyzer(expression=WORD_PATTERN, stoplist=STOP_WORDS, minsize=2)
+    fused = FusedStemmingAnalyzer()
+    text = (corpora / "nfcorpus" / "dev.docs").read_text(encoding="utf-8")[:50_000]
+    text += " The Why of it: a I x  U.S. e.g. 3.5mg Ketamine's CAFÉ naïve don't"
+
+    def tokens(analyzer, **kw):  # type: ignore[no-untyped-def]
+        return [
+            (t.text, getattr(t, "pos", None), getattr(t, "startchar", None),
+             getattr(t, "endchar", None), getattr(t, "stopped", None))
+            for t in analyzer(text, **kw)
+        ]  # fmt: skip
+
+    for options in (
+        {},
+        {"positions": True, "chars": True},
+        {"positions": True, "chars": True, "removestops": False},
+        {"mode": "query", "positions": True},
+        {"positions": True, "start_pos": 3, "start_char": 5, "chars": True},
+    ):
+        assert tokens(fused, **options) == tokens(reference, **options), options

@@ -234,7 +234,7 @@ class Library:
         sources = list(_expand(paths, report))
         # Open (or rebuild) the index before adding anything, so a first import is not
         # indexed twice; and decide how to index: a big import into a small library is
-        # indexed in one bulk pass at the end (Whoosh's two-process writer), anything
+        # indexed in one bulk pass at the end (a fresh single-segment index), anything
         # else in batches as it goes, so search sees new articles early.
         self.index()
         bulk = len(sources) >= BULK_THRESHOLD and len(sources) >= self.store.count()
