@@ -209,8 +209,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
+        highlights = sum(len(library.annotations(i)) for i in args.ids)
         removed = library.remove(args.ids)
-    print(f"removed {removed} article{'s' if removed != 1 else ''}")
+    message = f"removed {removed} article{'s' if removed != 1 else ''}"
+    if highlights:
+        # Said out loud: annotations are never dropped silently.
+        message += f" and {highlights} highlight{'s' if highlights != 1 else ''} with notes"
+    print(message)
     return ExitCode.OK
 
 

@@ -144,3 +144,49 @@ def test_search_hit_on_a_note_opens_the_article_at_the_highlight(
     assert window.reader_view.article.id == seed_id
     selected = window.reader_view.textCursor().selectedText()
     assert "particularly to the bladder" in selected
+
+
+def test_preferences_choose_when_citation_cards_appear(
+    library: Library, qtbot, make_window, tmp_path: Path
+) -> None:
+    _import(library, tmp_path)
+    window = make_window(library)
+    assert window.citation_hover.hover_mode == "always"
+    dialog = window.show_preferences()
+    dialog.modifier_box.setChecked(True)
+    assert window.citation_hover.hover_mode == "modifier"
+    dialog.hover_box.setChecked(False)
+    assert window.citation_hover.hover_mode == "off"
+    assert not dialog.modifier_box.isEnabled()
+    dialog.close()
+    # Remembered for the next window.
+    second = make_window(library)
+    assert second.citation_hover.hover_mode == "off"
+
+
+def test_remove_asks_and_mentions_the_highlights(
+    library: Library, qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    seed_id, _ = _import(library, tmp_path)
+    library.add_highlight_by_quote(seed_id, "particularly to the bladder")
+    window = make_window(library)
+    window.open_article(seed_id)
+    asked: list[str] = []
+
+    def answer(result):  # type: ignore[no-untyped-def]
+        def question(_parent, _title, text, *args):  # type: ignore[no-untyped-def]
+            asked.append(text)
+            return result
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    assert not window.remove_current()
+    assert "1 highlight and notes will be removed" in asked[-1]
+    assert library.count() == 2
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert window.remove_current()
+    assert library.count() == 1
+    assert window.reader_view.article is None

@@ -330,6 +330,15 @@ class MainWindow(QMainWindow):
             _sequences("Alt+Up"),
         )
         self.action_toggle_read = a("Mark as &Unread", self.toggle_read, _sequences("Ctrl+U"))
+        self.action_remove = a(
+            "&Remove from Library…",
+            self.remove_current,
+            _sequences(sk.Delete, "Del"),
+            tip="Remove this article, with its highlights and notes, after asking",
+        )
+        # Delete in the article view or the search box must not remove articles.
+        self.action_remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.library_panel.addAction(self.action_remove)
         self.action_go_library = a("&Library", self.focus_library, _sequences("Ctrl+1"))
         self.action_go_article = a("&Article", self.focus_reader, _sequences("Ctrl+2"))
         self.action_go_contents = a("&Contents", self.focus_contents, _sequences("Ctrl+3"))
@@ -381,7 +390,7 @@ class MainWindow(QMainWindow):
         go = bar.addMenu("&Go")
         go.addActions([self.action_next_article, self.action_previous_article])
         go.addSeparator()
-        go.addAction(self.action_toggle_read)
+        go.addActions([self.action_toggle_read, self.action_remove])
         go.addSeparator()
         go.addActions(
             [
@@ -422,9 +431,9 @@ class MainWindow(QMainWindow):
         self.highlights.open_article_requested.connect(self.open_article)
         # Citation popovers and the sources panel.
         hover = self.citation_hover
-        hover.hover_mode = "always" if self.settings.hover_previews else "off"
+        hover.hover_mode = self.settings.hover_mode
         self.hover_previews_changed.connect(
-            lambda on: setattr(hover, "hover_mode", "always" if on else "off")
+            lambda _on: setattr(hover, "hover_mode", self.settings.hover_mode)
         )
         hover.open_external.connect(QDesktopServices.openUrl)
         hover.go_to_reference.connect(view.scrollToAnchor)
@@ -514,6 +523,39 @@ class MainWindow(QMainWindow):
         if positions:
             view.scroll_to_position(positions[0][0])
         return len(positions)
+
+    def remove_current(self) -> bool:
+        """Remove the open article after asking; its highlights go with it, so say so."""
+        article = self.reader_view.article
+        if article is None:
+            return False
+        count = len(self.library.annotations(article.id))
+        detail = (
+            f" Its {count} highlight{'s' if count != 1 else ''} and notes will be removed too;"
+            " export them first (Ctrl+E) to keep them."
+            if count
+            else ""
+        )
+        answer = QMessageBox.question(
+            self,
+            "Remove Article",
+            f"Remove “{html.escape(article.title)}” from the library?{detail}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.library.remove([article.id])
+        self.highlights.undo_stack.clear()
+        self.reader_view.clear_article()
+        self.highlights.refresh()
+        self.references_panel.clear()
+        self.toc.set_headings([])
+        self.library_panel.refresh()
+        self._update_count()
+        self.setWindowTitle("Margin")
+        self.statusBar().showMessage(f"Removed “{article.title}”.", 5000)
+        return True
 
     def toggle_read(self) -> None:
         article = self.reader_view.article
@@ -801,12 +843,14 @@ class MainWindow(QMainWindow):
             theme=self._theme.name,
             font_size=self.reader_view.font_size,
             hover_previews=self.settings.hover_previews,
+            hover_needs_modifier=self.settings.hover_needs_modifier,
             library_path=self.library.root,
             parent=self,
         )
         dialog.theme_chosen.connect(self.apply_theme)
         dialog.font_size_chosen.connect(self.reader_view.set_font_size)
         dialog.hover_previews_toggled.connect(self._set_hover_previews)
+        dialog.hover_modifier_toggled.connect(self._set_hover_modifier)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -814,6 +858,10 @@ class MainWindow(QMainWindow):
     def _set_hover_previews(self, on: bool) -> None:
         self.settings.hover_previews = on
         self.hover_previews_changed.emit(on)
+
+    def _set_hover_modifier(self, on: bool) -> None:
+        self.settings.hover_needs_modifier = on
+        self.hover_previews_changed.emit(self.settings.hover_previews)
 
     def show_shortcuts(self) -> None:
         rows = "".join(

@@ -27,12 +27,14 @@ class PreferencesDialog(QDialog):
     """Changes apply at once (no OK/Cancel dance); the window persists them.
 
     Signals:
-        theme_chosen(str), font_size_chosen(int), hover_previews_toggled(bool)
+        theme_chosen(str), font_size_chosen(int), hover_previews_toggled(bool),
+        hover_modifier_toggled(bool)
     """
 
     theme_chosen = Signal(str)
     font_size_chosen = Signal(int)
     hover_previews_toggled = Signal(bool)
+    hover_modifier_toggled = Signal(bool)
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class PreferencesDialog(QDialog):
         font_size: int,
         hover_previews: bool,
         library_path: Path,
+        hover_needs_modifier: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,6 +63,10 @@ class PreferencesDialog(QDialog):
         self.hover_box = QCheckBox("Preview cited sources when hovering over a link", self)
         self.hover_box.setAccessibleName("Preview cited sources on hover")
         self.hover_box.setChecked(hover_previews)
+        self.modifier_box = QCheckBox("Only while Alt or Ctrl is held", self)
+        self.modifier_box.setAccessibleName("Preview cited sources only with Alt or Ctrl held")
+        self.modifier_box.setChecked(hover_needs_modifier)
+        self.modifier_box.setEnabled(hover_previews)
         path_label = QLabel(str(library_path), self)
         path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         path_label.setAccessibleName("Library folder")
@@ -77,6 +84,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Theme:", self.theme_combo)
         form.addRow("Article &font size:", self.font_spin)
         form.addRow("", self.hover_box)
+        form.addRow("", self.modifier_box)
         form.addRow("Library folder:", folder_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -90,3 +98,5 @@ class PreferencesDialog(QDialog):
         )
         self.font_spin.valueChanged.connect(self.font_size_chosen)
         self.hover_box.toggled.connect(self.hover_previews_toggled)
+        self.hover_box.toggled.connect(self.modifier_box.setEnabled)
+        self.modifier_box.toggled.connect(self.hover_modifier_toggled)

@@ -18,6 +18,7 @@ APP = "Margin"
 THEME = "reader/theme"
 FONT_SIZE = "reader/font_size"
 HOVER_PREVIEWS = "reader/hover_previews"
+HOVER_MODIFIER = "reader/hover_needs_modifier"
 SHOW_CONTENTS = "view/show_contents"
 GEOMETRY = "window/geometry"
 STATE = "window/state"
@@ -66,6 +67,22 @@ class Settings:
     @hover_previews.setter
     def hover_previews(self, on: bool) -> None:
         self.store.setValue(HOVER_PREVIEWS, bool(on))
+
+    @property
+    def hover_needs_modifier(self) -> bool:
+        """Cards only while Alt or Ctrl is held (for people who read with the pointer)."""
+        return _bool(self._get(HOVER_MODIFIER, False))
+
+    @hover_needs_modifier.setter
+    def hover_needs_modifier(self, on: bool) -> None:
+        self.store.setValue(HOVER_MODIFIER, bool(on))
+
+    @property
+    def hover_mode(self) -> str:
+        """What the citation hover controller takes: "always", "modifier" or "off"."""
+        if not self.hover_previews:
+            return "off"
+        return "modifier" if self.hover_needs_modifier else "always"
 
     @property
     def show_contents(self) -> bool:
