@@ -119,3 +119,46 @@ def test_environment_variable_chooses_library(capsys, tmp_path: Path, monkeypatc
     code, _, _ = run(capsys, "import", str(SEED))
     assert code == 0
     assert (tmp_path / "envlib" / "library.sqlite3").exists()
+
+
+def test_highlight_note_export_and_w3c_round_trip(capsys, lib, tmp_path: Path) -> None:
+    run(capsys, *lib, "import", str(SEED))
+    code, out, _ = run(
+        capsys, *lib, "highlight", "1", "--quote", "lower risk of abuse",
+        "--color", "red", "--note", "check **dose**", "--tag", "dose", "pharm",
+    )  # fmt: skip
+    assert code == 0
+    uuid = out.strip().rsplit(" ", 1)[-1]
+    code, _, err = run(capsys, *lib, "highlight", "1", "--quote", "ketamine")
+    assert code == 1 and "add --prefix or --suffix" in err
+    code, _, err = run(capsys, *lib, "highlight", "1", "--quote", "no such words here")
+    assert code == 1 and "not found" in err
+    run(capsys, *lib, "note", "1", "Journal club overview")
+
+    code, out, _ = run(capsys, *lib, "annotations", "1", "--json")
+    payload = json.loads(out)
+    assert payload["note"] == "Journal club overview"
+    (row,) = payload["annotations"]
+    assert row["uuid"] == uuid and row["tags"] == ["dose", "pharm"] and not row["orphan"]
+
+    md_dir, w3c_dir = tmp_path / "md", tmp_path / "w3c"
+    assert run(capsys, *lib, "export", "1", "--out", str(md_dir))[0] == 0
+    (md,) = md_dir.glob("*.md")
+    text = md.read_text(encoding="utf-8")
+    assert "> lower risk of abuse" in text and "Journal club overview" in text
+    # What the user adds outside Margin's block survives a re-export.
+    md.write_text(text + "\nMy own thoughts.\n", encoding="utf-8")
+    run(capsys, *lib, "export", "1", "--out", str(md_dir))
+    assert "My own thoughts." in md.read_text(encoding="utf-8")
+
+    assert run(capsys, *lib, "export", "--all", "--format", "w3c", "--out", str(w3c_dir))[0] == 0
+    (jsonld,) = w3c_dir.glob("*.jsonld")
+    # A fresh library with the same article gets the highlight back from the file.
+    other = ["--library", str(tmp_path / "other")]
+    run(capsys, *other, "import", str(SEED))
+    code, out, _ = run(capsys, *other, "import-annotations", str(jsonld))
+    assert code == 0 and "imported 1" in out
+    code, out, _ = run(capsys, *other, "annotations", "1", "--json")
+    (copied,) = json.loads(out)["annotations"]
+    assert copied["uuid"] == uuid and copied["note"] == "check **dose**"
+    assert json.loads(out)["note"] == "Journal club overview"
