@@ -2,7 +2,7 @@
 
 The articles are Markdown files made from the NFCorpus dev documents (medical
 abstracts, read from ../shared/corpora at run time and never committed): each article
-joins ``--docs-per-article`` abstracts, about 2,000 words with the default of 8. They
+joins ``--docs-per-article`` abstracts, about 2,000 words with the default of 14. They
 go through exactly what a user's import does (`Library.import_paths`: sniff, parse,
 sanitize, citations, SQLite, Whoosh), then the same mixed query set as
 bench_search.py runs through `Library.search` with snippets.
@@ -72,7 +72,7 @@ def percentile(values: list[float], q: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="number of articles (default 2000)")
-    parser.add_argument("--docs-per-article", type=int, default=8)
+    parser.add_argument("--docs-per-article", type=int, default=14)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
     args = parser.parse_args(argv)
     if not (CORPORA / "nfcorpus" / "dev.docs").exists():
