@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from citation_samples import REVIEW, TRIAL, stored
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QTextBrowser, QToolButt
 
 from reader.core.citations import format_citation
 from reader.core.library import Library
-from reader.core.model import Citation, CitationKind, ImportStatus, ReferenceEntry, StoredCitation
+from reader.core.model import CitationKind, ImportStatus, ReferenceEntry, StoredCitation
 from reader.ui.citation_card import CitationCard
 from reader.ui.citation_hover import HIDE_DELAY_MS, SHOW_DELAY_MS, CitationHoverController
 
@@ -37,8 +38,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise", "This plugin does not support propagateSizeHints"
 )
 
-TRIAL = "https://pubmed.ncbi.nlm.nih.gov/30819549/"
-REVIEW = "https://pmc.ncbi.nlm.nih.gov/articles/PMC6493703/"
 SHOTS = os.environ.get("MARGIN_SHOTS", "")  # folder for screenshots, when set
 
 ARTICLE_HTML = f"""
@@ -61,20 +60,6 @@ REFERENCE_2 = ReferenceEntry(
     journal="Pain Med",
     year="2015",
 )
-
-
-def stored(
-    ordinal: int,
-    kind: CitationKind,
-    identifier: str,
-    href: str,
-    text: str,
-    context: str,
-    reference: ReferenceEntry | None = None,
-    local: int | None = None,
-) -> StoredCitation:
-    citation = Citation(kind, identifier, href, text, context, reference, ordinal)
-    return StoredCitation(id=ordinal + 1, article_id=1, citation=citation, local_article_id=local)
 
 
 CITATIONS = [
@@ -264,7 +249,7 @@ def test_position_of_finds_each_place_a_source_is_cited(controller):
         assert position is not None
         cursor = QTextCursor(document)
         cursor.setPosition(position + 1)
-        assert cursor.charFormat().anchorHref() == stored.citation.href
+        assert cursor.charFormat().anchorHref() == item.citation.href
         block_text = cursor.block().text()
         assert stored.citation.text in block_text
     # The second citation of the trial is the second link, in the "Doses matter" paragraph.

@@ -5,40 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from citation_samples import REVIEW, TRIAL, stored
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from reader.core.library import Library
 from reader.core.model import (
     ArticleSummary,
-    Citation,
     CitationKind,
     ImportStatus,
     ReferenceEntry,
-    StoredCitation,
 )
 from reader.ui.references_panel import ReferencesPanel
 
 # The offscreen platform warns when a top-level window's size limits change (here the
 # panel is its own window; in the app it sits in a dock): a platform gap, not a bug.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-TRIAL = "https://pubmed.ncbi.nlm.nih.gov/30819549/"
-REVIEW = "https://pmc.ncbi.nlm.nih.gov/articles/PMC6493703/"
-
-
-def stored(
-    ordinal: int,
-    kind: CitationKind,
-    identifier: str,
-    href: str,
-    text: str,
-    context: str,
-    reference: ReferenceEntry | None = None,
-    local: int | None = None,
-) -> StoredCitation:
-    citation = Citation(kind, identifier, href, text, context, reference, ordinal)
-    return StoredCitation(id=ordinal + 1, article_id=1, citation=citation, local_article_id=local)
 
 
 CITATIONS = [
