@@ -244,14 +244,14 @@ def test_jump_buttons_go_to_each_place(qtbot, controller):
 
 def test_position_of_finds_each_place_a_source_is_cited(controller):
     document = controller.parent().document()
-    for stored in CITATIONS:
-        position = controller.position_of(stored.citation)
+    for item in CITATIONS:
+        position = controller.position_of(item.citation)
         assert position is not None
         cursor = QTextCursor(document)
         cursor.setPosition(position + 1)
         assert cursor.charFormat().anchorHref() == item.citation.href
         block_text = cursor.block().text()
-        assert stored.citation.text in block_text
+        assert item.citation.text in block_text
     # The second citation of the trial is the second link, in the "Doses matter" paragraph.
     second = controller.position_of(CITATIONS[3].citation)
     assert document.findBlock(second).text().startswith("Doses matter")
