@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -87,9 +88,11 @@ class LibraryPanel(QWidget):
 
         self.filter_bar = QFrame(self)
         self.filter_bar.setObjectName("filterBar")
-        bar = QHBoxLayout(self.filter_bar)
+        # Two rows of three: one row of five cut "All categories" to "All categ".
+        bar = QGridLayout(self.filter_bar)
         bar.setContentsMargins(6, 4, 6, 4)
-        bar.setSpacing(4)
+        bar.setHorizontalSpacing(4)
+        bar.setVerticalSpacing(4)
         self._combos: dict[str, QComboBox] = {}
         for key, _field, any_label, name in _FILTERS:
             combo = QComboBox(self.filter_bar)
@@ -103,14 +106,14 @@ class LibraryPanel(QWidget):
             combo.addItem(any_label, "")
             combo.currentIndexChanged.connect(self._apply_filter)
             self._combos[key] = combo
-            bar.addWidget(combo)
+            bar.addWidget(combo, len(self._combos) // 4, (len(self._combos) - 1) % 3)
         self.state_combo = QComboBox(self.filter_bar)
         self.state_combo.setAccessibleName("Filter by read state")
         self.state_combo.setToolTip("Filter by read state")
-        for label, value in (("All", None), ("Unread", False), ("Read", True)):
+        for label, value in (("Read or unread", None), ("Unread", False), ("Read", True)):
             self.state_combo.addItem(label, value)
         self.state_combo.currentIndexChanged.connect(self._apply_filter)
-        bar.addWidget(self.state_combo)
+        bar.addWidget(self.state_combo, 1, 1)
 
         self.table = ArticleTable(self)
         self.table.setObjectName("libraryTable")
