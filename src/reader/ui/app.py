@@ -95,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
         if screenshot:
             return _screenshot(app, window, library, args, Path(screenshot))
         window.show()
+        window.raise_()
+        window.activateWindow()  # keyboard focus at start, even without a window manager
         if getattr(args, "sample", False):
             window.add_sample()
         _apply_start_options(window, args)

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.setAccessibleName("Side panel")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.tabBar().setAccessibleName("Side panel tabs")
+        self.side_tabs.setMinimumWidth(280)  # all three tab titles stay readable
         self.side_tabs.addTab(self.toc, "Contents")
         self.side_tabs.addTab(self.annotations_panel, "Highlights")
         self.side_tabs.addTab(self.references_panel, "Sources")
