@@ -25,3 +25,7 @@ class NotFound(MarginError):
 
 class AnchorError(MarginError):
     """A quote that is not in the article, or is ambiguous without prefix/suffix."""
+
+
+class StorageError(MarginError):
+    """The library database could not be read or written (disk full, locked, damaged)."""

@@ -26,7 +26,7 @@ from typing import Any
 
 from reader.core import anchoring
 from reader.core import citations as citations_mod
-from reader.core.errors import ImportFailure, MarginError, NotFound
+from reader.core.errors import ImportFailure, MarginError, NotFound, StorageError
 from reader.core.importers import parse_file
 from reader.core.index import ArticleIndex, IndexUnavailable
 from reader.core.model import (
@@ -324,7 +324,7 @@ class Library:
                 self.store.add_original(conn, digest, label, len(data))
                 for imported in parsed.articles:
                     results.append(self._save_article(conn, imported, digest, label))
-        except (ImportFailure, ValueError) as exc:
+        except (ImportFailure, StorageError, ValueError) as exc:
             return [ImportResult(label, ImportStatus.FAILED, f"could not save: {exc}")]
         return results
 

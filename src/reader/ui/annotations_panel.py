@@ -17,7 +17,6 @@ are undoable and committed before the panel shows them.
 from __future__ import annotations
 
 import html
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -630,7 +629,7 @@ class AnnotationsPanel(QWidget):
             return True
         try:
             self.library.set_article_note(self._note_article_id, text)
-        except (MarginError, sqlite3.Error) as exc:
+        except MarginError as exc:
             self.note_status.setText("Not saved")
             self.note_status.setToolTip(str(exc))
             self.controller.message.emit(f"Could not save the article note: {exc}")

@@ -22,7 +22,6 @@ insert-or-replace), with a fresh ``modified`` time so merges treat them as edits
 from __future__ import annotations
 
 import copy
-import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -393,7 +392,7 @@ class HighlightController(QObject):
         color = color if color in highlight_colors.DEFAULT_COLORS else self.last_color
         try:
             annotation = self.library.add_highlight(article.id, rng[0], rng[1], color=color)
-        except (MarginError, sqlite3.Error) as exc:
+        except MarginError as exc:
             self.message.emit(f"Could not save the highlight: {exc}")
             return None
         if color != self.last_color:
@@ -453,7 +452,7 @@ class HighlightController(QObject):
             return
         try:
             after = self.library.remove_annotation(uuid)
-        except (MarginError, sqlite3.Error) as exc:
+        except MarginError as exc:
             self.message.emit(f"Could not delete the highlight: {exc}")
             return
         self.undo_stack.push(
@@ -480,7 +479,7 @@ class HighlightController(QObject):
         after.modified = now_iso()
         try:
             self.library.save_annotation(after)
-        except (MarginError, sqlite3.Error) as exc:
+        except MarginError as exc:
             self.message.emit(f"Could not save the change: {exc}")
             return
         self.undo_stack.push(AnnotationCommand(self, text, before, after))
@@ -493,7 +492,7 @@ class HighlightController(QObject):
         annotation.modified = now_iso()
         try:
             self.library.save_annotation(annotation)
-        except (MarginError, sqlite3.Error) as exc:
+        except MarginError as exc:
             self.message.emit(f"Could not undo or redo: {exc}")
             return
         self._changed(annotation.article_id, "Saved")
@@ -501,7 +500,7 @@ class HighlightController(QObject):
     def _commit_remove(self, uuid: str, article_id: int) -> None:
         try:
             self.library.remove_annotation(uuid)
-        except (MarginError, sqlite3.Error) as exc:
+        except MarginError as exc:
             self.message.emit(f"Could not undo or redo: {exc}")
             return
         self._changed(article_id, "Highlight deleted")
