@@ -49,3 +49,15 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     assert store.setting("colors") == {"yellow": "key finding"}
     assert store.setting("missing", 7) == 7
     store.close()
+
+
+def test_database_errors_are_margin_errors_with_a_message(tmp_path: Path) -> None:
+    from reader.core.errors import MarginError, StorageError
+
+    store = Store(tmp_path / "db.sqlite3")
+    store.close()  # e.g. the file went away under us
+    with pytest.raises(StorageError, match="library database") as exc:
+        store.set_setting("x", 1)
+    assert isinstance(exc.value, MarginError)
+    with pytest.raises(StorageError):
+        store.setting("x")
