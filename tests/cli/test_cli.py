@@ -162,3 +162,19 @@ def test_highlight_note_export_and_w3c_round_trip(capsys, lib, tmp_path: Path) -
     (copied,) = json.loads(out)["annotations"]
     assert copied["uuid"] == uuid and copied["note"] == "check **dose**"
     assert json.loads(out)["note"] == "Journal club overview"
+
+
+def test_window_without_a_display_explains_instead_of_crashing(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reader", "--library", str(tmp_path / "lib")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "no display" in proc.stderr and "--help" in proc.stderr

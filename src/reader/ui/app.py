@@ -41,6 +41,12 @@ def _setup_logging() -> Path | None:
     return folder / "margin.log"
 
 
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def parse_size(text: str | None) -> tuple[int, int]:
     if not text:
         return DEFAULT_SCREENSHOT_SIZE
@@ -59,6 +65,14 @@ def run(args: argparse.Namespace) -> int:
     if screenshot:
         # Before any QApplication exists: render without a display.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not _has_display():
+        # Qt would abort with a core dump; say what to do instead.
+        print(
+            "margin: no display to open the window on. Use a command instead "
+            "(margin --help), or --screenshot FILE.png to render the window offscreen.",
+            file=sys.stderr,
+        )
+        return 1
     _setup_logging()
 
     from PySide6.QtCore import QCoreApplication
