@@ -437,3 +437,85 @@ def test_fused_analyzer_matches_whoosh_stemming_analyzer(corpora: Path) -> None:
         {"positions": True, "start_pos": 3, "start_char": 5, "chars": True},
     ):
         assert tokens(fused, **options) == tokens(reference, **options), options
+
+
+# --- phrases: the app's faster phrase matcher finds exactly what Whoosh's does --------
+
+
+@pytest.fixture
+def nfcorpus_index(tmp_path: Path, corpora: Path):
+    """600 NFCorpus abstracts, a few joined per article so words recur far apart."""
+    lines = (corpora / "nfcorpus" / "dev.docs").read_text(encoding="utf-8").splitlines()[:1800]
+    texts = [line.partition("\t")[2] for line in lines]
+    docs = [
+        doc(i + 1, " ".join(texts[3 * i].split()[:8]), "\n\n".join(texts[3 * i : 3 * i + 3]))
+        for i in range(len(texts) // 3)
+    ]
+    ix = ArticleIndex(tmp_path / "nf")
+    ix.add(docs)
+    yield ix
+    ix.close()
+
+
+def whoosh_ids(index: ArticleIndex, q: str) -> set[int]:
+    """The article ids of Whoosh's own query for ``q`` (its Phrase, not the app's)."""
+    searcher = index._current_searcher()
+    return {int(hit["article_id"]) for hit in searcher.search(index.parse(q), limit=None)}
+
+
+def all_ids(index: ArticleIndex, q: str) -> set[int]:
+    return {h.article_id for h in index.search(q, limit=100_000).hits}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"breast cancer"',
+        '"blood pressure"',
+        '"randomized controlled trial"',
+        '"risk of cancer"',  # stop word inside: positions renumbered like the index's
+        '"cancer risk"',
+        '"heart disease" AND diet',
+        'diet NOT "breast cancer"',
+        'soy OR "red meat"',
+        'title:"breast cancer"',
+    ],
+)
+def test_phrases_find_what_whoosh_phrase_finds(nfcorpus_index: ArticleIndex, q: str) -> None:
+    expected = whoosh_ids(nfcorpus_index, q)
+    assert expected, q  # the slice has hits for each, so equality means something
+    assert all_ids(nfcorpus_index, q) == expected
+    # same ranking too: the top of the list is Whoosh's
+    top = [h.article_id for h in nfcorpus_index.search(q, limit=10).hits]
+    searcher = nfcorpus_index._current_searcher()
+    scores = {
+        int(h["article_id"]): h.score for h in searcher.search(nfcorpus_index.parse(q), limit=None)
+    }
+    assert [round(scores[i], 6) for i in top] == sorted(
+        (round(s, 6) for s in scores.values()), reverse=True
+    )[:10]
+
+
+def test_phrase_needs_adjacent_words_not_just_both(nfcorpus_index: ArticleIndex) -> None:
+    both = all_ids(nfcorpus_index, "cancer AND risk")
+    phrase = all_ids(nfcorpus_index, '"cancer risk"')
+    reversed_phrase = all_ids(nfcorpus_index, '"risk cancer"')
+    assert phrase and phrase < both
+    assert len(phrase) * 2 < len(both)  # many articles have both words apart
+    assert reversed_phrase != phrase  # order matters
+
+
+def test_phrase_parts_of_queries(index: ArticleIndex) -> None:
+    assert ids(index, '"chronic pain" AND ketamine') == [1]
+    assert ids(index, '"chronic pain" AND coffee') == []
+    assert set(ids(index, '"chronic pain" OR caffeine')) == {1, 2}
+    assert set(ids(index, 'chronic NOT "chronic pain"')) == {2}
+    assert ids(index, 'title:"chronic pain"') == [1]
+    assert ids(index, 'title:"pain chronic"') == []
+    # "after a stroke": the stop word "a" is dropped, so the words count as adjacent
+    assert ids(index, '"after stroke"') == [3]
+
+
+def test_phrase_snippet_marks_the_phrase_words(index: ArticleIndex) -> None:
+    hit = index.search('"chronic pain"', text_for=TEXTS.get).hits[0]
+    assert '<b class="match">chronic</b> <b class="match">pain</b>' in hit.snippet_html

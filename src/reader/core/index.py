@@ -60,6 +60,7 @@ from whoosh.index import FileIndex, LockError
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.searching import Searcher
+from whoosh.util import make_binary_tree
 from whoosh.writing import SegmentWriter
 
 from reader.core.errors import MarginError, QueryError
@@ -566,8 +567,112 @@ class _ExpansionOr(query.Or):
         return matching.ListMatcher(ids, all_weights=self.boost)
 
 
+class _Phrase(query.Phrase):
+    """A phrase (``"breast cancer"``): Whoosh's matches and scores, checked faster.
+
+    Whoosh's own phrase matcher builds a Span object per position of every word in
+    every article that has all the words, and never lets the collector skip a block of
+    postings that cannot reach the top hits: phrases were the slow tail (10,000
+    articles: "breast cancer" 300 ms where "meat AND cancer" took 60 ms). This one
+    walks the same intersection of the words (so the score, BM25F of the words, is the
+    same), lets block-quality skipping through, and checks adjacency with one set per
+    word. Slop other than 1 (``"a b"~3``) goes to Whoosh.
+    """
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        fieldname = self.fieldname
+        if self.slop != 1 or len(self.words) < 2 or fieldname not in searcher.schema:
+            return super().matcher(searcher, context)
+        field = searcher.schema[fieldname]
+        if not field.format or not field.format.supports("positions"):
+            return super().matcher(searcher, context)  # raises Whoosh's error
+        reader = searcher.reader()
+        matchers = []
+        for word in self.words:
+            try:
+                word_bytes = field.to_bytes(word)
+            except ValueError:
+                return matching.NullMatcher()
+            if (fieldname, word_bytes) not in reader:
+                return matching.NullMatcher()
+            matchers.append(query.Term(fieldname, word_bytes).matcher(searcher, context))
+        m: matching.Matcher = _PhraseMatcher(matchers)
+        if self.boost != 1.0:
+            m = matching.WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+class _PhraseMatcher(matching.WrappingMatcher):
+    """The articles of an intersection of words where the words are adjacent, in order.
+
+    ``words`` are the term matchers (leaves) of ``child``; replacing the intersection
+    for block quality keeps its leaves or goes inactive, so ``words`` stay valid.
+    Positions are those the analyzer gave, stop words already removed and the rest
+    renumbered, so adjacency here is what Whoosh's phrase query checks.
+    """
+
+    def __init__(self, words, child=None) -> None:  # type: ignore[no-untyped-def]
+        if child is None:
+            child = make_binary_tree(matching.IntersectionMatcher, words)
+        super().__init__(child)
+        self._words = words
+        self._find_next()
+
+    def copy(self):  # type: ignore[no-untyped-def]
+        return self.__class__([m.copy() for m in self._words])
+
+    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
+        return self.__class__(self._words, newchild)
+
+    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+        r = self.child.replace(minquality)
+        if not r.is_active():
+            return matching.NullMatcher()
+        return self if r is self.child else self._replacement(r)
+
+    def _adjacent(self) -> bool:
+        words = self._words
+        ends = words[0].value_as("positions")
+        for m in words[1:]:
+            after = {p + 1 for p in ends}
+            ends = [p for p in m.value_as("positions") if p in after]
+            if not ends:
+                return False
+        return True
+
+    def _find_next(self) -> bool:
+        """Move on to the next article that has the phrase; True if a block changed."""
+        child = self.child
+        moved = False
+        while child.is_active() and not self._adjacent():
+            moved = bool(child.next()) or moved
+        return moved
+
+    def next(self):  # type: ignore[no-untyped-def]
+        moved = self.child.next()
+        return self._find_next() or bool(moved)
+
+    def skip_to(self, id):  # type: ignore[no-untyped-def]
+        moved = self.child.skip_to(id)
+        return self._find_next() or bool(moved)
+
+    def skip_to_quality(self, minquality):  # type: ignore[no-untyped-def]
+        # Whoosh's span matcher forgets to re-check after this skip.
+        skipped = self.child.skip_to_quality(minquality)
+        self._find_next()
+        return skipped
+
+    def all_ids(self):  # type: ignore[no-untyped-def]
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def spans(self):  # type: ignore[no-untyped-def]
+        raise NotImplementedError("phrase spans are not computed")
+
+
 def _prepare(q: query.Query, reader) -> query.Query:  # type: ignore[no-untyped-def]
-    """Bound prefix/wildcard expansion and choose the fast matcher for each Or."""
+    """Bound prefix/wildcard expansion and choose the fast matcher for each Or/phrase."""
 
     def replace(node: query.Query) -> query.Query:
         if isinstance(node, query.Prefix | query.Wildcard) and node.text not in ("", "*"):
@@ -580,6 +685,14 @@ def _prepare(q: query.Query, reader) -> query.Query:  # type: ignore[no-untyped-
             return _ExpansionOr(subs, boost=node.boost)
         if type(node) is query.Or:
             return _TreeOr(node.subqueries, boost=node.boost)
+        if type(node) is query.Phrase:
+            return _Phrase(
+                node.fieldname,
+                node.words,
+                slop=node.slop,
+                boost=node.boost,
+                char_ranges=node.char_ranges,
+            )
         return node
 
     return q.accept(replace)
