@@ -275,3 +275,18 @@ def test_highlight_on_deleted_passage_becomes_orphan_not_moved(
     assert orphan.uuid == lost.uuid
     assert orphan.quote.exact == "beneficial for individuals with chronic pain"
     assert orphan.note == "my note"
+
+
+def test_edits_index_in_the_background_but_search_sees_them(library: Library) -> None:
+    article_id = library.import_paths([SEED]).results[0].article_id
+    for i in range(5):  # a burst of edits, as in the window
+        library.add_highlight_by_quote(
+            article_id, "particularly to the bladder", note=f"quokka{i}", tags=["t"]
+        )
+    # Searching waits for queued edits: the latest note is found at once.
+    assert library.search("note:quokka4").hits[0].article_id == article_id
+    library.add_highlight_by_quote(article_id, "lower risk of abuse", note="wombat")
+    # Removing right after an edit does not let the queued re-index bring it back.
+    library.remove([article_id])
+    assert not library.search("wombat").hits
+    assert not library.search("ketamine").hits

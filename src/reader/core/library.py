@@ -117,12 +117,21 @@ class Library:
         self.store = Store(root / DB_NAME)
         self._index: ArticleIndex | None = None
         self._index_lock = threading.RLock()
+        # Edits (highlights, notes) are committed to SQLite at once and indexed on this
+        # one background lane: a Whoosh commit takes ~0.1 s and, every few commits, a
+        # segment merge ~0.5 s, which must not freeze the window. Searches and close()
+        # wait for what is queued, so search always sees the user's latest note.
+        self._pending_ids: set[int] = set()
+        self._pending_lock = threading.Condition()
+        self._lane: threading.Thread | None = None
+        self._indexing = False
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
         return cls(library_dir(path))
 
     def close(self) -> None:
+        self.flush_index()
         with self._index_lock:
             if self._index is not None:
                 self._index.close()
@@ -212,6 +221,44 @@ class Library:
             self.store.set_setting("index_dirty", True)
             index.add(self._index_document(i) for i in ids)
             self.store.set_setting("index_dirty", False)
+
+    def _reindex_later(self, ids: Iterable[int]) -> None:
+        """Queue articles for the background index lane (coalescing repeats)."""
+        with self._pending_lock:
+            self._pending_ids.update(ids)
+            if self._lane is None or not self._lane.is_alive():
+                self._lane = threading.Thread(
+                    target=self._run_lane, name="margin-index-lane", daemon=True
+                )
+                self._lane.start()
+            self._pending_lock.notify_all()
+
+    def _run_lane(self) -> None:
+        while True:
+            with self._pending_lock:
+                if not self._pending_ids:
+                    self._lane = None
+                    self._pending_lock.notify_all()
+                    return
+                ids = sorted(self._pending_ids)
+                self._pending_ids.clear()
+                self._indexing = True
+            try:
+                # Articles removed meanwhile are simply not there any more.
+                self._reindex_articles(i for i in ids if self.store.article(i) is not None)
+            except MarginError:
+                # Derived data: mark it for a rebuild rather than lose the edit's search.
+                self.store.set_setting("index_dirty", True)
+            finally:
+                with self._pending_lock:
+                    self._indexing = False
+                    self._pending_lock.notify_all()
+
+    def flush_index(self) -> None:
+        """Wait until queued edits are in the search index."""
+        with self._pending_lock:
+            while self._pending_ids or self._indexing:
+                self._pending_lock.wait(timeout=1.0)
 
     # --- importing ------------------------------------------------------------------------
 
@@ -445,6 +492,7 @@ class Library:
 
     def search(self, query: str, *, limit: int = 20) -> SearchResults:
         """Ranked hits with snippets; a hit found in a highlight or note says which."""
+        self.flush_index()
         try:
             return self._search(query, limit)
         except IndexUnavailable:
@@ -472,6 +520,7 @@ class Library:
 
     def remove(self, ids: Iterable[int]) -> int:
         ids = list(ids)
+        self.flush_index()  # a queued re-index must not bring a removed article back
         for article_id in ids:
             self.article(article_id)  # NotFound before anything is deleted
         with self.store.transaction() as conn:
@@ -577,7 +626,7 @@ class Library:
         """Insert or replace an annotation (edits, undo/redo, imports), then reindex."""
         with self.store.transaction() as conn:
             self.store.save_annotation(conn, annotation)
-        self._reindex_articles([annotation.article_id])
+        self._reindex_later([annotation.article_id])
 
     def update_annotation(
         self,
@@ -623,7 +672,7 @@ class Library:
     def set_article_note(self, article_id: int, note: str) -> None:
         self.article(article_id)
         self.store.set_article_note(article_id, note)
-        self._reindex_articles([article_id])
+        self._reindex_later([article_id])
 
     # --- settings kept with the library (highlight colour meanings…) ----------------------
 
