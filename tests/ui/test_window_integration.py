@@ -190,3 +190,38 @@ def test_remove_asks_and_mentions_the_highlights(
     assert window.remove_current()
     assert library.count() == 1
     assert window.reader_view.article is None
+
+
+def test_search_as_you_type_runs_off_the_ui_thread_and_drops_stale_results(
+    library: Library, qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    _import(library, tmp_path)
+    window = make_window(library)
+    real_search = library.search
+    threads: list[str] = []
+
+    def slow_search(query: str, **kw):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        time.sleep(0.4 if query == "ketamine" else 0.0)  # the first query is slow
+        return real_search(query, **kw)
+
+    monkeypatch.setattr(library, "search", slow_search)
+    ticks: list[int] = []
+    timer = QTimer(window, interval=20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    window.focus_search()
+    QTest.keyClicks(window.search_field, "ketamine")
+    qtbot.wait(300)  # debounce fired: the slow search is running on the worker
+    QTest.keyClicks(window.search_field, " bladder")
+    with qtbot.waitSignal(window.search.searched, timeout=5000) as shown:
+        pass
+    timer.stop()
+    assert shown.args[0].query == "ketamine bladder"  # the stale result was dropped
+    assert threading.main_thread().name not in threads
+    assert len(ticks) >= 10  # the event loop kept running while searches ran

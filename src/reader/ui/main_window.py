@@ -910,6 +910,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.search.shutdown()
         self.annotations_panel.flush()
         self.citation_hover.hide_card()
         self.reader_view.flush_reading_position()

@@ -16,10 +16,13 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRectF,
+    QRunnable,
     QSize,
     Qt,
+    QThreadPool,
     QTimer,
     Signal,
 )
@@ -242,6 +245,26 @@ class SearchResultsView(QListView):
         super().keyPressEvent(event)
 
 
+class _SearchSignals(QObject):
+    done = Signal(int, object, object)  # generation, SearchResults | None, error | None
+
+
+class _SearchTask(QRunnable):
+    """``Library.search`` on a pool thread; the result goes back by a queued signal."""
+
+    def __init__(self, library: Library, text: str, generation: int, signals: _SearchSignals):
+        super().__init__()
+        self.library, self.text, self.generation, self.signals = library, text, generation, signals
+
+    def run(self) -> None:
+        try:
+            results = self.library.search(self.text, limit=RESULT_LIMIT)
+        except MarginError as exc:
+            self.signals.done.emit(self.generation, None, exc)
+            return
+        self.signals.done.emit(self.generation, results, None)
+
+
 class SearchController(QWidget):
     """Wires the field, the message line and the results to ``Library.search``.
 
@@ -277,7 +300,13 @@ class SearchController(QWidget):
         view.setItemDelegate(self.delegate)
         self._active = False
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._timer.timeout.connect(self.search_now)
+        self._timer.timeout.connect(self._search_in_background)
+        # One search at a time, on its own thread, so an import never delays it.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._generation = 0
+        self._signals = _SearchSignals(self)
+        self._signals.done.connect(self._on_background_done)
         field.textChanged.connect(self._on_text_changed)
         field.enter_pressed.connect(self._on_enter)
         field.down_pressed.connect(self._focus_results)
@@ -301,28 +330,58 @@ class SearchController(QWidget):
             self._show(None)
 
     def search_now(self) -> SearchResults | None:
-        """Run the query in the field now (the debounce timer calls this)."""
+        """Run the query in the field now, on this thread (Enter, and tests)."""
         self._timer.stop()
+        self._generation += 1  # results of a search still running are now stale
         text = self.field.text().strip()
         if not text:
             self._show(None)
             return None
         try:
             results = self._library.search(text, limit=RESULT_LIMIT)
-        except QueryError as exc:
-            self.model.set_hits([])
-            self._set_active(True)
-            self._set_message(str(exc))
+        except MarginError as exc:
+            self._handle(None, exc)
             return None
-        except MarginError as exc:  # an unreadable index: say so, keep the window alive
-            log.exception("search failed")
-            self.model.set_hits([])
-            self._set_active(True)
-            self._set_message(f"Search is unavailable: {exc}")
-            return None
-        self._show(results)
-        self.searched.emit(results)
+        self._handle(results, None)
         return results
+
+    def _search_in_background(self) -> None:
+        """What typing triggers: a search on the worker thread, so keys never wait."""
+        text = self.field.text().strip()
+        self._generation += 1
+        if not text:
+            self._show(None)
+            return
+        self._pool.start(_SearchTask(self._library, text, self._generation, self._signals))
+
+    def _on_background_done(self, generation: int, results: object, error: object) -> None:
+        if generation != self._generation:
+            return  # the user typed on: a newer search is coming
+        self._handle(
+            results if isinstance(results, SearchResults) else None,
+            error if isinstance(error, MarginError) else None,
+        )
+
+    def _handle(self, results: SearchResults | None, error: MarginError | None) -> None:
+        if isinstance(error, QueryError):
+            self.model.set_hits([])
+            self._set_active(True)
+            self._set_message(str(error))
+            return
+        if error is not None:  # an unreadable index: say so, keep the window alive
+            log.error("search failed: %s", error)
+            self.model.set_hits([])
+            self._set_active(True)
+            self._set_message(f"Search is unavailable: {error}")
+            return
+        self._show(results)
+        if results is not None:
+            self.searched.emit(results)
+
+    def shutdown(self) -> None:
+        """Wait for a running search (before the library closes)."""
+        self._generation += 1
+        self._pool.waitForDone()
 
     def _show(self, results: SearchResults | None) -> None:
         if results is None:
