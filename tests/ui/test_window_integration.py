@@ -225,3 +225,13 @@ def test_search_as_you_type_runs_off_the_ui_thread_and_drops_stale_results(
     assert shown.args[0].query == "ketamine bladder"  # the stale result was dropped
     assert threading.main_thread().name not in threads
     assert len(ticks) >= 10  # the event loop kept running while searches ran
+
+
+def test_clean_import_reports_in_the_status_bar_without_a_dialog(
+    library: Library, qtbot, make_window, tmp_path: Path
+) -> None:
+    window = make_window(library)
+    with qtbot.waitSignal(window.importer.finished, timeout=10_000):
+        window.import_paths([SEED])
+    assert window.importer.summary_dialog is None or not window.importer.summary_dialog.isVisible()
+    assert "1 added" in window.statusBar().currentMessage()

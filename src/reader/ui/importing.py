@@ -226,7 +226,12 @@ class ImportController(QObject):
     def _on_finished(self, report: ImportReport) -> None:
         self._close_progress()
         self.finished.emit(report)
-        if self.show_summary and (report.results or report.cancelled):
+        # A clean import is summed up in the status bar; the dialog is for what needs
+        # reading: failures, skipped items, a cancelled run, or a file that gave nothing.
+        needs_reading = report.cancelled or any(
+            r.status in (ImportStatus.FAILED, ImportStatus.SKIPPED) for r in report.results
+        )
+        if self.show_summary and needs_reading:
             self.summary_dialog = ImportSummaryDialog(report, self._parent)
             self.summary_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.summary_dialog.destroyed.connect(self._forget_summary)
