@@ -290,3 +290,26 @@ def test_edits_index_in_the_background_but_search_sees_them(library: Library) ->
     library.remove([article_id])
     assert not library.search("wombat").hits
     assert not library.search("ketamine").hits
+
+
+def test_pages_of_the_list_sorted_every_way_cover_the_library_once(
+    library: Library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(23):
+        (folder / f"n{i:02d}.md").write_text(
+            f"---\ntitle: Note {(i * 7) % 23:02d}\ndate: 2020-01-{i + 1:02d}\n---\n\nBody {i}.\n",
+            encoding="utf-8",
+        )
+    library.import_paths([folder])
+    first = library.summaries(sort="title", descending=False)[0]
+    library.add_highlight_by_quote(first.id, "Body")
+    for sort in ("title", "published", "added", "site", "highlights"):
+        pages = [library.summaries(sort=sort, offset=o, limit=5) for o in range(0, 25, 5)]
+        ids = [s.id for page in pages for s in page]
+        assert sorted(ids) == sorted(s.id for s in library.summaries()), sort
+    titles = [s.title for s in library.summaries(sort="title", descending=False)]
+    assert titles == sorted(titles)
+    top = library.summaries(sort="highlights", limit=1)[0]
+    assert top.id == first.id and top.highlight_count == 1

@@ -61,3 +61,27 @@ def test_database_errors_are_margin_errors_with_a_message(tmp_path: Path) -> Non
     assert isinstance(exc.value, MarginError)
     with pytest.raises(StorageError):
         store.setting("x")
+
+
+def test_version_1_database_is_migrated_without_losing_data(tmp_path: Path) -> None:
+    from reader.core.store import _SCHEMA_V1, _split_sql
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in _split_sql(_SCHEMA_V1):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO articles(title, html, text, source_format, added, updated, content_hash,"
+        " fingerprint) VALUES ('Kept', '<p>x</p>', 'x', 'markdown', '2025', '2025', 'h', 'f')"
+    )
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert [s.title for s in store.summaries(sort="title")] == ["Kept"]
+    store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"articles_title", "articles_published", "annotations_live"} <= indexes
+    conn.close()
