@@ -289,3 +289,10 @@ def test_empty_input_gives_empty_output() -> None:
     assert canonicalize("") == canonicalize("  \n ") == canonicalize("<p>&nbsp;</p>")
     assert canonicalize("").html == "" and canonicalize("").text == ""
     assert html_to_text("") == ""
+
+
+def test_ratio_sign_becomes_a_colon_so_paragraph_spacing_stays_even() -> None:
+    from reader.core.sanitize import canonicalize
+
+    result = canonicalize("<p>randomised 2\u22362\u22361 to acupuncture</p>")
+    assert "2:2:1" in result.html and "2:2:1" in result.text

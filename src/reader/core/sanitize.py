@@ -215,7 +215,7 @@ def canonicalize(html: str, *, base_url: str = "") -> CanonicalHTML:
     ``base_url`` is the article's own URL: relative links are resolved against it, and
     links to it with a fragment become in-article ``#fragment`` links.
     """
-    html = _BAD_CHARS.sub(_bad_char, html or "")
+    html = _BAD_CHARS.sub(_bad_char, html or "").translate(_FONT_SAFE)
     if not html.strip():
         return CanonicalHTML(html="", text="")
     html = _limit_depth(html)
@@ -230,6 +230,11 @@ def canonicalize(html: str, *, base_url: str = "") -> CanonicalHTML:
 
 
 # --- before parsing ----------------------------------------------------------------------
+
+# Characters with an exact everyday equivalent that common reading fonts lack: the
+# fallback font Qt substitutes is taller, and one "2∶2∶1" (PLOS writes ratios with
+# U+2236 RATIO) loosened the line spacing of its whole paragraph.
+_FONT_SAFE = str.maketrans({"\u2236": ":"})
 
 
 def _bad_char(match: re.Match[str]) -> str:
