@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader.core import export, highlight_colors
+from reader.core.annotations_merge import merge_annotations
 from reader.core.errors import MarginError
 from reader.core.library import Library
 from reader.core.model import Annotation
@@ -118,8 +119,8 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
         incoming = item.annotation
         incoming.article_id = article_id
         existing = library.store.annotation(incoming.uuid)
-        if existing is not None and (existing.modified or "") >= (incoming.modified or ""):
-            continue  # ours is as new or newer
+        if existing is not None and merge_annotations([existing], [incoming])[0] is existing:
+            continue  # ours is as new or newer (compared as instants, tombstones win ties)
         if incoming.position.start < 0:
             _place(library, article_id, incoming)
         library.save_annotation(incoming)

@@ -41,9 +41,10 @@ from reader.core.model import (
     IndexDocument,
     SearchResults,
     StoredCitation,
+    now_iso,
 )
 from reader.core.paths import library_dir
-from reader.core.store import Store, now_iso
+from reader.core.store import Store
 
 DB_NAME = "library.sqlite3"
 # In folders and archives only files that look like article exports are tried, so a

@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+
+def now_iso() -> str:
+    """The timestamp format of every stored time: ISO 8601, UTC, whole seconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 # --- citations -------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ method is safe to call from any thread (one connection, one lock).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import sqlite3
 import threading
@@ -31,6 +30,7 @@ from reader.core.model import (
     StoredCitation,
     TextPositionSelector,
     TextQuoteSelector,
+    now_iso,
 )
 
 SCHEMA_VERSION = 2
@@ -166,10 +166,6 @@ SORT_COLUMNS = {
 _LIVE_COUNTS = (
     "(SELECT article_id, COUNT(*) AS n FROM annotations WHERE removed = 0 GROUP BY article_id)"
 )
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class SchemaTooNew(Exception):

@@ -86,8 +86,3 @@ def _clean(text: str) -> str:
     if _LONE_SURROGATE.search(text):
         text = _LONE_SURROGATE.sub("\ufffd", text)
     return text
-
-
-def strip_invalid_xml_chars(text: str) -> str:
-    """Remove characters XML 1.0 forbids (C0 controls, surrogates, U+FFFE/U+FFFF)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)

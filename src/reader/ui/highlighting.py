@@ -51,8 +51,7 @@ from PySide6.QtWidgets import (
 from reader.core import anchoring, export, highlight_colors
 from reader.core.errors import MarginError
 from reader.core.library import AnchoredAnnotations, Library
-from reader.core.model import Annotation
-from reader.core.store import now_iso
+from reader.core.model import Annotation, now_iso
 from reader.ui.note_editor import NoteEditor, elide
 
 LAYER = "highlights"
