@@ -1,0 +1,260 @@
+"""Subcommands about whole articles: import, list, show, read/unread, tags, citations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from reader.cli.output import (
+    ExitCode,
+    Subparsers,
+    add_command,
+    article_id,
+    article_ids,
+    emit,
+    json_flag,
+    open_library,
+    plural,
+    say,
+)
+from reader.core.model import ImportOptions, ImportStatus
+
+SORTS = ["added", "published", "title", "site"]
+FORMATS = ["wordpress-json", "wxr", "html", "markdown", "jats"]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    options = ImportOptions(include_drafts=args.include_drafts)
+    tty = sys.stderr.isatty() and not args.json
+
+    def progress(p: Any) -> None:
+        if tty and p.total:
+            label = p.current[-50:]
+            sys.stderr.write(f"\r\x1b[K[{p.done}/{p.total}] {label}")
+            sys.stderr.flush()
+
+    with open_library(args) as library:
+        try:
+            report = library.import_paths(args.paths, options, progress=progress)
+        except KeyboardInterrupt:
+            sys.stderr.write("\ninterrupted: what was imported so far is kept\n")
+            return ExitCode.INTERRUPTED
+    if tty:
+        sys.stderr.write("\r\x1b[K")
+    rows = [
+        {
+            "source": r.source,
+            "status": str(r.status),
+            "id": r.article_id,
+            "title": r.title,
+            "message": r.message,
+        }
+        for r in report.results
+    ]
+    summary = {str(s): report.count(s) for s in ImportStatus}
+
+    def text(out: TextIO) -> None:
+        for r in report.results:
+            detail = r.title if r.status is not ImportStatus.FAILED else r.message
+            if r.status is ImportStatus.SKIPPED:
+                detail = r.message
+            ident = f" #{r.article_id}" if r.article_id is not None else ""
+            out.write(f"{r.status.value:<9} {r.source}{ident}: {detail}\n")
+        out.write(", ".join(f"{n} {s}" for s, n in summary.items()) + "\n")
+
+    emit(args, {"results": rows, "summary": summary}, text)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+def summary_dict(s: Any) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "site": s.site_name,
+        "authors": s.authors,
+        "published": s.published,
+        "added": s.added,
+        "format": s.source_format,
+        "url": s.url,
+        "read": s.is_read,
+        "highlights": s.highlight_count,
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from reader.core.library import LibraryFilter
+
+    with open_library(args) as library:
+        filt = LibraryFilter(
+            tag=args.tag or "", site=args.site or "", source_format=args.format or ""
+        )
+        rows = library.summaries(filt, sort=args.sort, descending=not args.ascending)
+
+    def text(out: TextIO) -> None:
+        if not rows:
+            out.write("The library is empty. Add articles with: margin import PATH\n")
+        for s in rows:
+            site = f" ({s.site_name})" if s.site_name else ""
+            date = s.published[:10] if s.published else "          "
+            out.write(f"{s.id:>5}  {date}  {s.title}{site}\n")
+
+    emit(args, [summary_dict(s) for s in rows], text)
+    return ExitCode.OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        article = library.article(args.id)
+    if args.format == "html":
+        sys.stdout.write(article.html + "\n")
+    elif args.format == "json":
+        json.dump(asdict(article), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        head = [article.title, "=" * min(len(article.title), 80)]
+        byline = ", ".join(article.authors)
+        meta = " · ".join(x for x in (byline, article.site_name, article.published[:10]) if x)
+        if meta:
+            head.append(meta)
+        if article.url:
+            head.append(article.url)
+        sys.stdout.write("\n".join(head) + "\n\n" + article.text + "\n")
+    return ExitCode.OK
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        total = library.reindex()
+    say(args, f"reindexed {total} articles", {"reindexed": total})
+    return ExitCode.OK
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    is_read = args.command == "read"
+    with open_library(args) as library:
+        for i in args.ids:
+            library.article(i)  # NotFound before anything changes
+        for i in args.ids:
+            library.set_read(i, is_read)
+    state = "read" if is_read else "unread"
+    say(
+        args,
+        f"marked {plural(len(args.ids), 'article')} {state}",
+        {"ids": args.ids, "read": is_read},
+    )
+    return ExitCode.OK
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        current = library.article(args.id).tags
+        if args.remove:
+            gone = {t.casefold() for t in args.tags}
+            tags = [t for t in current if t.casefold() not in gone]
+        else:
+            known = {t.casefold() for t in current}
+            tags = list(current) + [t for t in args.tags if t.casefold() not in known]
+        library.set_article_tags(args.id, tags)
+    shown = " ".join("#" + t for t in tags) or "(no tags)"
+    say(args, f"article {args.id}: {shown}", {"id": args.id, "tags": tags})
+    return ExitCode.OK
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        tags = library.filter_values()["tag"]
+
+    def text(out: TextIO) -> None:
+        if not tags:
+            out.write("No tags yet. Tag an article with: margin tag ID TAG\n")
+        for t in tags:
+            out.write(t + "\n")
+
+    emit(args, tags, text)
+    return ExitCode.OK
+
+
+def cmd_citations(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        stored = library.citations(args.id)
+    rows = []
+    for s in stored:
+        c = s.citation
+        rows.append(
+            {
+                "kind": str(c.kind),
+                "identifier": c.identifier,
+                "ids": c.ids,
+                "href": c.href,
+                "text": c.text,
+                "context": c.context,
+                "reference": asdict(c.reference) if c.reference else None,
+                "local_id": s.local_article_id,
+            }
+        )
+
+    def text(out: TextIO) -> None:
+        if not rows:
+            out.write("This article cites nothing Margin could recognise.\n")
+        for r in rows:
+            local = f"  [in library: #{r['local_id']}]" if r["local_id"] else ""
+            out.write(f"{r['kind']:<9} {r['identifier']}{local}\n")
+            if r["reference"] and r["reference"]["text"]:
+                out.write(
+                    textwrap.indent(textwrap.fill(r["reference"]["text"], 88), "          ") + "\n"
+                )
+
+    emit(args, rows, text)
+    return ExitCode.OK
+
+
+def register(sub: Subparsers) -> None:
+    p = add_command(
+        sub, "import", cmd_import, "import files, folders (recursively) and .zip archives"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives")
+    p.add_argument(
+        "--include-drafts",
+        action="store_true",
+        help="also import draft and private WordPress posts",
+    )
+    json_flag(p)
+
+    p = add_command(sub, "list", cmd_list, "list the articles in the library")
+    p.add_argument("--sort", choices=SORTS, default="added", help="sort order")
+    p.add_argument("--ascending", action="store_true", help="oldest / A first")
+    p.add_argument("--tag", metavar="TAG", help="only articles with this tag (any case)")
+    p.add_argument("--site", metavar="SITE", help="only articles from this site")
+    p.add_argument("--format", choices=FORMATS, help="only articles imported from this format")
+    json_flag(p)
+
+    p = add_command(sub, "show", cmd_show, "print one article")
+    article_id(p)
+    p.add_argument(
+        "--format", choices=["text", "html", "json"], default="text", help="output format"
+    )
+
+    add_command(sub, "reindex", cmd_reindex, "rebuild the search index from the library database")
+
+    for name, help in (("read", "mark articles read"), ("unread", "mark articles unread")):
+        p = add_command(sub, name, cmd_read, help)
+        article_ids(p)
+        json_flag(p)
+
+    if False:  # waits for Library.set_article_tags
+        p = add_command(sub, "tag", cmd_tag, "add tags to an article (or take them off)")
+        article_id(p)
+        p.add_argument("tags", nargs="+", metavar="TAG", help="tags to add")
+        p.add_argument("--remove", action="store_true", help="take these tags off instead")
+        json_flag(p)
+
+    p = add_command(sub, "tags", cmd_tags, "list every tag in the library")
+    json_flag(p)
+
+    p = add_command(sub, "citations", cmd_citations, "list the sources an article cites")
+    article_id(p)
+    json_flag(p)

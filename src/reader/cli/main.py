@@ -1,0 +1,114 @@
+"""The `margin` command: subcommands drive the library; no subcommand opens the window.
+
+Every subcommand goes through :class:`reader.core.library.Library`, exactly like the
+window. Each group of subcommands lives in its own module and registers itself here;
+every subcommand takes ``--json`` and prints the shapes documented in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+from reader.cli import annotations, articles, export, search, trash
+from reader.cli.output import ExitCode, HelpFormatter, UsageError
+from reader.core.errors import MarginError
+
+DESCRIPTION = """\
+Margin reads, searches and annotates health articles offline.
+
+Run without a command to open the window. With a command, work on the library from
+the terminal. The library is a folder: --library DIR, else $MARGIN_LIBRARY, else
+your user data folder.
+"""
+
+EPILOG = """\
+examples:
+  margin import ~/Downloads/posts.json exports/ archive.zip
+  margin search 'ketamine "chronic pain"'
+  margin search 'author:allitt tag:ketamine published:[2024 to 2025]'
+  margin search 'cites:PMID:30819549'
+  margin show 3 --format text | less
+  margin highlight 3 --quote "lower risk of abuse" --color red --note "check dose"
+  margin remove 3 && margin restore 3
+  margin export --all --out ~/notes/margin/
+
+exit codes: 0 success, 1 something failed (see the message), 2 usage error,
+130 interrupted (Ctrl+C; what was done so far is kept).
+"""
+
+# Each module adds its subcommands; the order here is the order `margin --help` lists them.
+COMMAND_GROUPS = (articles, search, annotations, trash, export)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="margin",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"margin {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="library folder (default: $MARGIN_LIBRARY or your data folder)",
+    )
+    # Window options (used when no command is given).
+    window = parser.add_argument_group("window options (no command)")
+    window.add_argument(
+        "--sample", action="store_true", help="import the bundled sample articles first"
+    )
+    window.add_argument(
+        "--screenshot", metavar="FILE.png", help="render the window offscreen to a PNG and exit"
+    )
+    window.add_argument("--open", metavar="ID", type=int, help="open this article")
+    window.add_argument("--search", metavar="QUERY", help="start with this search")
+    window.add_argument(
+        "--theme", choices=["light", "dark", "sepia"], help="colour theme (default: your setting)"
+    )
+    window.add_argument(
+        "--size", metavar="WxH", help="window size for --screenshot (default: 1280x800)"
+    )
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from reader.ui.app import run
+
+        return run(args)
+    try:
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe must surface here, not at interpreter exit
+        return code
+    except UsageError as exc:
+        args.command_parser.error(str(exc))  # the subcommand's usage, exit 2
+    except MarginError as exc:
+        print(f"margin: {exc}", file=sys.stderr)
+        return ExitCode.FAILED
+    except BrokenPipeError:
+        # `margin list | head`: the reader stopped listening, which is not an error of ours.
+        _silence_stdout()
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        return ExitCode.INTERRUPTED
+    return ExitCode.OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (tests capture stdout)
+        pass

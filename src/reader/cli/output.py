@@ -1,0 +1,115 @@
+"""What every subcommand shares: exit codes, the one output helper, opening the library.
+
+Subcommand modules register their parsers with :func:`add_command` and print through
+:func:`emit`, so ``--json`` means the same everywhere and every option's help shows
+its default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
+
+Subparsers = Any  # argparse's _SubParsersAction is private; typed loosely on purpose
+Command = Callable[[argparse.Namespace], int]
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1  # the command ran but something failed (a file did not import, not found…)
+    USAGE = 2  # the command line itself is wrong (argparse uses 2 too)
+    INTERRUPTED = 130  # Ctrl+C: what was done so far is kept
+
+
+class UsageError(Exception):
+    """The arguments make no sense together; main() turns it into argparse's exit 2."""
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps hand-wrapped descriptions and appends "(default: …)" where there is one.
+
+    argparse's ArgumentDefaultsHelpFormatter also prints "(default: False)" for every
+    flag and "(default: None)" for every optional value, which only adds noise.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            "%(default)" not in text
+            and default not in (None, False, argparse.SUPPRESS, [], ())
+            and (action.option_strings or action.nargs in ("?", "*"))
+        ):
+            text += " (default: %(default)s)"
+        return text
+
+
+def add_command(
+    sub: Subparsers, name: str, func: Command, help: str, **kw: Any
+) -> argparse.ArgumentParser:
+    """One subcommand: its help is also its description; ``func`` runs it."""
+    parser = sub.add_parser(name, help=help, description=help, formatter_class=HelpFormatter, **kw)
+    parser.set_defaults(func=func, command_parser=parser)
+    return parser
+
+
+def json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON (shape documented in the README)"
+    )
+
+
+def article_id(parser: argparse.ArgumentParser, help: str = "the article's id") -> None:
+    parser.add_argument("id", type=int, metavar="ID", help=help + " (see: margin list)")
+
+
+def article_ids(parser: argparse.ArgumentParser, help: str = "article ids") -> None:
+    parser.add_argument("ids", nargs="+", type=int, metavar="ID", help=help)
+
+
+def positive_int(text: str) -> int:
+    """argparse type for counts: ``--limit 0`` is a usage error (exit 2), not a crash."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def emit(args: argparse.Namespace, data: Any, text: Callable[[TextIO], None]) -> None:
+    """The one output helper: JSON when --json was given, human text otherwise."""
+    if getattr(args, "json", False):
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        text(sys.stdout)
+
+
+def say(args: argparse.Namespace, message: str, data: dict[str, Any]) -> None:
+    """A command that changes something: a sentence, or ``data`` with ``--json``."""
+    emit(args, data, lambda out: out.write(message + "\n"))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    from reader.core.errors import StorageError
+    from reader.core.library import Library  # lazy: `margin --help` stays fast
+
+    try:
+        return Library.open(args.library)
+    except OSError as exc:
+        # --library naming a file, a folder we may not write, a missing drive…
+        where = args.library or exc.filename or "the library folder"
+        raise StorageError(f"cannot use {where} as the library: {exc.strerror or exc}") from exc
