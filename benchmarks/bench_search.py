@@ -30,9 +30,8 @@ from pathlib import Path
 
 from whoosh import qparser
 
-from reader.core import index as index_module
 from reader.core.errors import QueryError
-from reader.core.index import ArticleIndex
+from reader.core.index import ArticleIndex, matchers, parsing
 from reader.core.model import IndexDocument
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,9 +82,9 @@ def ndcg_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
 # --- relevance -------------------------------------------------------------------------
 
 # name → (query group, all-words bonus); the first is what the app uses.
-_APP_GROUP = index_module.QUERY_GROUP
+_APP_GROUP = parsing.QUERY_GROUP
 VARIANTS: dict[str, tuple[Callable[[], object], float]] = {
-    "app: OR + all-words bonus": (lambda: _APP_GROUP, index_module.ALL_WORDS_BONUS),
+    "app: OR + all-words bonus": (lambda: _APP_GROUP, matchers.ALL_WORDS_BONUS),
     "plain OR (BM25F)": (lambda: qparser.OrGroup, 0.0),
     **{
         f"OR + all-words bonus {b}": (lambda: _APP_GROUP, b)
@@ -103,7 +102,7 @@ def relevance(kinds: list[str]) -> None:
     qrels = load_qrels()
     ids = {i + 1: doc_id for i, (doc_id, _) in enumerate(docs)}
     texts = {i + 1: text for i, (_, text) in enumerate(docs)}
-    app_group, app_bonus = index_module.QUERY_GROUP, index_module.ALL_WORDS_BONUS
+    app_group, app_bonus = parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS
     with tempfile.TemporaryDirectory() as tmp:
         index = ArticleIndex(Path(tmp) / "index")
         index.rebuild(
@@ -124,7 +123,7 @@ def relevance(kinds: list[str]) -> None:
         index.close()
         print(f"NFCorpus dev: {len(docs)} documents, {len(qrels)} judged queries")
         for name, (group, bonus) in VARIANTS.items():
-            index_module.QUERY_GROUP, index_module.ALL_WORDS_BONUS = group(), bonus
+            parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = group(), bonus
             index = ArticleIndex(Path(tmp) / "index")  # a fresh parser for the group
             for kind in kinds:
                 queries = {q: t for q, t in load_queries(kind).items() if q in qrels}
@@ -138,7 +137,7 @@ def relevance(kinds: list[str]) -> None:
                 mean = sum(scores) / len(scores)
                 print(f"  nDCG@10 {mean:.4f}  {kind:16} ({len(queries)} queries)  {name}")
             index.close()
-        index_module.QUERY_GROUP, index_module.ALL_WORDS_BONUS = app_group, app_bonus
+        parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = app_group, app_bonus
 
 
 # --- speed -----------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""The full-text index of a library (Whoosh): schema, query parsing, matching, snippets,
+spelling suggestions and :class:`ArticleIndex`, which puts them together.
+
+One module per idea, each with its own measurements in its docstring:
+
+- :mod:`.schema`: the fields and the one-pass stemming analyzer;
+- :mod:`.parsing`: what people type → a Whoosh query, with clear errors;
+- :mod:`.matchers`: the ranked OR of plain words, bounded prefixes, the phrase matcher;
+- :mod:`.snippets`: the lines around a hit's matched words, as safe HTML;
+- :mod:`.article_index`: opening, writing, rebuilding and searching the index.
+
+Everything callers use is re-exported here: ``from reader.core.index import ArticleIndex``.
+"""
+
+from reader.core.index.article_index import ArticleIndex, IndexUnavailable
+from reader.core.index.matchers import MAX_EXPANSION
+from reader.core.index.schema import (
+    FIELD_ALIASES,
+    STOP_WORDS,
+    WORD_PATTERN,
+    FusedStemmingAnalyzer,
+    normalize_identifier,
+)
+from reader.core.index.snippets import make_snippet
+
+__all__ = [
+    "FIELD_ALIASES",
+    "MAX_EXPANSION",
+    "STOP_WORDS",
+    "WORD_PATTERN",
+    "ArticleIndex",
+    "FusedStemmingAnalyzer",
+    "IndexUnavailable",
+    "make_snippet",
+    "normalize_identifier",
+]
