@@ -1,6 +1,6 @@
 """Exporting many articles from the window: off the UI thread, with progress and cancel.
 
-A thin QRunnable around :func:`reader.core.exporting.export_articles`, the same function
+A thin QRunnable around :func:`reader.core.export.files.export_articles`, the same function
 ``margin export --all`` calls. The progress dialog appears only for work longer than
 half a second, like the import's.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from reader.core import exporting
+from reader.core import export
 from reader.core.library import Library
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class ExportWorker(QRunnable):
 
     def run(self) -> None:
         try:
-            written = exporting.export_articles(
+            written = export.export_articles(
                 self.library,
                 self.ids,
                 "markdown",

@@ -1,7 +1,8 @@
-"""Export and import of annotations for whole libraries: the file side of reader.core.export.
+"""Export and import of annotations for whole libraries: files, not just text.
 
-:mod:`reader.core.export` turns one article into text; this module decides file names,
-keeps what users wrote in files exported before, and feeds W3C files back in.
+:mod:`reader.core.export.markdown` and :mod:`reader.core.export.w3c` turn one article into
+text; this module decides file names, keeps what users wrote in files exported before
+(through :mod:`reader.core.export.merge`), and feeds W3C files back in.
 """
 
 from __future__ import annotations
@@ -11,12 +12,18 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.core import export, highlight_colors
+from reader.core import highlight_colors
 from reader.core.annotations_merge import merge_annotations
 from reader.core.errors import MarginError
-from reader.core.library import Library
+from reader.core.export.markdown import article_markdown, safe_filename
+from reader.core.export.merge import merge_into_existing
+from reader.core.export.w3c import W3CArticleRef, annotations_from_w3c, annotations_to_w3c
 from reader.core.model import Annotation
+
+if TYPE_CHECKING:  # the Library imports this module's callers; no cycle at run time
+    from reader.core.library import Library
 
 CancelFn = Callable[[], bool]
 ProgressFn = Callable[[int, int], None]
@@ -32,7 +39,7 @@ def markdown_for(
         # Export the passage where it is now, not where it was first made.
         annotation.position.start, annotation.position.end = start, end
         anchored.append(annotation)
-    return export.article_markdown(
+    return article_markdown(
         article,
         anchored,
         [s.citation for s in library.citations(article_id)],
@@ -46,9 +53,7 @@ def markdown_for(
 def w3c_for(library: Library, article_id: int) -> dict:
     article = library.article(article_id)
     annotations = library.store.annotations(article_id, include_removed=True)
-    return export.annotations_to_w3c(
-        article, annotations, article_note=library.article_note(article_id)
-    )
+    return annotations_to_w3c(article, annotations, article_note=library.article_note(article_id))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -79,12 +84,12 @@ def export_articles(
         if cancel and cancel():
             break
         article = library.article(article_id)
-        stem = Path(export.safe_filename(article)).stem
+        stem = Path(safe_filename(article)).stem
         if fmt == "markdown":
             target = out_path if single_file else out_path / f"{stem}.md"
             text = markdown_for(library, article_id, exported_at=stamp)
             if target.exists():
-                text = export.merge_into_existing(target.read_text(encoding="utf-8"), text)
+                text = merge_into_existing(target.read_text(encoding="utf-8"), text)
         elif fmt == "w3c":
             target = out_path if single_file else out_path / f"{stem}.annotations.jsonld"
             text = json.dumps(w3c_for(library, article_id), ensure_ascii=False, indent=2) + "\n"
@@ -105,7 +110,7 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MarginError(f"{path}: cannot read W3C JSON: {exc}") from None
-    parsed = export.annotations_from_w3c(data)
+    parsed = annotations_from_w3c(data)
     imported = 0
     problems: list[str] = []
     for item in parsed:
@@ -144,7 +149,7 @@ def _place(library: Library, article_id: int, annotation: Annotation) -> None:
         annotation.position.start, annotation.position.end = 0, 0
 
 
-def _find_article(library: Library, ref: export.W3CArticleRef, source: str) -> int | None:
+def _find_article(library: Library, ref: W3CArticleRef, source: str) -> int | None:
     from reader.core import citations
 
     keys = citations.article_keys(ref.identifiers, ref.url or source, ref.guid)
