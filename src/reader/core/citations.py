@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 import lxml.html
 
 from reader.core.model import Citation, CitationKind, ReferenceEntry
+from reader.core.sentences import sentence_around, split_sentences
 
 __all__ = [
     "article_keys",
@@ -303,65 +304,6 @@ def article_keys(identifiers: dict[str, str], url: str, guid: str = "") -> list[
             keys += _keys_from_ids({_ID_NAME[found[0]]: found[1]})
         keys.append("url:" + normalise_url(candidate))
     return _sort_keys(_dedupe(keys))
-
-
-# --- sentences -------------------------------------------------------------------------
-
-# Words that end in a full stop without ending the sentence.
-_ABBREVIATIONS = {
-    "e.g", "i.e", "al", "vs", "cf", "dr", "mr", "mrs", "ms", "prof", "fig", "figs", "no",
-    "nos", "approx", "ca", "st", "jr", "sr", "inc", "ltd", "co", "corp", "dept", "vol",
-    "eq", "ref", "refs", "p", "pp", "ed", "eds", "u.s", "u.k", "e.u", "mt", "ph.d", "m.d",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "est", "viz", "resp", "incl", "min", "max", "avg", "gen", "gov", "univ",
-}  # fmt: skip
-# A full stop, any closing quotes/brackets, and a footnote marker written after it
-# ("…as shown.[3] Then"), before white space.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\[\d{1,4}(?:\s*[,–—-]\s*\d{1,4})*\])?(?=\s)")
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        rest = text[m.end() :].lstrip()
-        if not rest:
-            break
-        if "." in m.group() and not any(ch in m.group() for ch in "!?…"):
-            word = re.search(r"(\S*)$", text[start : m.start()]).group(1)
-            word = word.lstrip("([\"'“‘").lower()
-            if (
-                word in _ABBREVIATIONS
-                or re.fullmatch(r"[a-z]", word)  # an initial: "J. Smith"
-                or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)  # "U.S.", "e.g."
-                or (rest[0].islower() and len(word) <= 5)  # "approx. the", not "score. z"
-                or rest[0] in ",;:"
-            ):
-                continue
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split plain text into sentences; line breaks always end one.
-
-    Knows that "e.g.", "et al.", "Dr." and initials do not end a sentence, and that
-    "3.5" is a number.
-    """
-    out: list[str] = []
-    for line in text.split("\n"):
-        out += [line[s:e] for s, e in _sentence_spans(line)]
-    return out
 
 
 # --- the HTML walk ---------------------------------------------------------------------
@@ -776,13 +718,8 @@ class _Extractor:
             if _OPEN not in line:
                 continue
             clean, start, end = _collapse_with_marks(line)
-            spans = _sentence_spans(clean)
-            chosen = [(s, e) for s, e in spans if s <= max(end - 1, start) and e > start]
-            if not chosen:
-                chosen = [(s, e) for s, e in spans if s >= start][:1]
-            if chosen:
-                return clean[chosen[0][0] : chosen[-1][1]]
-            return clean
+            first, last = sentence_around(clean, start, end)
+            return clean[first:last]
         return ""
 
 

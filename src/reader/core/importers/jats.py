@@ -35,6 +35,7 @@ from reader.core.model import (
     SourceFormat,
 )
 from reader.core.sanitize import canonicalize
+from reader.core.sentences import sentence_around
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -68,7 +69,6 @@ INLINE_MAP = {
     "overline": "span", "code": "code", "abbrev": "abbr",
 }  # fmt: skip
 _FIGURE_EXTRAS = ("table-wrap", "disp-formula", "list", "supplementary-material", "media")
-_ABBREVIATIONS = ("al.", "e.g.", "i.e.", "fig.", "figs.", "vs.", "ca.", "approx.", "no.", "dr.")
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -367,11 +367,17 @@ _CONTEXT_BLOCKS = {
 
 
 class _Contexts:
-    """The sentence around each in-text citation, from the plain text of its block."""
+    """The sentence around each in-text citation, from the plain text of its block.
+
+    Positions are keyed by the ``xref`` elements themselves, and the dictionaries keep
+    those elements alive. lxml makes a fresh Python proxy for a node whenever none is
+    alive, so ``id()`` of an element names nothing stable: keyed by ``id()``, most
+    lookups missed and a citation quoted the first sentence of its paragraph.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[int, tuple[str, dict[int, int]]] = {}
-        self._blocks: dict[int, etree._Element] = {}
+        self._layouts: dict[etree._Element, str] = {}
+        self._spans: dict[etree._Element, tuple[int, int]] = {}
 
     def _block_of(self, xref: etree._Element) -> etree._Element | None:
         node = xref.getparent()
@@ -379,12 +385,11 @@ class _Contexts:
             node = node.getparent()
         return node
 
-    def _layout(self, block: etree._Element) -> tuple[str, dict[int, int]]:
-        key = id(block)
-        if key in self._cache:
-            return self._cache[key]
+    def _layout(self, block: etree._Element) -> str:
+        """The block's text, recording where each xref's text starts and ends in it."""
+        if block in self._layouts:
+            return self._layouts[block]
         parts: list[str] = []
-        offsets: dict[int, int] = {}
         length = 0
 
         def add(text: str) -> None:
@@ -395,13 +400,12 @@ class _Contexts:
 
         def walk(node: etree._Element) -> None:
             name = _local(node)
-            if name == "xref":
-                offsets[id(node)] = length
             if name == "math":
                 add(_math_text(node))
                 return
             if name in SKIP_TAGS:
                 return
+            start = length
             add(node.text or "")
             for child in node:
                 if isinstance(child.tag, str):
@@ -409,33 +413,22 @@ class _Contexts:
                         add(" ")
                     walk(child)
                 add(child.tail or "")
+            if name == "xref":
+                self._spans[node] = (start, length)
 
         walk(block)
-        result = ("".join(parts), offsets)
-        self._cache[key] = result
-        self._blocks[key] = block  # keep ids valid while cached
-        return result
+        text = "".join(parts)
+        self._layouts[block] = text
+        return text
 
     def sentence(self, xref: etree._Element) -> str:
         block = self._block_of(xref)
         if block is None:
             return ""
-        text, offsets = self._layout(block)
-        at = offsets.get(id(xref), 0)
-        start, end = 0, len(text)
-        for m in re.finditer(r"[.!?]\s+", text):
-            before = text[: m.start() + 1]
-            if before.lower().endswith(_ABBREVIATIONS):
-                continue
-            following = text[m.end() : m.end() + 1]
-            if not following or not (following.isupper() or following in "“\"'"):
-                continue
-            if m.end() <= at:
-                start = m.end()
-            elif m.start() >= at:
-                end = m.start() + 1
-                break
-        sentence = _norm(text[start:end])
+        text = self._layout(block)
+        at, end = self._spans.get(xref, (0, 0))
+        start, stop = sentence_around(text, at, end)
+        sentence = _norm(text[start:stop])
         if len(sentence) > 600:
             rel = max(0, at - start - 300)
             sentence = "…" + _norm(text[start + rel : start + rel + 600]) + "…"
