@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import annotations, articles, export, search, trash
+from reader.cli import annotations, articles, desktop, export, search, trash
 from reader.cli.output import ExitCode, HelpFormatter, UsageError
 from reader.core.errors import MarginError
 
@@ -41,7 +41,7 @@ exit codes: 0 success, 1 something failed (see the message), 2 usage error,
 """
 
 # Each module adds its subcommands; the order here is the order `margin --help` lists them.
-COMMAND_GROUPS = (articles, search, annotations, trash, export)
+COMMAND_GROUPS = (articles, search, annotations, trash, export, desktop)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    # `margin FILE...` (how the desktop entry opens files): import them, show the window.
+    argv, open_files = desktop.split_open_files(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.open_files = open_files
     if args.command is None:
         from reader.ui.app import run
 

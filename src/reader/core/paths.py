@@ -6,6 +6,7 @@ platform's user data folder (``platformdirs.user_data_dir("Margin")``).
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import platformdirs
 
 APP_NAME = "Margin"
 ENV_LIBRARY = "MARGIN_LIBRARY"
+ENV_RESOURCES = "MARGIN_RESOURCES"
 
 
 def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -26,3 +28,20 @@ def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def resources_dir() -> Path:
+    """The sample articles, icons and desktop files that ship with Margin.
+
+    They are the package ``reader.resources`` (``resources/`` at the top of the
+    repository, mapped in pyproject.toml), so the same lookup works in a source checkout,
+    an editable install, a wheel and the PyInstaller bundle. ``MARGIN_RESOURCES``
+    points elsewhere, for packagers who install them under ``/usr/share``.
+    """
+    env = os.environ.get(ENV_RESOURCES)
+    if env:
+        return Path(env).expanduser()
+    found = importlib.resources.files("reader.resources")
+    # Installed from a wheel or a folder this is a real directory; Margin is never run
+    # from inside a zip (its importers need the files on disk).
+    return Path(str(found))

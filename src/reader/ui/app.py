@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from reader.core.paths import log_dir
+from reader.core.paths import log_dir, resources_dir
+from reader.desktop import APP_ID, ICON_SIZES
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName("Margin")
-    app.setDesktopFileName("margin")
+    # Wayland and the task switchers match the window to the menu entry (and its icon).
+    app.setDesktopFileName(APP_ID)
+    _set_window_icon(app)
 
     library = Library.open(getattr(args, "library", None))
     log.info("library at %s", library.root)
@@ -114,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "sample", False):
             window.add_sample()
         _apply_start_options(window, args)
+        if getattr(args, "open_files", None):
+            open_files(window, args.open_files)
         return int(app.exec())
     finally:
         if window is not None:
@@ -122,6 +127,55 @@ def run(args: argparse.Namespace) -> int:
             window.deleteLater()
             app.processEvents()
         library.close()
+
+
+def _set_window_icon(app: object) -> None:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    icons = resources_dir() / "icons"
+    icon = QIcon(str(icons / f"{APP_ID}.svg"))
+    for size in ICON_SIZES:
+        icon.addFile(str(icons / f"{APP_ID}-{size}.png"))
+    app.setWindowIcon(icon)
+
+
+def _first_article(report: object) -> int | None:
+    """The first article an import produced (new, updated or already there)."""
+    results = getattr(report, "results", [])
+    return next((r.article_id for r in results if r.article_id is not None), None)
+
+
+def open_files(window: object, paths: list[str]) -> bool:
+    """Import ``paths`` in the background, then show the first article they gave.
+
+    This is ``margin FILE...``: what the desktop entry runs when a file manager opens
+    an article with Margin. Files already in the library come back unchanged and open.
+    """
+    from reader.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    importer = window.importer
+
+    def done(report: object) -> None:
+        importer.finished.disconnect(done)
+        importer.failed.disconnect(stopped)
+        first = _first_article(report)
+        if first is not None:
+            window.open_article(first)
+            window.library_panel.select_article(first, emit=False)
+
+    def stopped(_message: str) -> None:
+        importer.finished.disconnect(done)
+        importer.failed.disconnect(stopped)
+
+    importer.finished.connect(done)
+    importer.failed.connect(stopped)
+    if window.import_paths(paths, title="Opening articles"):
+        return True
+    stopped("")
+    return False
 
 
 def _apply_start_options(window: object, args: argparse.Namespace) -> None:
@@ -166,6 +220,11 @@ def _screenshot(
         if hasattr(sample, "import_sample"):
             sample.import_sample(library)
         window.library_panel.refresh()
+    if getattr(args, "open_files", None):
+        first = _first_article(library.import_paths(args.open_files))
+        window.library_panel.refresh()
+        if first is not None and getattr(args, "open", None) is None:
+            args.open = first
     width, height = parse_size(getattr(args, "size", None))
     window.resize(width, height)
     window.show()
