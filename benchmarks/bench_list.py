@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.core.store import Store
+from reader.core.library.store import Store
+from reader.core.model import LibraryFilter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,12 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append((time.perf_counter() - start) * 1000)
             print(f"{sort:<12} {cells[0]:>8.1f} {cells[1]:>10.1f}")
         start = time.perf_counter()
-        store.summaries(
-            where="EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ?)",
-            params=["nutrition"],
-            sort="title",
-            limit=200,
-        )
+        store.summaries(LibraryFilter(tag="nutrition"), sort="title", limit=200)
         print(f"tag filter, sorted by title: {(time.perf_counter() - start) * 1000:.1f} ms")
         store.close()
     return 0

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.store import SCHEMA_VERSION, SchemaTooNew, Store
+from reader.core.errors import SchemaTooNew
+from reader.core.library.store import SCHEMA_VERSION, Store
 
 
 def test_new_database_gets_current_schema(tmp_path: Path) -> None:
@@ -25,7 +26,7 @@ def test_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
     conn.close()
-    with pytest.raises(SchemaTooNew, match="newer Margin"):
+    with pytest.raises(SchemaTooNew, match="newer version of Margin"):
         Store(path)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 5
@@ -64,7 +65,7 @@ def test_database_errors_are_margin_errors_with_a_message(tmp_path: Path) -> Non
 
 
 def test_version_1_database_is_migrated_without_losing_data(tmp_path: Path) -> None:
-    from reader.core.store import _SCHEMA_V1, _split_sql
+    from reader.core.library.store import _SCHEMA_V1, _split_sql
 
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)

@@ -10,23 +10,19 @@ from reader.cli.output import ExitCode, Subparsers, UsageError, add_command, ope
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reader.core import export
-
     with open_library(args) as library:
         ids = library.article_ids() if args.all else args.ids
         if not ids:
             raise UsageError("name article ids to export, or --all")
-        written = export.export_articles(library, ids, args.format, args.out)
+        written = library.export_articles(ids, args.format, args.out)
     for path in written:
         print(path)
     return ExitCode.OK
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
-    from reader.core import export
-
     with open_library(args) as library:
-        count, unmatched = export.import_w3c_file(library, Path(args.file))
+        count, unmatched = library.import_annotations(Path(args.file))
     print(f"imported {count} annotations")
     for message in unmatched:
         print(f"not imported: {message}", file=sys.stderr)

@@ -29,3 +29,15 @@ class AnchorError(MarginError):
 
 class StorageError(MarginError):
     """The library database could not be read or written (disk full, locked, damaged)."""
+
+
+class SchemaTooNew(StorageError):
+    """The library was written by a newer Margin: this one must not touch it."""
+
+
+class IndexUnavailable(MarginError):
+    """The search index cannot be opened or written (damaged, locked by another process).
+
+    The index is derived data: the library rebuilds it from the database when it can,
+    so callers see this only when a rebuild cannot help (another Margin holds the lock).
+    """

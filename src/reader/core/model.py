@@ -7,6 +7,7 @@ CLI, the window and the tests can pass it around freely.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -229,6 +230,42 @@ class ImportReport:
         return any(r.status is ImportStatus.FAILED for r in self.results)
 
 
+# --- long operations -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Progress:
+    """How far a long operation (import, reindex, export) has come."""
+
+    done: int
+    total: int
+    current: str = ""  # what is being worked on: a file name, "indexing…"
+    result: ImportResult | None = None  # an import's latest result, when there is one
+
+
+# The one shape of a progress callback, for every long operation; ``CancelFn`` is polled
+# between steps and returns True to stop (what was done so far is kept).
+ProgressFn = Callable[[Progress], None]
+CancelFn = Callable[[], bool]
+
+
+# --- the library list ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LibraryFilter:
+    """What the library list shows; empty fields mean "any"."""
+
+    tag: str = ""
+    category: str = ""
+    site: str = ""
+    source_format: str = ""
+    read: bool | None = None  # True: read only, False: unread only
+
+
+# --- search ----------------------------------------------------------------------------
+
+
 @dataclass(slots=True)
 class SearchHit:
     article_id: int
@@ -298,3 +335,15 @@ class IndexDocument:
     notes: str = ""  # article note + highlight notes
     highlights: str = ""  # highlighted passages
     cites: list[str] = field(default_factory=list)  # "PMID:123", "PMC456", "10.1/x", urls
+
+
+@dataclass(slots=True)
+class AnchoredAnnotations:
+    """An article's highlights as they fall on its current text, and those that do not.
+
+    ``anchored`` holds (annotation, start, end) in text order; ``orphans`` the highlights
+    whose passage is no longer in the text (kept, listed, never silently dropped).
+    """
+
+    anchored: list[tuple[Annotation, int, int]] = field(default_factory=list)
+    orphans: list[Annotation] = field(default_factory=list)

@@ -1,6 +1,6 @@
 """Exporting many articles from the window: off the UI thread, with progress and cancel.
 
-A thin QRunnable around :func:`reader.core.export.files.export_articles`, the same function
+A thin QRunnable around :meth:`reader.core.library.Library.export_articles`, the same method
 ``margin export --all`` calls. The progress dialog appears only for work longer than
 half a second, like the import's.
 """
@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from reader.core import export
 from reader.core.library import Library
 
 log = logging.getLogger(__name__)
@@ -44,12 +43,11 @@ class ExportWorker(QRunnable):
 
     def run(self) -> None:
         try:
-            written = export.export_articles(
-                self.library,
+            written = self.library.export_articles(
                 self.ids,
                 "markdown",
                 self.folder,
-                progress=lambda done, total: self.signals.progress.emit(done, total),
+                progress=lambda p: self.signals.progress.emit(p.done, p.total),
                 cancel=self._cancel.is_set,
             )
         except Exception as exc:

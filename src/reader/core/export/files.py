@@ -10,24 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core import highlight_colors
-from reader.core.annotations_merge import merge_annotations
 from reader.core.errors import MarginError
 from reader.core.export.markdown import article_markdown, safe_filename
 from reader.core.export.merge import merge_into_existing
 from reader.core.export.w3c import W3CArticleRef, annotations_from_w3c, annotations_to_w3c
-from reader.core.model import Annotation
+from reader.core.model import CancelFn, Progress, ProgressFn
 
 if TYPE_CHECKING:  # the Library imports this module's callers; no cycle at run time
     from reader.core.library import Library
-
-CancelFn = Callable[[], bool]
-ProgressFn = Callable[[int, int], None]
-
 
 def markdown_for(
     library: Library, article_id: int, *, exported_at: dt.datetime | None = None
@@ -52,7 +47,7 @@ def markdown_for(
 
 def w3c_for(library: Library, article_id: int) -> dict:
     article = library.article(article_id)
-    annotations = library.store.annotations(article_id, include_removed=True)
+    annotations = library.annotations(article_id, include_removed=True)
     return annotations_to_w3c(article, annotations, article_note=library.article_note(article_id))
 
 
@@ -98,7 +93,7 @@ def export_articles(
         _write_atomic(target, text)
         written.append(target)
         if progress:
-            progress(n + 1, len(ids))
+            progress(Progress(done=n + 1, total=len(ids), current=str(target)))
     return written
 
 
@@ -123,13 +118,9 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
             continue
         incoming = item.annotation
         incoming.article_id = article_id
-        existing = library.store.annotation(incoming.uuid)
-        if existing is not None and merge_annotations([existing], [incoming])[0] is existing:
-            continue  # ours is as new or newer (compared as instants, tombstones win ties)
-        if incoming.position.start < 0:
-            _place(library, article_id, incoming)
-        library.save_annotation(incoming)
-        imported += 1
+        # Ours is kept when it is as new or newer (instants; tombstones win ties).
+        if library.merge_annotation(incoming):
+            imported += 1
     notes = {p.article.note for p in parsed if p.article.note}
     if parsed and notes:
         article_id = _find_article(library, parsed[0].article, parsed[0].source)
@@ -138,22 +129,11 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
     return imported, problems
 
 
-def _place(library: Library, article_id: int, annotation: Annotation) -> None:
-    from reader.core.anchoring import anchor
-
-    text = library.article(article_id).text
-    found = anchor(text, annotation.quote, None)
-    if found is not None:
-        annotation.position.start, annotation.position.end = found.start, found.end
-    else:
-        annotation.position.start, annotation.position.end = 0, 0
-
-
 def _find_article(library: Library, ref: W3CArticleRef, source: str) -> int | None:
     from reader.core import citations
 
     keys = citations.article_keys(ref.identifiers, ref.url or source, ref.guid)
-    for article_id in library.store.articles_with_keys(keys):
+    for article_id in library.articles_with_keys(keys):
         return article_id
     if ref.margin_id is not None:
         try:

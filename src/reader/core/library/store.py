@@ -5,8 +5,10 @@ One database file per library, in WAL mode with foreign keys on and
 The schema carries a version in ``PRAGMA user_version``; :data:`MIGRATIONS` brings
 an older file forward inside one transaction. Lists and dicts are stored as JSON.
 
-The store is used only by :class:`reader.core.library.Library`; every public
-method is safe to call from any thread (one connection, one lock).
+The store is private to :mod:`reader.core.library`: only the library's parts call it,
+and nothing above the :class:`~reader.core.library.Library` facade does. Every public
+method is safe to call from any thread (one connection, one lock). Queries are built
+from a :class:`~reader.core.model.LibraryFilter` here, in one place, with parameters.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.core.errors import StorageError
+from reader.core.errors import SchemaTooNew, StorageError
 from reader.core.model import (
     Annotation,
     Article,
     ArticleSummary,
     Citation,
     CitationKind,
+    LibraryFilter,
     ReferenceEntry,
     StoredCitation,
     TextPositionSelector,
@@ -168,10 +171,6 @@ _LIVE_COUNTS = (
 )
 
 
-class SchemaTooNew(Exception):
-    """The database was written by a newer Margin."""
-
-
 class Store:
     """Thread-safe access to one library database."""
 
@@ -185,7 +184,11 @@ class Store:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._conn.close()  # refused (a newer schema) or failed: leave the file alone
+            raise
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -194,8 +197,9 @@ class Store:
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise SchemaTooNew(
-                    f"{self.path} was written by a newer Margin (schema {version}, "
-                    f"this one knows {SCHEMA_VERSION})"
+                    f"{self.path} was written by a newer version of Margin (schema "
+                    f"{version}; this one knows {SCHEMA_VERSION}). Update Margin to open "
+                    "it, or use another library folder (--library DIR)."
                 )
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 with self.transaction() as conn:
@@ -297,6 +301,9 @@ class Store:
         rows = self._query("SELECT * FROM articles WHERE id = ?", (article_id,))
         return _decode_article(rows[0]) if rows else None
 
+    def has_article(self, article_id: int) -> bool:
+        return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
     def article_text(self, article_id: int) -> str:
         rows = self._query("SELECT text FROM articles WHERE id = ?", (article_id,))
         return rows[0]["text"] if rows else ""
@@ -304,15 +311,15 @@ class Store:
     def article_ids(self) -> list[int]:
         return [r[0] for r in self._query("SELECT id FROM articles ORDER BY id")]
 
-    def count(self, where: str = "", params: Sequence[Any] = ()) -> int:
-        sql = "SELECT COUNT(*) FROM articles" + (f" WHERE {where}" if where else "")
-        return int(self._query(sql, params)[0][0])
+    def count(self, filter: LibraryFilter | None = None) -> int:
+        where, params = _where(filter)
+        return int(self._query(f"SELECT COUNT(*) FROM articles a {where}", params)[0][0])
 
     def summaries(
         self,
+        filter: LibraryFilter | None = None,
         *,
-        where: str = "",
-        params: Sequence[Any] = (),
+        ids: Sequence[int] | None = None,
         sort: str = "added",
         descending: bool = True,
         offset: int = 0,
@@ -323,25 +330,26 @@ class Store:
         Two steps: the page's ids (sorted, filtered, offset: cheap with the sort
         indexes), then the rows for just those ids. SQLite computes every column of
         the rows an OFFSET skips, so one query paid for the whole list above the page.
+        ``ids``, when given, limits the rows to those articles.
         """
+        where, params = _where(filter, ids)
         order = SORT_COLUMNS.get(sort, SORT_COLUMNS["added"])
         direction = "DESC" if descending else "ASC"
         join = f"LEFT JOIN {_LIVE_COUNTS} h ON h.article_id = a.id" if sort == "highlights" else ""
         id_rows = self._query(
             f"""
-            SELECT a.id FROM articles a {join}
-            {"WHERE " + where if where else ""}
+            SELECT a.id FROM articles a {join} {where}
             ORDER BY {order} {direction}, a.id {direction}
             LIMIT ? OFFSET ?
             """,
             [*params, -1 if limit is None else limit, offset],
         )
-        ids = [r[0] for r in id_rows]
-        if not ids:
+        page = [r[0] for r in id_rows]
+        if not page:
             return []
         by_id: dict[int, ArticleSummary] = {}
-        for start in range(0, len(ids), 500):  # SQLite's variable limit
-            chunk = ids[start : start + 500]
+        for start in range(0, len(page), 500):  # SQLite's variable limit
+            chunk = page[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._query(
                 f"""
@@ -368,7 +376,7 @@ class Store:
                     is_read=bool(r["is_read"]),
                     highlight_count=r["highlight_count"],
                 )
-        return [by_id[i] for i in ids if i in by_id]
+        return [by_id[i] for i in page if i in by_id]
 
     def distinct_values(self, column: str) -> list[str]:
         """Values for the library filters: sites and formats (columns) or tags/categories (JSON)."""
@@ -527,19 +535,20 @@ class Store:
         return {r[0] for r in rows}
 
     def save_annotation(
-        self, conn: sqlite3.Connection, annotation: Annotation, *, orphan: bool = False
+        self, conn: sqlite3.Connection, annotation: Annotation, *, orphan: bool | None = None
     ) -> None:
+        """Insert or replace by uuid. ``orphan`` None keeps the stored flag (new: False)."""
         conn.execute(
             """
             INSERT INTO annotations(uuid, article_id, exact, prefix, suffix, start, "end",
                 color, note, tags, created, modified, removed, orphan)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,COALESCE(?, 0))
             ON CONFLICT(uuid) DO UPDATE SET
                 article_id = excluded.article_id, exact = excluded.exact,
                 prefix = excluded.prefix, suffix = excluded.suffix, start = excluded.start,
                 "end" = excluded."end", color = excluded.color, note = excluded.note,
                 tags = excluded.tags, modified = excluded.modified,
-                removed = excluded.removed, orphan = excluded.orphan
+                removed = excluded.removed, orphan = COALESCE(?, annotations.orphan)
             """,
             (
                 annotation.uuid,
@@ -555,7 +564,8 @@ class Store:
                 annotation.created,
                 annotation.modified,
                 int(annotation.removed),
-                int(orphan),
+                None if orphan is None else int(orphan),
+                None if orphan is None else int(orphan),
             ),
         )
 
@@ -574,7 +584,37 @@ class Store:
             )
 
 
-# --- encoding helpers --------------------------------------------------------------------
+# --- query and encoding helpers ---------------------------------------------------------
+
+
+def _where(
+    filter: LibraryFilter | None, ids: Sequence[int] | None = None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) for articles aliased ``a``."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filter is not None:
+        if filter.tag:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ?)")
+            params.append(filter.tag)
+        if filter.category:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(a.categories) WHERE value = ?)")
+            params.append(filter.category)
+        if filter.site:
+            clauses.append("a.site_name = ?")
+            params.append(filter.site)
+        if filter.source_format:
+            clauses.append("a.source_format = ?")
+            params.append(filter.source_format)
+        if filter.read is not None:
+            clauses.append("a.is_read = ?")
+            params.append(int(filter.read))
+    if ids is not None:
+        # json_each takes any number of ids in one parameter (no variable limit).
+        clauses.append("a.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps([int(i) for i in ids]))
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
 
 
 def _split_sql(script: str) -> list[str]:

@@ -1,0 +1,349 @@
+"""The `Library` facade: the one way in for the command line and the window.
+
+A library is a folder::
+
+    library.sqlite3      the system of record (see reader.core.library.store)
+    originals/ab/<sha>   every imported file's bytes, once, by content hash
+    index/               the Whoosh index: derived, rebuilt when missing or unreadable
+
+:class:`Library` reads as a table of contents of what Margin can do; each method hands
+the work to one part beneath it, as Anki's ``Collection`` composes its managers:
+
+=====================  ===============================================================
+``importing``          files → importers → originals + database + index
+``indexing``           the search index, its background lane, the one lock story
+``annotations``        highlights and notes: create, edit, merge, anchor on the text
+``blobs``              files kept by content hash (the originals)
+``store``              SQLite: schema, migrations, queries (private to this package)
+=====================  ===============================================================
+
+Nothing here imports Qt. Long operations take ``progress`` and ``cancel`` callables
+(:data:`~reader.core.model.ProgressFn`, :data:`~reader.core.model.CancelFn`) so the
+window can run them on a worker thread and the CLI can draw a progress line. Every
+error a caller sees is a :class:`~reader.core.errors.MarginError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.core.errors import NotFound
+from reader.core.library.annotations import Annotations
+from reader.core.library.blobs import Blobs
+from reader.core.library.importing import Importer
+from reader.core.library.indexing import Indexing
+from reader.core.library.store import Store
+from reader.core.model import (
+    AnchoredAnnotations,
+    Annotation,
+    Article,
+    ArticleSummary,
+    CancelFn,
+    ImportOptions,
+    ImportReport,
+    ImportResult,
+    LibraryFilter,
+    Progress,
+    ProgressFn,
+    SearchResults,
+    StoredCitation,
+)
+from reader.core.paths import library_dir
+
+__all__ = [
+    "AnchoredAnnotations",
+    "CancelFn",
+    "Library",
+    "LibraryFilter",
+    "Progress",
+    "ProgressFn",
+]
+
+DB_NAME = "library.sqlite3"
+
+
+class Library:
+    """One library folder. Open with :meth:`open`; close with :meth:`close` (or ``with``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self._store = Store(root / DB_NAME)
+        self._originals = Blobs(root / "originals")
+        self._indexing = Indexing(root / "index", self._store)
+        self._annotations = Annotations(self._store, self._indexing.add_later)
+        self._importer = Importer(
+            self._store, self._originals, self._indexing, self._annotations
+        )
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
+        """The library at ``path``, else ``$MARGIN_LIBRARY``, else the user data folder."""
+        return cls(library_dir(path))
+
+    def close(self) -> None:
+        """Finish queued index work and close the files."""
+        self._indexing.close()
+        self._store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- importing ------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        options: ImportOptions | None = None,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> ImportReport:
+        """Import files, folders (recursively) and .zip archives.
+
+        Each file is one transaction: its articles all land or none do. A failing file
+        is reported with the reason and the batch goes on. ``cancel`` is checked
+        between files; what was imported before stays imported.
+        """
+        return self._importer.import_paths(paths, options, progress=progress, cancel=cancel)
+
+    def import_bytes(
+        self, data: bytes, name: str, options: ImportOptions | None = None
+    ) -> list[ImportResult]:
+        """Import one file's bytes (used by drag-and-drop of data and by tests)."""
+        return self._importer.import_bytes(data, name, options)
+
+    # --- the list -------------------------------------------------------------------------
+
+    def count(self, filter: LibraryFilter | None = None) -> int:
+        """How many articles the filter lets through."""
+        return self._store.count(filter)
+
+    def summaries(
+        self,
+        filter: LibraryFilter | None = None,
+        *,
+        sort: str = "added",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[ArticleSummary]:
+        """One page of the library list."""
+        return self._store.summaries(
+            filter, sort=sort, descending=descending, offset=offset, limit=limit
+        )
+
+    def filter_values(self) -> dict[str, list[str]]:
+        """Values the library filters offer: tags, categories, sites, formats."""
+        return {
+            "tag": self._store.distinct_values("tags"),
+            "category": self._store.distinct_values("categories"),
+            "site": self._store.distinct_values("site_name"),
+            "format": self._store.distinct_values("source_format"),
+        }
+
+    def article_ids(self) -> list[int]:
+        """Every article id, oldest first."""
+        return self._store.article_ids()
+
+    # --- one article ----------------------------------------------------------------------
+
+    def article(self, article_id: int) -> Article:
+        """The article with its text and metadata; :class:`NotFound` when there is none."""
+        article = self._store.article(article_id)
+        if article is None:
+            raise NotFound(f"no article with id {article_id}")
+        return article
+
+    def set_read(self, article_id: int, is_read: bool = True) -> None:
+        """Mark the article read (or unread)."""
+        self._store.set_read(article_id, is_read)
+
+    def set_reading_position(self, article_id: int, position: float) -> None:
+        """Remember how far down the article the reader is (0..1)."""
+        self._store.set_reading_position(article_id, max(0.0, min(1.0, position)))
+
+    def remove(self, ids: Iterable[int]) -> int:
+        """Delete articles with their highlights and notes; returns how many went."""
+        ids = list(ids)
+        self._indexing.flush()  # a queued re-index must not bring a removed article back
+        for article_id in ids:
+            self.article(article_id)  # NotFound before anything is deleted
+        with self._store.transaction() as conn:
+            removed = self._store.delete_articles(conn, ids)
+        self._annotations.forget(ids)
+        self._indexing.delete(ids)
+        return removed
+
+    # --- search ---------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20) -> SearchResults:
+        """Ranked hits with snippets; a hit found in a highlight or note says which."""
+        return self._indexing.search(
+            query, limit, self._store.article_text, self._annotation_texts
+        )
+
+    def _annotation_texts(self, article_id: int) -> list[tuple[str, str]]:
+        return [
+            (a.uuid, " … ".join(x for x in (a.quote.exact, a.note, " ".join(a.tags)) if x))
+            for a in self._store.annotations(article_id)
+        ]
+
+    def reindex(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
+        """Rebuild the search index from the database; returns the number of articles."""
+        return self._indexing.rebuild(progress, cancel)
+
+    def flush_index(self) -> None:
+        """Wait until queued edits are in the search index."""
+        self._indexing.flush()
+
+    @property
+    def index_dir(self) -> Path:
+        """The folder of the search index (derived data)."""
+        return self._indexing.folder
+
+    # --- citations ------------------------------------------------------------------------
+
+    def citations(self, article_id: int) -> list[StoredCitation]:
+        """What the article cites, each with the library article it matches, if any."""
+        self.article(article_id)
+        return self._store.citations(article_id)
+
+    def cited_by(self, article_id: int) -> list[ArticleSummary]:
+        """Other library articles that cite this one, by title."""
+        ids = self._store.cited_by(article_id)
+        if not ids:
+            return []
+        return self._store.summaries(ids=ids, sort="title", descending=False)
+
+    def articles_with_keys(self, keys: Sequence[str]) -> list[int]:
+        """Articles known by any of these identifier keys (``pmid:…``, ``doi:…``, ``url:…``)."""
+        return self._store.articles_with_keys(keys)
+
+    # --- highlights and notes -------------------------------------------------------------
+
+    def annotations(self, article_id: int, *, include_removed: bool = False) -> list[Annotation]:
+        """The article's highlights in text order (deleted ones too, when asked)."""
+        return self._annotations.list(article_id, include_removed=include_removed)
+
+    def annotations_for(self, article_id: int) -> AnchoredAnnotations:
+        """Highlights placed on the article's current text, and the orphans.
+
+        Anchored once per article and kept up to date by the edits below, so asking
+        again after each click costs a copy, not a pass over the text.
+        """
+        return self._annotations.anchored(article_id)
+
+    anchored_annotations = annotations_for  # the name the window and CLI first used
+
+    def annotation(self, uuid: str) -> Annotation:
+        """One highlight by uuid (deleted ones too); :class:`NotFound` when unknown."""
+        return self._annotations.get(uuid)
+
+    def find_annotation(self, uuid: str) -> Annotation | None:
+        """One highlight by uuid, or None."""
+        return self._annotations.find(uuid)
+
+    def add_highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        *,
+        color: str = "yellow",
+        note: str = "",
+        tags: Sequence[str] = (),
+    ) -> Annotation:
+        """Highlight ``text[start:end]`` of the article; committed before it returns."""
+        return self._annotations.add(article_id, start, end, color=color, note=note, tags=tags)
+
+    def add_highlight_by_quote(
+        self,
+        article_id: int,
+        exact: str,
+        *,
+        prefix: str = "",
+        suffix: str = "",
+        color: str = "yellow",
+        note: str = "",
+        tags: Sequence[str] = (),
+    ) -> Annotation:
+        """Highlight a quoted passage; ``prefix``/``suffix`` pick one of several."""
+        return self._annotations.add_by_quote(
+            article_id, exact, prefix=prefix, suffix=suffix, color=color, note=note, tags=tags
+        )
+
+    def save_annotation(self, annotation: Annotation) -> None:
+        """Insert or replace a highlight (edits, undo/redo, imports)."""
+        self._annotations.save(annotation)
+
+    def update_annotation(
+        self,
+        uuid: str,
+        *,
+        color: str | None = None,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> Annotation:
+        """Change a highlight's colour, note or tags."""
+        return self._annotations.update(uuid, color=color, note=note, tags=tags)
+
+    def remove_annotation(self, uuid: str) -> Annotation:
+        """Delete a highlight (kept as a tombstone so merges don't bring it back)."""
+        return self._annotations.remove(uuid)
+
+    def merge_annotation(self, incoming: Annotation) -> bool:
+        """Take a highlight from a file or another device if it is newer than ours."""
+        return self._annotations.merge(incoming)
+
+    def article_note(self, article_id: int) -> str:
+        """The article's own note (Markdown)."""
+        return self._annotations.article_note(article_id)
+
+    def set_article_note(self, article_id: int, note: str) -> None:
+        """Replace the article's note."""
+        self._annotations.set_article_note(article_id, note)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export_markdown(self, article_id: int) -> str:
+        """The article's highlights and notes as a Markdown document."""
+        from reader.core.export import files
+
+        return files.markdown_for(self, article_id)
+
+    def export_articles(
+        self,
+        ids: Sequence[int],
+        fmt: str = "markdown",
+        out: str | os.PathLike[str] = ".",
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> list[Path]:
+        """Write one file per article (Markdown or W3C JSON-LD); returns the paths."""
+        from reader.core.export import files
+
+        return files.export_articles(self, ids, fmt, out, progress=progress, cancel=cancel)
+
+    def import_annotations(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
+        """Merge a W3C JSON-LD file's highlights in; returns (taken, why others were not)."""
+        from reader.core.export import files
+
+        return files.import_w3c_file(self, Path(path))
+
+    # --- settings kept with the library (highlight colour meanings…) ----------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A value stored with the library (not with the window)."""
+        return self._store.setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a value with the library."""
+        self._store.set_setting(key, value)

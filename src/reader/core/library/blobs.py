@@ -1,0 +1,54 @@
+"""The originals store: every imported file's bytes, once, by content hash.
+
+Layout: ``originals/<first two hex digits>/<sha256>``. Two folders of 256 keep any one
+directory small at 100,000 files. A file lands under a temporary name and is renamed
+into place, so a crash never leaves a truncated original behind a valid name. (Images
+will be kept the same way, in a sibling folder.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from reader.core.errors import StorageError
+
+
+def content_hash(data: bytes) -> str:
+    """The name a blob is stored under: its SHA-256, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Blobs:
+    """Files kept by content hash under one folder; writing the same bytes twice is free."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, digest: str) -> Path:
+        """Where the blob with this hash lives (whether or not it exists)."""
+        return self.folder / digest[:2] / digest
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` (if it is not there yet); returns its hash."""
+        digest = content_hash(data)
+        target = self.path(digest)
+        if target.exists():
+            return digest
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise StorageError(f"cannot keep a copy of the file: {exc.strerror or exc}") from exc
+        return digest
+
+    def read(self, digest: str) -> bytes:
+        """The bytes stored under ``digest``."""
+        try:
+            return self.path(digest).read_bytes()
+        except OSError as exc:
+            raise StorageError(f"the original file {digest} is missing: {exc}") from exc
