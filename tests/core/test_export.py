@@ -177,7 +177,9 @@ def seed_export(seed_text: str) -> tuple[Article, list[Annotation], list[Citatio
             identifier="12345678",
             ordinal=1,
             ids={"doi": "10.1000/xyz-1"},
-            reference=ReferenceEntry(text="Smith J. Ketamine (and pain). *J Pain*. 2020."),
+            reference=ReferenceEntry(
+                label="1.", text="Smith J. Ketamine (and pain). *J Pain*. 2020."
+            ),
         ),
         Citation(kind=CitationKind.WEB, identifier="https://example.org/a?b=(1)", ordinal=2),
         Citation(kind=CitationKind.PUBMED, identifier="12345678", ordinal=3),  # duplicate
@@ -191,6 +193,27 @@ def seed_export(seed_text: str) -> tuple[Article, list[Annotation], list[Citatio
             ordinal=5,
             reference=ReferenceEntry(label="7", text="Doe A. Unpublished data. 2019."),
         ),
+        # Footnotes are not sources: one marked with a symbol, one by its anchor.
+        Citation(
+            kind=CitationKind.REFERENCE,
+            identifier="fn-star",
+            href="#fn-star",
+            text="*",
+            ordinal=6,
+            reference=ReferenceEntry(label="*", anchor="fn-star", text="The author consults."),
+        ),
+        Citation(
+            kind=CitationKind.REFERENCE,
+            identifier="footnote-2",
+            href="#footnote-2",
+            text="2",
+            ordinal=7,
+            reference=ReferenceEntry(
+                label="2", anchor="footnote-2", text="Personal communication."
+            ),
+        ),
+        # An in-article anchor with no entry behind it names nothing a reader can find.
+        Citation(kind=CitationKind.REFERENCE, identifier="ref-9", href="#ref-9", ordinal=8),
     ]
     return article, annotations, citations
 
@@ -321,17 +344,25 @@ def test_orphan_is_exported_in_its_own_section_with_markdown_escaped(seed_export
     )
 
 
-def test_sources_are_unique_readable_and_linked(seed_export) -> None:
+def test_sources_use_the_papers_own_labels_and_text_and_leave_out_footnotes(
+    seed_export,
+) -> None:
     md = render_seed(seed_export)
     sources = md.split("## Sources", 1)[1].split(END_MARKER, 1)[0].strip().splitlines()
-    assert len(sources) == 5  # the duplicate PMID is listed once
-    assert sources[0].startswith("1. DOI [10.1016/j.pain.2020.01.002](<https://doi.org/")
-    assert "https://pubmed.ncbi.nlm.nih.gov/12345678/" in sources[1]
-    assert "DOI [10.1000/xyz-1](<https://doi.org/10.1000/xyz-1>)" in sources[1]
-    assert sources[1].endswith(r"Smith J. Ketamine (and pain). \*J Pain\*. 2020.")
-    assert "https://clinicaltrials.gov/study/NCT01234567" in sources[3]
-    assert sources[2] == "3. Web <https://example.org/a?b=(1)>"
-    assert sources[4] == "5. Reference ref-7: Doe A. Unpublished data. 2019."
+    assert sources == [
+        # The reference list's entries first, under the paper's own numbers, in its order;
+        # the duplicate PMID is listed once.
+        r"- \[1\] Smith J. Ketamine (and pain). \*J Pain\*. 2020. "
+        "PubMed [12345678](<https://pubmed.ncbi.nlm.nih.gov/12345678/>), "
+        "DOI [10.1000/xyz-1](<https://doi.org/10.1000/xyz-1>)",
+        r"- \[7\] Doe A. Unpublished data. 2019.",
+        # Then links without an entry, in reading order.
+        "- DOI [10.1016/j.pain.2020.01.002](<https://doi.org/10.1016/j.pain.2020.01.002>)",
+        "- Web <https://example.org/a?b=(1)>",
+        "- ClinicalTrials.gov [NCT01234567](<https://clinicaltrials.gov/study/NCT01234567>)",
+    ]
+    assert "consults" not in md and "Personal communication" not in md
+    assert "ref-7" not in md and "ref-9" not in md  # internal anchors are not shown
 
 
 def test_notes_cannot_break_the_owned_block(seed_text: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from reader.core import export
+from reader.core.export import END_MARKER
 from reader.core.library import Library
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "ketamine-for-pain.json"
@@ -32,3 +34,51 @@ def test_w3c_import_keeps_the_newer_edit_across_time_zones(tmp_path: Path) -> No
         assert library.annotation(mine.uuid).note == "theirs, later"
         # Importing the same file again changes nothing: ours is now as new.
         assert export.import_w3c_file(library, path) == (0, [])
+
+
+def _sources_section(markdown: str) -> list[str]:
+    if "## Sources" not in markdown:
+        return []
+    return markdown.split("## Sources", 1)[1].split(END_MARKER, 1)[0].strip().splitlines()
+
+
+def test_sources_of_real_papers_carry_the_papers_own_numbers_and_text(
+    corpora: Path, tmp_path: Path
+) -> None:
+    papers = sorted(p for p in (corpora / "jats").rglob("*") if p.suffix in (".xml", ".nxml"))
+    with Library(tmp_path / "lib") as library:
+        report = library.import_paths(papers)
+        checked = 0
+        for result in report.results:
+            if result.article_id is None:
+                continue
+            cited = [s.citation for s in library.citations(result.article_id)]
+            labels = {
+                int(c.reference.label.strip("[]. ")): " ".join(c.reference.text.split())
+                for c in cited
+                if c.reference is not None and c.reference.label.strip("[]. ").isdigit()
+            }
+            sources = _sources_section(export.markdown_for(library, result.article_id))
+            numbered = [s for s in sources if re.match(r"- \\\[\d+\\\] ", s)]
+            numbers = [int(re.findall(r"\d+", s)[0]) for s in numbered]
+            where = result.source
+            # Each cited entry once, under the paper's own number, in the paper's order.
+            assert numbers == sorted(labels), where
+            for number, line in zip(numbers, numbered, strict=True):
+                assert line.replace("\\", "").startswith(f"- [{number}] {labels[number][:40]}")
+            anchors = {c.reference.anchor for c in cited if c.reference and c.reference.anchor}
+            assert not any(anchor in line for anchor in anchors for line in sources), where
+            checked += bool(numbers)
+    assert checked >= 10
+
+
+def test_sources_of_the_ioannidis_essay_match_its_reference_list(
+    corpora: Path, tmp_path: Path
+) -> None:
+    path = corpora / "jats" / "allofplos" / "journal.pmed.0020124.xml"
+    with Library(tmp_path / "lib") as library:
+        article_id = library.import_paths([path]).results[0].article_id
+        sources = _sources_section(export.markdown_for(library, article_id))
+    assert sources[0].startswith(r"- \[1\] JP Ioannidis, AB Haidich, J Lau. Any casualties")
+    assert sources[-1].startswith(r"- \[37\] HM Hsueh, JJ Chen, RL Kodell.")
+    assert not any("Reference ref-" in line for line in sources)

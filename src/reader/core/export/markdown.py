@@ -325,35 +325,96 @@ def _link_target(url: str) -> str:
 
 
 def _sources(citations: Iterable[Citation]) -> list[str]:
+    """The article's sources as a Markdown list.
+
+    An entry of the article's own reference list is given under the paper's label
+    ("[12]") with the reference's own text, in the order of that list, so the numbers
+    match the paper; links with no reference entry follow in reading order. Footnotes
+    are not sources, and neither is an in-article anchor with nothing behind it.
+    """
     seen: set[tuple[str, str]] = set()
     lines: list[str] = []
-    for citation in sorted(citations, key=lambda c: c.ordinal):
-        key = (str(citation.kind), citation.identifier.lower())
-        if key in seen or not citation.identifier:
+    for citation in sorted(citations, key=_source_order):
+        if not citation.identifier or _is_footnote(citation):
             continue
-        seen.add(key)
-        label = _KIND_LABELS.get(CitationKind(citation.kind), str(citation.kind))
-        link = _citation_url(citation)
-        ident = _escape_inline(citation.identifier)
-        line = f"{label} [{ident}]({_link_target(link)})" if link else f"{label} {ident}"
-        if citation.kind == CitationKind.WEB and link:
-            line = f"{label} <{link.replace(' ', '%20')}>"
-        extra: list[str] = []
-        for id_name, value in citation.ids.items():
-            kind = _ID_KINDS.get(id_name.lower())
-            if not kind or not value or (str(kind), value.lower()) == key:
-                continue
-            other = _citation_url(Citation(kind=kind, identifier=value))
-            extra.append(f"{_KIND_LABELS[kind]} [{_escape_inline(value)}]({_link_target(other)})")
-        if extra:
-            line += " (" + ", ".join(extra) + ")"
-        reference = citation.reference.text.strip() if citation.reference else ""
-        if reference:
-            line += ": " + _escape_inline(" ".join(reference.split()))
-        elif citation.text.strip() and citation.text.strip() != citation.identifier:
-            line += ": " + _escape_inline(" ".join(citation.text.split()))
-        lines.append(f"{len(lines) + 1}. {line}")
+        reference = citation.reference
+        keys = {(str(citation.kind), citation.identifier.lower())}
+        if reference is not None and reference.anchor:
+            keys.add(("anchor", reference.anchor))
+        if keys & seen:
+            continue
+        seen |= keys
+        links = _source_links(citation)
+        ref_text = " ".join(reference.text.split()) if reference is not None else ""
+        label = _reference_label(citation)
+        if ref_text:
+            line = _escape_inline(ref_text)
+            if links:
+                line += " " + ", ".join(links)
+        elif links:
+            line = ", ".join(links)
+            shown = " ".join(citation.text.split())
+            if shown and shown != citation.identifier:
+                line += ": " + _escape_inline(shown)
+        else:
+            continue  # an internal anchor ("ref-7") with no text tells the reader nothing
+        if label:
+            line = f"{_escape_inline(f'[{label}]')} {line}"
+        lines.append(f"- {line}")
     return lines
+
+
+def _reference_label(citation: Citation) -> str:
+    """The label the paper gives the reference ("12" of "[12]" or "12."), or ""."""
+    if citation.reference is None:
+        return ""
+    return citation.reference.label.strip().strip("[]().").strip()
+
+
+def _source_order(citation: Citation) -> tuple[int, int, int]:
+    label = _reference_label(citation)
+    if label.isdigit():
+        return (0, int(label), citation.ordinal)
+    return (1, 0, citation.ordinal)
+
+
+# Footnote anchors as importers and blog engines write them: fn1, fn:1, t1-fna,
+# footnote-3, easy-footnote-bottom-1, _ftn1, endnote-2.
+_FOOTNOTE_ANCHOR = re.compile(r"(?:^|[^a-z])(?:fn|ftn|footnote|endnote)", re.IGNORECASE)
+# Marks used for notes rather than references: *, †, ‡, §, ¶, or a single letter.
+_FOOTNOTE_MARK = re.compile(r"[*†‡§¶‖#]+|[A-Za-z]")
+
+
+def _is_footnote(citation: Citation) -> bool:
+    """A note that cites nothing: an in-article anchor to a footnote, or a reference
+    labelled with a note mark. A footnote holding a DOI or a link is found as that link."""
+    if citation.kind != CitationKind.REFERENCE:
+        return False
+    reference = citation.reference
+    anchor = reference.anchor if reference is not None and reference.anchor else ""
+    anchor = anchor or citation.href.removeprefix("#")
+    return bool(
+        _FOOTNOTE_ANCHOR.search(anchor) or _FOOTNOTE_MARK.fullmatch(_reference_label(citation))
+    )
+
+
+def _source_links(citation: Citation) -> list[str]:
+    """Links to where the source can be read: its own identifier, then the others known."""
+    links: list[str] = []
+    own = (str(citation.kind), citation.identifier.lower())
+    link = _citation_url(citation)
+    if link and citation.kind == CitationKind.WEB:
+        links.append(f"{_KIND_LABELS[CitationKind.WEB]} <{link.replace(' ', '%20')}>")
+    elif link:
+        label = _KIND_LABELS.get(CitationKind(citation.kind), str(citation.kind))
+        links.append(f"{label} [{_escape_inline(citation.identifier)}]({_link_target(link)})")
+    for id_name, value in citation.ids.items():
+        kind = _ID_KINDS.get(id_name.lower())
+        if not kind or not value or (str(kind), value.lower()) == own:
+            continue
+        other = _citation_url(Citation(kind=kind, identifier=value))
+        links.append(f"{_KIND_LABELS[kind]} [{_escape_inline(value)}]({_link_target(other)})")
+    return links
 
 
 def _citation_url(citation: Citation) -> str:
