@@ -1,7 +1,12 @@
-"""Where a library lives: the one place that decides, so tests can point it elsewhere.
+"""Where Margin keeps things: the one place that decides, so tests and packagers can
+point each elsewhere. Every ``MARGIN_*`` override of a location is read here.
 
-Order: an explicit argument (``--library DIR``), then ``MARGIN_LIBRARY``, then the
-platform's user data folder (``platformdirs.user_data_dir("Margin")``).
+=====================  ==================================================================
+the library            ``--library DIR``, else ``MARGIN_LIBRARY``, else the platform's
+                       user data folder (``platformdirs.user_data_dir("Margin")``)
+the log                ``MARGIN_LOG_DIR``, else the platform's user log folder
+resources              ``MARGIN_RESOURCES``, else the package ``reader.resources``
+=====================  ==================================================================
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import platformdirs
 
 APP_NAME = "Margin"
 ENV_LIBRARY = "MARGIN_LIBRARY"
+ENV_LOG_DIR = "MARGIN_LOG_DIR"
 ENV_RESOURCES = "MARGIN_RESOURCES"
 
 
 def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The library folder: the argument, else ``MARGIN_LIBRARY``, else the data folder."""
     if explicit:
         return Path(explicit).expanduser()
     env = os.environ.get(ENV_LIBRARY)
@@ -27,6 +34,10 @@ def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def log_dir() -> Path:
+    """Where ``margin.log`` goes: ``MARGIN_LOG_DIR``, else the platform's log folder."""
+    env = os.environ.get(ENV_LOG_DIR)
+    if env:
+        return Path(env).expanduser()
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 

@@ -13,18 +13,18 @@ import os
 import sys
 from pathlib import Path
 
+from reader.core.errors import MarginError
 from reader.core.paths import log_dir, resources_dir
 from reader.desktop import APP_ID, ICON_SIZES
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SCREENSHOT_SIZE = (1280, 800)
-ENV_LOG_DIR = "MARGIN_LOG_DIR"
 
 
 def _setup_logging() -> Path | None:
     """Log to ``user_log_dir/margin.log`` (``MARGIN_LOG_DIR`` overrides); never fatal."""
-    folder = Path(os.environ.get(ENV_LOG_DIR) or log_dir())
+    folder = log_dir()
     root = logging.getLogger("reader")
     if any(getattr(h, "_margin", False) for h in root.handlers):
         return folder / "margin.log"
@@ -40,6 +40,17 @@ def _setup_logging() -> Path | None:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return folder / "margin.log"
+
+
+def _cannot_open(exc: MarginError, *, show: bool) -> int:
+    """Say why the library cannot be opened (a dialog too, in the window); exit code 1."""
+    log.error("cannot open the library: %s", exc)
+    print(f"margin: {exc}", file=sys.stderr)
+    if show:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Margin cannot open the library", str(exc))
+    return 1
 
 
 def _has_display() -> bool:
@@ -76,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     _setup_logging()
 
+    from reader.ui.reader.scheme import prepare_web_engine
+
+    prepare_web_engine()  # Margin's URL scheme must be known before the application exists
+
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -93,7 +108,11 @@ def run(args: argparse.Namespace) -> int:
     app.setDesktopFileName(APP_ID)
     _set_window_icon(app)
 
-    library = Library.open(getattr(args, "library", None))
+    try:
+        library = Library.open(getattr(args, "library", None))
+    except MarginError as exc:
+        # A library from a newer Margin, a damaged database, a folder we cannot use.
+        return _cannot_open(exc, show=not screenshot)
     log.info("library at %s", library.root)
     window: MainWindow | None = None
     try:
@@ -201,6 +220,31 @@ def _apply_start_options(window: object, args: argparse.Namespace) -> None:
         window.library_panel.select_relative(0)
 
 
+def wait_until_painted(app: object, window: object, timeout_s: float = 15.0) -> bool:
+    """Process events until the reading view has loaded and painted its page (and the
+    window's grab shows it), or ``timeout_s`` passes. True when painted."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.ui.main_window import MainWindow
+
+    assert isinstance(app, QApplication) and isinstance(window, MainWindow)
+    view = window.reader_view
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if view.painted and view.frame_shows_page():
+            app.processEvents()
+            return True
+        # The engine paints in another process: wait a little for its frames.
+        pause = QEventLoop()
+        QTimer.singleShot(10, pause.quit)
+        pause.exec()
+    return False
+
+
 def _screenshot(
     app: object, window: object, library: object, args: argparse.Namespace, out: Path
 ) -> int:
@@ -230,8 +274,8 @@ def _screenshot(
     window.show()
     app.processEvents()
     _apply_start_options(window, args)
-    for _ in range(3):
-        app.processEvents()
+    if not wait_until_painted(app, window):
+        print("margin: the article did not finish painting; saving what there is", file=sys.stderr)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out), "PNG"):
         print(f"margin: could not write {out}", file=sys.stderr)

@@ -177,17 +177,23 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            path, check_same_thread=False, isolation_level=None, timeout=30
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA synchronous=FULL")
         try:
+            self._conn = sqlite3.connect(
+                path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open the library database {path}: {exc}") from exc
+        try:
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA synchronous=FULL")
             self._migrate()
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise StorageError(f"{path} is not a readable Margin library: {exc}") from exc
         except BaseException:
-            self._conn.close()  # refused (a newer schema) or failed: leave the file alone
+            self._conn.close()  # refused (a newer schema): leave the file alone
             raise
 
     # --- plumbing ------------------------------------------------------------------------
