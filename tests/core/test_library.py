@@ -313,3 +313,66 @@ def test_pages_of_the_list_sorted_every_way_cover_the_library_once(
     assert titles == sorted(titles)
     top = library.summaries(sort="highlights", limit=1)[0]
     assert top.id == first.id and top.highlight_count == 1
+
+
+def test_highlights_are_anchored_once_per_article_then_kept_up_to_date(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window asks for the anchored set after every click: that must not re-read the
+    article or re-anchor every highlight, and must still show each edit at once."""
+    from reader.core import anchoring
+    from reader.core.library.store import Store
+
+    article_id = library.import_paths([SEED]).results[0].article_id
+    first = library.add_highlight_by_quote(article_id, "lower risk of abuse")
+    passes: list[int] = []
+    reads: list[int] = []
+    real_reanchor, real_text = anchoring.reanchor_all, Store.article_text
+    monkeypatch.setattr(anchoring, "reanchor_all", lambda *a: passes.append(1) or real_reanchor(*a))
+    monkeypatch.setattr(Store, "article_text", lambda s, i: reads.append(i) or real_text(s, i))
+
+    found = library.annotations_for(article_id)
+    assert [a.uuid for a, _, _ in found.anchored] == [first.uuid]
+    text = library.article(article_id).text
+    start = text.index("particularly to the bladder")
+    second = library.add_highlight(article_id, start, start + 27, color="red")
+    library.update_annotation(first.uuid, note="check the dose", tags=["dose"])
+    found = library.annotations_for(article_id)
+    library.remove_annotation(second.uuid)
+    after_remove = library.annotations_for(article_id)
+
+    assert len(passes) == 1 and len(reads) == 1  # one load, then incremental updates
+    placed = {a.uuid: (a, s, e) for a, s, e in found.anchored}
+    assert text[placed[second.uuid][1] : placed[second.uuid][2]] == "particularly to the bladder"
+    assert placed[second.uuid][0].color == "red"
+    assert placed[first.uuid][0].note == "check the dose"
+    assert [s for _, s, _ in found.anchored] == sorted(s for _, s, _ in found.anchored)
+    assert [a.uuid for a, _, _ in after_remove.anchored] == [first.uuid]
+
+    # What callers get is theirs to change: the kept set is not touched.
+    after_remove.anchored[0][0].note = "scribbled on by a caller"
+    assert library.annotations_for(article_id).anchored[0][0].note == "check the dose"
+    # A fresh library (another process, a restart) sees the same thing from the database.
+    library.flush_index()
+    with Library(library.root) as again:
+        (only,) = again.annotations_for(article_id).anchored
+        assert only[0].note == "check the dose" and only[1:] == after_remove.anchored[0][1:]
+
+
+def test_editing_an_orphan_keeps_it_an_orphan(library: Library, tmp_path: Path) -> None:
+    article_id = library.import_paths([SEED]).results[0].article_id
+    lost = library.add_highlight_by_quote(
+        article_id, "beneficial for individuals with chronic pain"
+    )
+    post = _seed_post()
+    html = post["content"]["rendered"]
+    start = html.index("<li>Ketamine is beneficial for individuals")
+    post["content"]["rendered"] = html[:start] + html[html.index("</li>", start) + 5 :]
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(post), encoding="utf-8")
+    library.import_paths([edited])
+    library.update_annotation(lost.uuid, note="where did this go?")
+    found = library.annotations_for(article_id)
+    assert not found.anchored and [a.note for a in found.orphans] == ["where did this go?"]
+    with Library(library.root) as again:
+        assert [a.uuid for a in again.annotations_for(article_id).orphans] == [lost.uuid]

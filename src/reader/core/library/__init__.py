@@ -75,9 +75,7 @@ class Library:
         self._originals = Blobs(root / "originals")
         self._indexing = Indexing(root / "index", self._store)
         self._annotations = Annotations(self._store, self._indexing.add_later)
-        self._importer = Importer(
-            self._store, self._originals, self._indexing, self._annotations
-        )
+        self._importer = Importer(self._store, self._originals, self._indexing, self._annotations)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
@@ -185,9 +183,7 @@ class Library:
 
     def search(self, query: str, *, limit: int = 20) -> SearchResults:
         """Ranked hits with snippets; a hit found in a highlight or note says which."""
-        return self._indexing.search(
-            query, limit, self._store.article_text, self._annotation_texts
-        )
+        return self._indexing.search(query, limit, self._store.article_text, self._annotation_texts)
 
     def _annotation_texts(self, article_id: int) -> list[tuple[str, str]]:
         return [

@@ -593,9 +593,7 @@ class Store:
 # --- query and encoding helpers ---------------------------------------------------------
 
 
-def _where(
-    filter: LibraryFilter | None, ids: Sequence[int] | None = None
-) -> tuple[str, list[Any]]:
+def _where(filter: LibraryFilter | None, ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause (with its parameters) for articles aliased ``a``."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -620,7 +618,6 @@ def _where(
         clauses.append("a.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps([int(i) for i in ids]))
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
 
 
 def _split_sql(script: str) -> list[str]:
