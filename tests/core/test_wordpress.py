@@ -360,9 +360,9 @@ def test_a_list_with_bad_items_imports_the_good_ones() -> None:
     result = parse_obj([good, 42, no_content, comment, {"unrelated": True}])
     assert [a.title for a in result.articles] == ["Sleep & Pain"]
     assert [s.reason for s in result.skipped] == ["WordPress comment, not an article"]
+    assert result.failed == ["item 3: post “Half a post” has no content field"]
     assert result.warnings == [
         "item 2 is not a JSON object; ignored",
-        "item 3: post “Half a post” has no content field",
         "item 5 is not WordPress; ignored",
     ]
 

@@ -131,6 +131,9 @@ class ParseResult:
 
     articles: list[ImportedArticle] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Articles of a many-article file (an export) that could not be read; each message
+    # names the article. The others still import. A one-article file raises instead.
+    failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 

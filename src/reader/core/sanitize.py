@@ -33,7 +33,9 @@ Canonical article HTML
   ``<span class="image-placeholder">Image: ALT</span>`` (the title when there is no alt
   text; just ``Image`` when there is neither: a surrounding ``figcaption`` is kept and
   says the rest). Images with the ``margin-image:`` scheme, reserved for images stored in
-  the library, stay as ``<img src="margin-image:…" alt="…">``.
+  the library, stay as ``<img src="margin-image:…" alt="…">`` only when the importer
+  stored that image itself (``own_images``); imported content can never point at the
+  library's files.
 * **Embedded media** (``iframe``, ``video``, ``audio``) becomes
   ``<span class="media-placeholder">Embedded content from HOST</span>``,
   ``…>Video</span>`` or ``…>Audio</span>`` (``: TITLE`` added when the element has a
@@ -72,25 +74,35 @@ nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import nh3
 from lxml import etree
 
+from reader.core.errors import ImportFailure
+
 __all__ = [
     "ALLOWED_TAGS",
     "IMAGE_PLACEHOLDER_CLASS",
+    "MAX_ARTICLE_HTML_CHARS",
     "MAX_DEPTH",
+    "MAX_PARAGRAPH_CHARS",
     "MEDIA_PLACEHOLDER_CLASS",
     "CanonicalHTML",
     "canonicalize",
     "html_to_text",
+    "library_image_name",
+    "limit_depth",
 ]
 
 IMAGE_PLACEHOLDER_CLASS = "image-placeholder"
 MEDIA_PLACEHOLDER_CLASS = "media-placeholder"
 LIBRARY_IMAGE_SCHEME = "margin-image"
+# A stored image's name: its content hash and an extension; never a path.
+_IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}(?:\.[A-Za-z0-9]{1,8})?")
 # Elements nested deeper than this (not counting p/li/td…, whose end tags are optional)
 # are unwrapped before parsing. Real articles stay far below it.
 MAX_DEPTH = 100
@@ -209,24 +221,84 @@ class CanonicalHTML:
     text: str
 
 
-def canonicalize(html: str, *, base_url: str = "") -> CanonicalHTML:
+def canonicalize(
+    html: str, *, base_url: str = "", own_images: Collection[str] = ()
+) -> CanonicalHTML:
     """Sanitize ``html`` to Margin's canonical article HTML and derive its plain text.
 
     ``base_url`` is the article's own URL: relative links are resolved against it, and
-    links to it with a fragment become in-article ``#fragment`` links.
+    links to it with a fragment become in-article ``#fragment`` links. ``own_images``
+    are the library image names the importer itself stored for this article: only those
+    may stay ``margin-image:`` images; any other use of the scheme in imported content
+    becomes a placeholder (``margin-image:../../etc/passwd`` is never stored).
+
+    Raises :class:`ImportFailure` for an article past :data:`MAX_ARTICLE_HTML_CHARS` or
+    with a paragraph past :data:`MAX_PARAGRAPH_CHARS`, and when text went in but none
+    came out: an article is stored whole or not at all, never half-empty.
     """
-    html = _BAD_CHARS.sub(_bad_char, html or "").translate(_FONT_SAFE)
+    html = html or ""
+    if len(html) > MAX_INPUT_HTML_CHARS:
+        raise ImportFailure(
+            f"the article's HTML is {_megabytes(len(html))}; Margin reads articles up to "
+            f"{_megabytes(MAX_INPUT_HTML_CHARS)} of HTML"
+        )
+    html = _BAD_CHARS.sub(_bad_char, html).translate(_FONT_SAFE)
     if not html.strip():
         return CanonicalHTML(html="", text="")
-    html = _limit_depth(html)
+    html = limit_depth(html)
     first = _FIRST_PASS.clean(html)
     if not first.strip():
         return CanonicalHTML(html="", text="")
+    _check_paragraphs(first)
     root = _parse_fragment(first)
-    _transform(root, base_url.strip())
+    _transform(root, base_url.strip(), frozenset(own_images))
     serialized = _serialize_children(root)
     clean = _FINAL_PASS.clean(serialized).strip()
-    return CanonicalHTML(html=clean, text=html_to_text(clean))
+    if len(clean) > MAX_ARTICLE_HTML_CHARS:
+        raise ImportFailure(
+            f"the article is {_megabytes(len(clean))} of HTML once cleaned; Margin keeps "
+            f"articles up to {_megabytes(MAX_ARTICLE_HTML_CHARS)} (larger ones are slow to open)"
+        )
+    text = html_to_text(clean)
+    if not text and _has_words(first):
+        raise ImportFailure(
+            "none of the article's text could be read (is it nested thousands of levels deep?)"
+        )
+    return CanonicalHTML(html=clean, text=text)
+
+
+# --- caps --------------------------------------------------------------------------------
+
+# The longest article in the corpora is 150 KB of canonical HTML and its longest
+# paragraph 3 KB; these caps stop hostile files, quickly and with a reason.
+MAX_ARTICLE_HTML_CHARS = 5_000_000
+# What comes in may carry embedded images (data: URLs) that the first pass drops.
+MAX_INPUT_HTML_CHARS = 64_000_000
+# libxml2 silently empties a text node past 10 MB; stop well before it.
+MAX_PARAGRAPH_CHARS = 1_000_000
+_ANY_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w")
+
+
+def _megabytes(chars: int) -> str:
+    return f"{chars / 1_000_000:.1f} MB" if chars < 10_000_000 else f"{chars // 1_000_000} MB"
+
+
+def _check_paragraphs(html: str) -> None:
+    """Refuse a run of text between two tags longer than :data:`MAX_PARAGRAPH_CHARS`."""
+    if len(html) <= MAX_PARAGRAPH_CHARS:
+        return
+    longest = max(map(len, html.split("<")))
+    if longest > MAX_PARAGRAPH_CHARS:
+        raise ImportFailure(
+            f"one paragraph of the article is {_megabytes(longest)} of text without a break; "
+            f"Margin reads paragraphs up to {_megabytes(MAX_PARAGRAPH_CHARS)}"
+        )
+
+
+def _has_words(html: str) -> bool:
+    """Does sanitized HTML hold any letter or digit outside its tags?"""
+    return bool(_WORD.search(unescape(_ANY_TAG.sub(" ", html))))
 
 
 # --- before parsing ----------------------------------------------------------------------
@@ -242,7 +314,7 @@ def _bad_char(match: re.Match[str]) -> str:
     return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else ""
 
 
-def _limit_depth(html: str) -> str:
+def limit_depth(html: str) -> str:
     """Unwrap tags nested deeper than :data:`MAX_DEPTH`; return ``html`` when none are.
 
     A linear scan of tag names: void elements and those with optional end tags are not
@@ -287,7 +359,7 @@ def _limit_depth(html: str) -> str:
 # --- the tree pass -----------------------------------------------------------------------
 
 
-def _transform(root: etree._Element, base_url: str) -> None:
+def _transform(root: etree._Element, base_url: str, own_images: frozenset[str]) -> None:
     """Placeholders, links, renames, linkify, whitespace and empty-block cleanup."""
     # Snapshot first: the loop replaces and removes elements.
     for el in list(root.iter()):
@@ -295,7 +367,7 @@ def _transform(root: etree._Element, base_url: str) -> None:
             continue
         tag = el.tag
         if tag == "img":
-            _replace_image(el)
+            _replace_image(el, own_images)
         elif tag in _MEDIA:
             _replace_media(el)
         elif tag == "source":
@@ -323,14 +395,23 @@ def _placeholder(kind_class: str, text: str) -> etree._Element:
     return span
 
 
-def _replace_image(img: etree._Element) -> None:
+def library_image_name(src: str) -> str | None:
+    """``NAME`` of a well-formed ``margin-image:NAME`` reference, else None."""
+    scheme, _, name = src.strip().partition(":")
+    if scheme.lower() != LIBRARY_IMAGE_SCHEME or not _IMAGE_NAME.fullmatch(name):
+        return None
+    return name
+
+
+def _replace_image(img: etree._Element, own_images: frozenset[str]) -> None:
     src = (img.get("src") or "").strip()
     alt = " ".join((img.get("alt") or "").split())
-    if src.lower().startswith(LIBRARY_IMAGE_SCHEME + ":"):
-        for name in list(img.attrib):
-            if name not in ("src", "alt", "id"):
-                del img.attrib[name]
-        img.set("src", src)
+    name = library_image_name(src)
+    if name is not None and name in own_images:
+        for attribute in list(img.attrib):
+            if attribute not in ("src", "alt", "id"):
+                del img.attrib[attribute]
+        img.set("src", f"{LIBRARY_IMAGE_SCHEME}:{name}")
         img.set("alt", alt)
         return
     label = alt or " ".join((img.get("title") or "").split())

@@ -32,7 +32,7 @@ def sniff_bom(data: bytes) -> tuple[str | None, bytes]:
     return None, data
 
 
-def _looks_utf16(data: bytes) -> str | None:
+def looks_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM: every other byte of ASCII text is NUL."""
     sample = data[:400]
     if len(sample) < 4:
@@ -57,7 +57,7 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
         raise ImportFailure("the file is empty")
     encoding, body = sniff_bom(data)
     if encoding is None:
-        encoding = _looks_utf16(data)
+        encoding = looks_utf16(data)
     if encoding is not None:
         try:
             text = body.decode(encoding)

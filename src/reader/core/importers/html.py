@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
+import sys
 from collections import Counter
 from pathlib import PurePath
+from types import ModuleType
 
 import lxml.html
 from lxml import etree
@@ -39,7 +42,7 @@ from readability import Document
 from reader.core.errors import ImportFailure
 from reader.core.htmlmeta import declared_charset, extract_metadata, text_similarity
 from reader.core.model import ImportedArticle, ImportOptions, ParseResult, SourceFormat
-from reader.core.sanitize import canonicalize
+from reader.core.sanitize import canonicalize, limit_depth
 from reader.core.textdecode import decode_text, sniff_bom
 
 # readability-lxml logs every removal at INFO on its own logger; keep the app log quiet.
@@ -180,6 +183,8 @@ def _parse_html(text: str) -> lxml.html.HtmlElement:
     # lxml refuses str input that carries an XML encoding declaration; the text is
     # already decoded, so the declaration has nothing left to say.
     text = _XML_DECL.sub("", text, count=1)
+    # libxml2 drops whatever sits deeper than 255 elements; unwrap past that first.
+    text = limit_depth(text)
     parser = lxml.html.HTMLParser(
         no_network=True, remove_comments=True, remove_pis=True, recover=True
     )
@@ -352,11 +357,32 @@ def readability_extract(html: str) -> str:
     return _ArticleDocument(html).summary(html_partial=True)
 
 
-def trafilatura_extract(html: str) -> str:
-    """trafilatura on the string only (it never downloads anything from ``extract``)."""
+def _import_trafilatura() -> ModuleType | None:
+    """trafilatura, imported on first use without urllib3's IPv6 probe socket.
+
+    trafilatura imports courlan, which imports urllib3, whose module body binds a
+    throw-away socket to ``::1`` to learn whether IPv6 works. Margin never downloads
+    anything, so the answer is never used; with ``socket.has_ipv6`` false for the
+    length of the import, urllib3 skips the probe (and would prefer IPv4, were it ever
+    asked to connect). The flag is restored at once; the import lock serialises this.
+    """
+    if "trafilatura" in sys.modules:
+        return sys.modules["trafilatura"]
+    had_ipv6 = socket.has_ipv6
+    socket.has_ipv6 = False
     try:
         import trafilatura
     except ImportError:  # optional: readability-lxml alone still works
+        return None
+    finally:
+        socket.has_ipv6 = had_ipv6
+    return trafilatura
+
+
+def trafilatura_extract(html: str) -> str:
+    """trafilatura on the string only (it never downloads anything from ``extract``)."""
+    trafilatura = _import_trafilatura()
+    if trafilatura is None:
         return ""
     return (
         trafilatura.extract(

@@ -37,6 +37,18 @@ from reader.core.textdecode import decode_text, sniff_bom
 
 _YAML_START = re.compile(rb"^---[ \t]*\r?\n")
 _JSON_START = re.compile(rb"^(?:;;;[ \t]*\r?\n|\{\s*\r?\n?\s*\")")
+# Front matter is a few dozen keys; these caps only stop hostile files quickly.
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+MAX_FRONT_MATTER_NODES = 100_000
+# Block quotes and lists nested on one line ("> > > …", "- - - …") past this depth are
+# flattened to it; a list level counts twice in markdown-it's nesting, hence the margin.
+MAX_CONTAINER_DEPTH = 32
+_MAX_NESTING = 100
+# White space only ever trails a marker, so a line that falls short fails in linear time.
+_CONTAINER_MARKER = re.compile(r"(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
+_DEEP_CONTAINERS = re.compile(
+    rf"^[ \t]*(?:{_CONTAINER_MARKER.pattern}){{{MAX_CONTAINER_DEPTH + 1},}}", re.MULTILINE
+)
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 _NOT_MARKDOWN = re.compile(rb"^\s*(?:<\?xml|<!doctype|<html|<rss|\[|\{)", re.I)
 
@@ -69,6 +81,9 @@ def sniff(head: bytes, name: str) -> bool:
 
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # markdown-it drops the whole rest of a document past this depth (commonmark's
+    # preset says 20); :func:`_flatten_deep_containers` keeps real text below it.
+    md.options["maxNesting"] = _MAX_NESTING
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     return md
@@ -78,6 +93,13 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     """One Markdown file → one article."""
     text = decode_text(data).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     front, body, _ = split_front_matter(text)
+    result = ParseResult()
+    body, flattened = _flatten_deep_containers(body)
+    if flattened:
+        result.warnings.append(
+            f"{flattened} line(s) nested deeper than {MAX_CONTAINER_DEPTH} quote or list "
+            "levels were flattened to that depth"
+        )
     md = _renderer()
     tokens = md.parse(body)
     title = _text(front.get("title"))
@@ -92,7 +114,6 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     url = _first(front, _URL_KEYS)
     canonical = canonicalize(html, base_url=url)
 
-    result = ParseResult()
     published = _date(front, _DATE_KEYS, result)
     modified = _date(front, _MODIFIED_KEYS, result)
     extra = {k: _jsonable(v) for k, v in front.items() if k not in _KNOWN}
@@ -117,6 +138,27 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     return result
 
 
+def _flatten_deep_containers(body: str) -> tuple[str, int]:
+    """Cut each line's run of ``>`` / list markers to :data:`MAX_CONTAINER_DEPTH`.
+
+    ``>>>>…`` 50,000 deep would otherwise blow markdown-it's nesting limit, which
+    silently drops everything after it. Returns the body and how many lines changed.
+    """
+    if not _DEEP_CONTAINERS.search(body):
+        return body, 0
+    changed = 0
+
+    def cut(match: re.Match[str]) -> str:
+        nonlocal changed
+        changed += 1
+        prefix = match.group()
+        indent = prefix[: len(prefix) - len(prefix.lstrip(" \t"))]
+        markers = _CONTAINER_MARKER.findall(prefix)
+        return indent + "".join(markers[:MAX_CONTAINER_DEPTH])
+
+    return _DEEP_CONTAINERS.sub(cut, body), changed
+
+
 # --- front matter ----------------------------------------------------------------------
 
 
@@ -135,7 +177,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
         return _load_json("\n".join(lines[1:end]), 2), "\n".join(lines[end + 1 :]), end + 2
     if text.startswith("{"):
         try:
-            value, end = json.JSONDecoder().raw_decode(text)
+            value, end = json.JSONDecoder(parse_int=_json_int).raw_decode(text)
         except json.JSONDecodeError as exc:
             raise ImportFailure(
                 f"invalid JSON front matter at line {exc.lineno}, column {exc.colno}: {exc.msg}"
@@ -154,8 +196,20 @@ def _closing_line(lines: list[str], markers: tuple[str, ...]) -> int | None:
 
 
 def _load_yaml(source: str) -> dict[str, Any]:
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        raise ImportFailure(
+            f"the YAML front matter is {len(source) // 1024} KB; Margin reads front matter "
+            f"up to {MAX_FRONT_MATTER_CHARS // 1024} KB"
+        )
+    loader = yaml.SafeLoader(source)
     try:
-        value = yaml.safe_load(source)
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        _check_expanded_size(node)
+        value = loader.construct_document(node)
+    except RecursionError:
+        raise ImportFailure("the YAML front matter is nested too deeply to read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -164,6 +218,8 @@ def _load_yaml(source: str) -> dict[str, Any]:
             where = f"line {mark.line + 2}, column {mark.column + 1}"
             raise ImportFailure(f"invalid YAML front matter at {where}: {problem}") from None
         raise ImportFailure(f"invalid YAML front matter: {problem}") from None
+    finally:
+        loader.dispose()
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -171,9 +227,55 @@ def _load_yaml(source: str) -> dict[str, Any]:
     return {str(k): v for k, v in value.items()}
 
 
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Refuse front matter whose aliases expand past :data:`MAX_FRONT_MATTER_NODES`.
+
+    YAML aliases share nodes, so ten lines of ``&a``/``*a`` can stand for 10**10 values
+    (the "billion laughs" of YAML): cheap to compose, ruinous to walk. The expanded size
+    is counted on the composed graph, each shared node once, before anything is built.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # started but not finished: the current path
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _yaml_children(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_FRONT_MATTER_NODES:
+                raise ImportFailure(
+                    "the YAML front matter's aliases (*name) expand to more than "
+                    f"{MAX_FRONT_MATTER_NODES:,} values: refused as an alias bomb"
+                )
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise ImportFailure("the YAML front matter has an alias that contains itself")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _json_int(digits: str) -> int | str:
+    """An integer too long for Python's int() limit (4,300 digits) stays text."""
+    return digits if len(digits) > 40 else int(digits)
+
+
 def _load_json(source: str, first_line: int) -> dict[str, Any]:
     try:
-        value = json.loads(source)
+        value = json.loads(source, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         line = exc.lineno + first_line - 1
         raise ImportFailure(

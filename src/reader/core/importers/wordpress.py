@@ -40,6 +40,7 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -111,7 +112,8 @@ def sniff(head: bytes, name: str) -> bool:
 
 def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     """The articles in a WordPress REST response (see the module docstring)."""
-    payload = _load_json(decode_text(data))
+    result = ParseResult()
+    payload = _load_json(decode_text(data), result.warnings)
     if isinstance(payload, dict):
         if _is_rest_error(payload):
             message = _s(payload.get("message")) or _s(payload.get("code"))
@@ -131,7 +133,6 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
             "JSON, but not a WordPress REST response: no object has WordPress fields "
             'such as "title": {"rendered": …}, "content", "guid" or "link"'
         )
-    result = ParseResult()
     skipped: list[str] = []
     for number, (item, kind) in enumerate(zip(items, kinds, strict=True), start=1):
         where = f"item {number}" if len(items) > 1 else "the post"
@@ -147,7 +148,9 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
         except ImportFailure as exc:
             if len(items) == 1:
                 raise
-            result.warnings.append(f"{where}: {exc}")
+            title = _plain(_rendered(item.get("title")))[:120]
+            named = f"{where} “{title}”" if title and title not in str(exc) else where
+            result.failed.append(f"{named}: {exc}")
             continue
         if isinstance(outcome, Skipped):
             skipped.append(outcome.reason)
@@ -156,7 +159,7 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     for reason, count in Counter(skipped).items():
         suffix = f" ({count} in this file)" if count > 1 else ""
         result.skipped.append(Skipped(reason + suffix))
-    if not result.articles and not result.skipped:
+    if not result.articles and not result.skipped and not result.failed:
         detail = result.warnings[0] if result.warnings else "no posts"
         raise ImportFailure(f"nothing to import from this WordPress response: {detail}")
     return result
@@ -173,25 +176,48 @@ def _decode_head(head: bytes) -> str:
     return head.decode("utf-8", errors="replace")
 
 
-def _load_json(text: str) -> Any:
+def _load_json(text: str, warnings: list[str] | None = None) -> Any:
     text = text.lstrip("\ufeff")
+    long_numbers: list[str] = []
     try:
-        return json.loads(text)
+        payload = json.loads(text, parse_int=_int_reader(long_numbers))
     except RecursionError:
         raise ImportFailure(
             "the JSON is nested too deeply to read (hundreds of levels): not a WordPress response"
         ) from None
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":
-            documents = _json_lines(text)
-            if documents is not None:
-                return documents
-        raise ImportFailure(_json_error(exc, text)) from None
+        if exc.msg != "Extra data":
+            raise ImportFailure(_json_error(exc, text)) from None
+        payload = _json_lines(text, long_numbers)
+        if payload is None:
+            raise ImportFailure(_json_error(exc, text)) from None
+    if long_numbers and warnings is not None:
+        warnings.append(
+            f"{len(long_numbers)} number(s) longer than {MAX_INT_DIGITS} digits were kept as text"
+        )
+    return payload
 
 
-def _json_lines(text: str) -> list[Any] | None:
+# No WordPress field holds a number this long; Python refuses to convert past 4,300
+# digits with a message about sys.set_int_max_str_digits, which helps nobody here.
+MAX_INT_DIGITS = 40
+
+
+def _int_reader(long_numbers: list[str]) -> Callable[[str], int | str]:
+    """json's ``parse_int``: an absurdly long integer is kept as its digits."""
+
+    def read(digits: str) -> int | str:
+        if len(digits) > MAX_INT_DIGITS:
+            long_numbers.append(digits[:20])
+            return digits
+        return int(digits)
+
+    return read
+
+
+def _json_lines(text: str, long_numbers: list[str]) -> list[Any] | None:
     """Several JSON documents one after another (JSON Lines), or None."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_int_reader(long_numbers))
     documents: list[Any] = []
     position = 0
     try:

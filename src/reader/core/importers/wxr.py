@@ -236,10 +236,10 @@ def _read_author(el: etree._Element, authors: dict[str, str]) -> None:
         authors[login] = display or " ".join(p for p in (first, last) if p) or login
 
 
-def _stream(data: bytes) -> _Channel:
+def _stream(data: bytes, warnings: list[str]) -> _Channel:
     """Read the export, freeing each item's element as soon as it is copied out."""
     channel = _Channel()
-    events = xmlsafe.iterparse(data)
+    events = xmlsafe.iterparse(data, warnings=warnings)
     for _, el in events:
         if not isinstance(el.tag, str):
             continue
@@ -297,8 +297,9 @@ def _repair_nested_cdata(data: bytes) -> bytes:
 
 
 def _read(data: bytes) -> tuple[_Channel, list[str]]:
+    warnings: list[str] = []
     try:
-        return _stream(data), []
+        return _stream(data, warnings), warnings
     except etree.XMLSyntaxError as exc:
         first_error = xmlsafe.describe_syntax_error(exc)
         if b"<![CDATA[" not in data:
@@ -306,14 +307,16 @@ def _read(data: bytes) -> tuple[_Channel, list[str]]:
     repaired = _repair_nested_cdata(data)
     if repaired == data:
         raise ImportFailure(first_error)
+    warnings = []
     try:
-        channel = _stream(repaired)
+        channel = _stream(repaired, warnings)
     except etree.XMLSyntaxError:
         raise ImportFailure(first_error) from None
-    return channel, [
+    warnings.append(
         f"the export is not well-formed XML ({first_error}); it was read the way "
         "WordPress reads it, taking nested CDATA sections as text"
-    ]
+    )
+    return channel, warnings
 
 
 # --- content ---------------------------------------------------------------------------
@@ -588,7 +591,12 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
             skipped_status[item.status or "unknown"] += 1
             continue
         comments += item.comment_count
-        result.articles.append(_article(item, channel, media))
+        try:
+            result.articles.append(_article(item, channel, media))
+        except ImportFailure as exc:
+            # One oversized or unreadable post must not cost the rest of the export.
+            title = _plain(item.title) or f"post {item.post_id or '?'}"
+            result.failed.append(f"“{title}”: {exc}")
     for kind, n in skipped_types.items():
         label = _KIND_NAMES.get(kind, f"items of type “{kind}”")
         result.skipped.append(Skipped(f"{n} {label}: not articles"))
@@ -602,5 +610,8 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
             Skipped(f"{_plural(comments, 'comment', 'comments')}: comments are not imported")
         )
     if not result.articles and not result.skipped:
-        raise ImportFailure("this WordPress export contains no posts or pages")
+        if len(result.failed) == 1:
+            raise ImportFailure(result.failed[0])
+        if not result.failed:
+            raise ImportFailure("this WordPress export contains no posts or pages")
     return result
