@@ -455,6 +455,58 @@ def test_long_quote_fragment_uses_start_and_end_words_from_its_own_blocks(
     assert all("\n" not in p for p in parts)
 
 
+def _directive_terms(url: str) -> tuple[str, list[str], str]:
+    """(prefix, [textStart, textEnd?], suffix) of a Text Fragments link, decoded."""
+    parts = url.split("#:~:text=", 1)[1].split(",")
+    prefix = parts.pop(0)[:-1] if parts[0].endswith("-") else ""
+    suffix = parts.pop()[1:] if parts[-1].startswith("-") else ""
+    decode = urllib.parse.unquote
+    return decode(prefix), [decode(p) for p in parts], decode(suffix)
+
+
+def _on_word_boundaries(text: str, term: str, *, start: bool = True, end: bool = True) -> bool:
+    """Whether ``term`` occurs in ``text`` starting and ending between words, as the
+    Text Fragments spec requires for a match."""
+    for found in re.finditer(re.escape(term), text):
+        before = text[found.start() - 1 : found.start()]
+        after = text[found.end() : found.end() + 1]
+        inside_start = before[:1].isalnum() and term[:1].isalnum()
+        inside_end = after[:1].isalnum() and term[-1:].isalnum()
+        if not (start and inside_start) and not (end and inside_end):
+            return True
+    return False
+
+
+def test_fragment_of_a_selection_cut_inside_words_is_widened_to_whole_words() -> None:
+    text = (
+        "Several biases matter here. With less selection bias, the number of true "
+        "relationships found is higher than the number of false ones in most fields."
+    )
+    start = text.index("lection bias")  # the selection starts inside "selection"
+    end = text.index("bias, th") + len("bias, th")  # and ends inside "the"
+    quote, _ = make_selectors(text, start, end)
+    url = fragment_url("https://example.org/essay", quote)
+    assert ",-e%20number" not in url and "%2C%20th," not in url
+    prefix, terms, suffix = _directive_terms(url)
+    assert terms == ["selection bias, the"]
+    assert (prefix, suffix) == ("here. With less", "number of true")
+
+
+def test_fragment_terms_always_start_and_end_on_word_boundaries(seed_text: str) -> None:
+    # Selections starting and ending anywhere, inside words or not, short and long.
+    for start in range(3, len(seed_text) - 400, 97):
+        for length in (5, 43, 160, 380):
+            quote, _ = make_selectors(seed_text, start, start + length)
+            if not quote.exact.strip():
+                continue
+            prefix, terms, suffix = _directive_terms(fragment_url("https://e.org/p", quote))
+            where = f"{quote.prefix!r} [{quote.exact!r}] {quote.suffix!r}"
+            for term in terms:
+                assert _on_word_boundaries(seed_text, term), where
+            assert not prefix or _on_word_boundaries(seed_text, prefix, end=False), where
+            assert not suffix or _on_word_boundaries(seed_text, suffix, start=False), where
+
+
 def test_no_fragment_link_without_a_web_url() -> None:
     assert fragment_url("", TextQuoteSelector("x")) == ""
     assert fragment_url("file:///tmp/a.html", TextQuoteSelector("x")) == ""
