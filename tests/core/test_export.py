@@ -657,7 +657,15 @@ def test_w3c_round_trip_loses_nothing(seed_export) -> None:
     originals = [*annotations, no_position]
     data = json.loads(json.dumps(annotations_to_w3c(article, originals, article_note="N")))
     parsed = annotations_from_w3c(data)
-    assert [p.annotation for p in parsed] == originals
+    live = [a for a in originals if not a.removed]
+    assert [p.annotation for p in parsed if not p.annotation.removed] == live
+    # The tombstone comes back as what it carries: its id and the time of the delete.
+    (tombstone,) = [p.annotation for p in parsed if p.annotation.removed]
+    assert (tombstone.uuid, tombstone.modified, tombstone.quote.exact) == (
+        "deadbeef-0000-4000-8000-000000000005",
+        "2025-01-02T10:00:00+00:00",
+        "",
+    )
     ref = parsed[0].article
     assert (ref.margin_id, ref.url, ref.guid, ref.title, ref.note) == (
         12,
@@ -667,6 +675,24 @@ def test_w3c_round_trip_loses_nothing(seed_export) -> None:
         "N",
     )
     assert parsed[0].source == article.url
+
+
+def test_w3c_tombstone_carries_its_id_and_time_never_the_deleted_words(seed_export) -> None:
+    article, annotations, _ = seed_export
+    removed = annotations[4]
+    assert removed.removed and removed.quote.exact
+    data = annotations_to_w3c(article, annotations)
+    item = data["first"]["items"][4]
+    assert item == {
+        "id": f"urn:uuid:{removed.uuid}",
+        "type": "Annotation",
+        "modified": removed.modified,
+        "margin:removed": True,
+        "target": article.url,
+    }
+    written = json.dumps(data, ensure_ascii=False)
+    assert removed.quote.exact not in written
+    assert removed.quote.prefix.strip() not in written
 
 
 def test_w3c_source_without_a_url_is_a_margin_urn(seed_export) -> None:

@@ -82,3 +82,32 @@ def test_sources_of_the_ioannidis_essay_match_its_reference_list(
     assert sources[0].startswith(r"- \[1\] JP Ioannidis, AB Haidich, J Lau. Any casualties")
     assert sources[-1].startswith(r"- \[37\] HM Hsueh, JJ Chen, RL Kodell.")
     assert not any("Reference ref-" in line for line in sources)
+
+
+def test_a_delete_travels_by_w3c_file_without_the_deleted_words(tmp_path: Path) -> None:
+    with Library(tmp_path / "a") as mine, Library(tmp_path / "b") as theirs:
+        article_id = mine.import_paths([SEED]).results[0].article_id
+        theirs.import_paths([SEED])
+        kept = mine.add_highlight_by_quote(article_id, "lower risk of abuse", note="keep")
+        gone = mine.add_highlight_by_quote(
+            article_id, "Ketamine is less addictive than opioids", note="oops"
+        )
+        (both,) = export.export_articles(mine, [article_id], "w3c", tmp_path / "first")
+        assert export.import_w3c_file(theirs, both) == (2, [])
+
+        mine.remove_annotation(gone.uuid)
+        (after,) = export.export_articles(mine, [article_id], "w3c", tmp_path / "second")
+        written = after.read_text(encoding="utf-8")
+        assert "less addictive" not in written and "oops" not in written
+        assert gone.uuid in written and "lower risk of abuse" in written
+
+        assert export.import_w3c_file(theirs, after) == (1, [])
+        removed = theirs.annotation(gone.uuid)
+        assert removed.removed
+        assert removed.quote.exact == gone.quote.exact  # our words stay ours
+        assert not theirs.annotation(kept.uuid).removed
+        # A tombstone for a highlight this library never had changes nothing.
+        with Library(tmp_path / "c") as fresh:
+            fresh.import_paths([SEED])
+            assert export.import_w3c_file(fresh, after) == (1, [])
+            assert [a.quote.exact for a in fresh.annotations(article_id)] == [kept.quote.exact]

@@ -7,6 +7,7 @@ text; this module decides file names, keeps what users wrote in files exported b
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,10 +20,11 @@ from reader.core.errors import MarginError
 from reader.core.export.markdown import article_markdown, safe_filename
 from reader.core.export.merge import merge_into_existing
 from reader.core.export.w3c import W3CArticleRef, annotations_from_w3c, annotations_to_w3c
-from reader.core.model import CancelFn, Progress, ProgressFn
+from reader.core.model import Annotation, CancelFn, Progress, ProgressFn
 
 if TYPE_CHECKING:  # the Library imports this module's callers; no cycle at run time
     from reader.core.library import Library
+
 
 def markdown_for(
     library: Library, article_id: int, *, exported_at: dt.datetime | None = None
@@ -109,6 +111,9 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
     imported = 0
     problems: list[str] = []
     for item in parsed:
+        if item.annotation.removed and not item.annotation.quote.exact:
+            imported += _delete_ours(library, item.annotation)
+            continue
         article_id = _find_article(library, item.article, item.source)
         if article_id is None:
             problems.append(
@@ -127,6 +132,16 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
         if article_id is not None and not library.article_note(article_id):
             library.set_article_note(article_id, sorted(notes)[0])
     return imported, problems
+
+
+def _delete_ours(library: Library, tombstone: Annotation) -> int:
+    """Apply a tombstone (id and time, no words) to our copy of the highlight, if we
+    have one and it is older; ours keeps its words, so an undo can still bring it back."""
+    ours = library.find_annotation(tombstone.uuid)
+    if ours is None:
+        return 0  # nothing here to delete
+    deleted = dataclasses.replace(ours, removed=True, modified=tombstone.modified)
+    return int(library.merge_annotation(deleted))
 
 
 def _find_article(library: Library, ref: W3CArticleRef, source: str) -> int | None:

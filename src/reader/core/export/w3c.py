@@ -2,7 +2,8 @@
 
 An export is an ``AnnotationCollection`` of one page, with the article it belongs to under
 ``margin:article`` so another library can find it (URL, guid, identifiers). Tombstones
-travel as ``margin:removed`` so that importing elsewhere does not resurrect them.
+travel as ``margin:removed`` with their id and time only (never the deleted words), so
+that importing elsewhere deletes the copy there instead of resurrecting it.
 Reading accepts plain W3C too (one Annotation, a page or a collection) and raises
 :class:`MarginError` naming what is wrong.
 """
@@ -51,7 +52,7 @@ def annotations_to_w3c(
     article: Article, annotations: Sequence[Annotation], *, article_note: str = ""
 ) -> dict[str, Any]:
     """An AnnotationCollection (one page) of the article's annotations, tombstones included
-    (``margin:removed``) so that importing elsewhere does not resurrect deleted ones."""
+    (``margin:removed``, id and time only) so importing elsewhere deletes them there too."""
     source = article_source_iri(article)
     items = [_annotation_to_w3c(a, source) for a in annotations]
     article_info: dict[str, Any] = {
@@ -75,7 +76,21 @@ def annotations_to_w3c(
     }
 
 
+def _tombstone_to_w3c(annotation: Annotation, source: str) -> dict[str, Any]:
+    """A deleted highlight: its id and when it was deleted, so other copies delete it too,
+    and never the words the user deleted. The target is the page alone (W3C requires one)."""
+    return {
+        "id": f"urn:uuid:{annotation.uuid}",
+        "type": "Annotation",
+        "modified": annotation.modified or annotation.created,
+        "margin:removed": True,
+        "target": source,
+    }
+
+
 def _annotation_to_w3c(annotation: Annotation, source: str) -> dict[str, Any]:
+    if annotation.removed:
+        return _tombstone_to_w3c(annotation, source)
     body: list[dict[str, Any]] = []
     if annotation.note:
         body.append(
@@ -99,8 +114,6 @@ def _annotation_to_w3c(annotation: Annotation, source: str) -> dict[str, Any]:
         item["modified"] = annotation.modified
     item["body"] = body
     item["margin:color"] = annotation.color
-    if annotation.removed:
-        item["margin:removed"] = True
     selectors: list[dict[str, Any]] = [
         {
             "type": "TextQuoteSelector",
@@ -192,6 +205,8 @@ def _annotation_from_w3c(item: Any, number: int, ref: W3CArticleRef) -> ParsedW3
     target = item.get("target")
     if isinstance(target, list):
         target = target[0] if target else None
+    if item.get("margin:removed") is True and isinstance(target, str | dict | None):
+        return _tombstone_from_w3c(item, uuid, target, ref, where)
     if isinstance(target, str) or not isinstance(target, dict):
         raise MarginError(f"{where} has no target with selectors (a text quote is needed)")
     source = str(target.get("source") or "")
@@ -261,6 +276,25 @@ def _annotation_from_w3c(item: Any, number: int, ref: W3CArticleRef) -> ParsedW3
         created=_str_field(item, "created", where),
         modified=_str_field(item, "modified", where),
         removed=item.get("margin:removed") is True,
+    )
+    return ParsedW3CAnnotation(annotation=annotation, article=ref, source=source)
+
+
+def _tombstone_from_w3c(
+    item: dict[str, Any], uuid: str, target: Any, ref: W3CArticleRef, where: str
+) -> ParsedW3CAnnotation:
+    """A deleted highlight: no words (an empty quote); it deletes the copy it matches."""
+    source = target if isinstance(target, str) else ""
+    if isinstance(target, dict):
+        source = str(target.get("source") or "")
+    annotation = Annotation(
+        uuid=uuid,
+        article_id=ref.margin_id if ref.margin_id is not None else 0,
+        quote=TextQuoteSelector(exact=""),
+        position=TextPositionSelector(start=-1, end=-1),
+        created=_str_field(item, "created", where),
+        modified=_str_field(item, "modified", where),
+        removed=True,
     )
     return ParsedW3CAnnotation(annotation=annotation, article=ref, source=source)
 
