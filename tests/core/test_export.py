@@ -589,6 +589,25 @@ def test_merge_keeps_user_writing_and_keys_and_updates_margins(seed_export) -> N
     assert merge_into_existing(merged, regenerated) == merged
 
 
+def test_merge_finds_the_front_matter_below_text_the_user_wrote_above_it(seed_export) -> None:
+    first = render_seed(seed_export)
+    # The user writes above the front matter, with a thematic break of their own.
+    above = "Summary for the journal club.\n\n---\n\nRead before Monday.\n\n"
+    edited = above + first.replace("margin-id: 12\n", "margin-id: 12\nrating: 4\n")
+    article, annotations, citations = seed_export
+    regenerated = article_markdown(
+        article, annotations[:1], citations, exported_at=dt.datetime(2025, 4, 1, 8, 0)
+    )
+    merged = merge_into_existing(edited, regenerated)
+    assert merged.startswith(above + "---\ntitle: ")
+    assert merged.count("margin-id:") == 1 and merged.count("title:") == 1
+    front = merged[len(above) :].split("---\n", 2)[1]
+    meta = yaml.safe_load(front)
+    assert meta["rating"] == 4 and meta["exported"] == "2025-04-01T08:00:00"
+    assert merged.count("<!-- margin:begin") == 1 and merged.count("^hl-") == 1
+    assert merge_into_existing(merged, regenerated) == merged
+
+
 def test_merge_into_an_unchanged_export_is_the_export(seed_export) -> None:
     generated = render_seed(seed_export)
     assert merge_into_existing(generated, generated) == generated

@@ -32,47 +32,63 @@ def merge_into_existing(existing_md: str, generated_md: str) -> str:
 
     The block between the Margin markers is replaced by the new one and Margin's front
     matter keys are updated; everything else (the user's own notes, their extra front
-    matter keys, tags and aliases they added) is kept. A file without a Margin block gets
-    the new block appended. Raises :class:`MarginError` when the existing block is
-    broken (a begin marker with no end marker), rather than guess what to overwrite.
+    matter keys, tags and aliases they added) is kept. Margin's front matter is found
+    wherever the user left it (text written above it included), and a file without a
+    Margin block gets the new block appended. Raises :class:`MarginError` when the
+    existing block is broken (a begin marker with no end marker), rather than guess what
+    to overwrite.
     """
     gen_meta, gen_raw, gen_body = _split_front_matter(generated_md)
-    old_meta, old_raw, old_body = _split_front_matter(existing_md)
     block = _find_block(gen_body)
     if block is None:
         raise MarginError("the generated Markdown has no Margin block")
     new_block = gen_body[block[0] : block[1]]
 
-    # Front matter.
-    if old_raw is None:
-        front = gen_raw or ""
-    elif old_meta is None:
-        front = old_raw  # not YAML we can read: leave the user's text untouched
+    # Front matter: the user's text before it (if any) stays before it.
+    found = _locate_front_matter(existing_md)
+    if found is None:
+        before, front, after = "", gen_raw or "", existing_md
     else:
-        merged = dict(old_meta)
-        for key in MARGIN_KEYS:
-            if gen_meta is not None and key in gen_meta:
-                value = gen_meta[key]
-                if key in _USER_EXTENSIBLE and isinstance(merged.get(key), list):
-                    value = ordered_union(value, merged[key])
-                merged[key] = value
-            elif key not in _USER_EXTENSIBLE:
-                merged.pop(key, None)
-        front = old_raw if merged == old_meta else dump_front_matter(merged)
+        old_meta, old_raw, start, end = found
+        before, after = existing_md[:start], existing_md[end:]
+        front = old_raw if old_meta is None else _merged_front_matter(old_meta, old_raw, gen_meta)
 
-    # Body.
-    old_block = _find_block(old_body)
-    if old_block is None:
-        body = old_body.rstrip("\n")
-        body = f"{body}\n\n{new_block}\n" if body.strip() else f"\n{new_block}\n"
+    # Body: the block is replaced where it is, or appended.
+    old_block = _find_block(after)
+    before_block = _find_block(before) if old_block is None else None
+    if old_block is not None:
+        after = after[: old_block[0]] + new_block + after[old_block[1] :]
+    elif before_block is not None:
+        before = before[: before_block[0]] + new_block + before[before_block[1] :]
     else:
-        body = old_body[: old_block[0]] + new_block + old_body[old_block[1] :]
+        after = after.rstrip("\n")
+        after = f"{after}\n\n{new_block}\n" if after.strip() else f"\n{new_block}\n"
     if not front:
-        return body.lstrip("\n")
-    return front + body
+        return (before + after).lstrip("\n")
+    return before + front + after
+
+
+def _merged_front_matter(
+    old_meta: dict[str, Any], old_raw: str, gen_meta: dict[str, Any] | None
+) -> str:
+    """The user's front matter with Margin's keys brought up to date (unchanged text when
+    nothing changed, so a re-export does not reformat what the user wrote)."""
+    merged = dict(old_meta)
+    for key in MARGIN_KEYS:
+        if gen_meta is not None and key in gen_meta:
+            value = gen_meta[key]
+            if key in _USER_EXTENSIBLE and isinstance(merged.get(key), list):
+                value = ordered_union(value, merged[key])
+            merged[key] = value
+        elif key not in _USER_EXTENSIBLE:
+            merged.pop(key, None)
+    return old_raw if merged == old_meta else dump_front_matter(merged)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# The same block starting at any line: where a user who wrote above it left it.
+_FRONT_MATTER_AT = re.compile(r"---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_DASHES_LINE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
 
 def _split_front_matter(md: str) -> tuple[dict[str, Any] | None, str | None, str]:
@@ -80,14 +96,32 @@ def _split_front_matter(md: str) -> tuple[dict[str, Any] | None, str | None, str
     match = _FRONT_MATTER.match(md)
     if not match:
         return None, None, md
-    raw = match.group(0)
+    return _parse_yaml(match.group(1)), match.group(0), md[match.end() :]
+
+
+def _locate_front_matter(md: str) -> tuple[dict[str, Any] | None, str, int, int] | None:
+    """(mapping or None if unreadable, raw text, start, end) of the file's front matter.
+
+    At the top of the file, any front matter is the file's own. Further down, only one
+    Margin wrote (it has ``margin-id``) counts: a pair of ``---`` lines in the user's
+    notes is a thematic break, not metadata."""
+    top = _FRONT_MATTER.match(md)
+    if top:
+        return _parse_yaml(top.group(1)), top.group(0), 0, top.end()
+    for line in _DASHES_LINE.finditer(md):  # each start tried: a thematic break may precede
+        match = _FRONT_MATTER_AT.match(md, line.start())
+        meta = _parse_yaml(match.group(1)) if match else None
+        if match and meta is not None and "margin-id" in meta:
+            return meta, match.group(0), match.start(), match.end()
+    return None
+
+
+def _parse_yaml(text: str | None) -> dict[str, Any] | None:
     try:
-        meta = yaml.safe_load(match.group(1) or "") or {}
+        meta = yaml.safe_load(text or "") or {}
     except yaml.YAMLError:
-        meta = None
-    if meta is not None and not isinstance(meta, dict):
-        meta = None
-    return meta, raw, md[match.end() :]
+        return None
+    return meta if isinstance(meta, dict) else None
 
 
 def _find_block(body: str) -> tuple[int, int] | None:
