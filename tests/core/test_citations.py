@@ -16,7 +16,6 @@ from reader.core.citations import (
     citation_keys,
     classify_url,
     extract_citations,
-    format_citation,
     normalise_url,
     split_sentences,
 )
@@ -490,59 +489,6 @@ def test_wordpress_post_skips_gallery_images(corpora: Path) -> None:
     assert not any(c.href.endswith((".jpg", ".png")) for c in cites)
     tweet = next(c for c in cites if "twitter.com" in c.href)
     assert citation_keys(tweet) == ["url:twitter.com/Travel_Places_/status/911998747198009344"]
-
-
-# --- format_citation -------------------------------------------------------------------
-
-
-def test_format_a_link_citation() -> None:
-    c = Citation(
-        K.PUBMED,
-        "30819549",
-        href="https://pubmed.ncbi.nlm.nih.gov/30819549/",
-        text="functional connectivity",
-    )
-    assert format_citation(c) == (
-        "functional connectivity. PMID: 30819549. https://pubmed.ncbi.nlm.nih.gov/30819549/"
-    )
-    assert format_citation(c, "markdown") == (
-        "[functional connectivity](https://pubmed.ncbi.nlm.nih.gov/30819549/) (PMID: 30819549)"
-    )
-
-
-def test_format_a_reference_entry_citation() -> None:
-    [c] = [c for c in cite(REFERENCES_HTML) if c.text == "[1]"]
-    assert format_citation(c) == (
-        "Smith J, Doe AB. Ketamine and NMDA. J Pain. 2019;20(3):100-10. "
-        "doi:10.1016/j.jpain.2019.01.001. https://doi.org/10.1016/j.jpain.2019.01.001"
-    )
-    # Markdown: the same words, the URL as an autolink
-    assert format_citation(c, "markdown") == (
-        "Smith J, Doe AB. Ketamine and NMDA. J Pain. 2019;20(3):100-10. "
-        "doi:10.1016/j.jpain.2019.01.001. <https://doi.org/10.1016/j.jpain.2019.01.001>"
-    )
-
-
-def test_markdown_citation_renders_with_its_link() -> None:
-    c = Citation(
-        K.PII,
-        "S0960982217307844",
-        href="http://www.cell.com/current-biology/fulltext/S0960-9822(17)30784-4",
-        text="findings [in] *Current Biology*",
-    )
-    root = lxml.html.fragment_fromstring(
-        MarkdownIt().render(format_citation(c, "markdown")), create_parent="div"
-    )
-    [a] = root.iter("a")
-    assert a.get("href") == c.href
-    assert a.text_content() == c.text
-
-
-def test_format_a_bare_reference_uses_its_identifier_url() -> None:
-    c = Citation(K.DOI, "10.1/x", href="#ref2", text="2")
-    assert format_citation(c) == "2. doi:10.1/x. https://doi.org/10.1/x"
-    with pytest.raises(ValueError, match="markdown"):
-        format_citation(c, "html")
 
 
 def test_a_numbered_link_whose_anchor_is_missing_matches_by_number() -> None:

@@ -228,7 +228,7 @@ def test_written_article_multi_rid_links_and_entities() -> None:
     [article] = jats.parse(ARTICLE.encode(), "a.xml", ImportOptions()).articles
     assert article.title == "Sleep – and caffeine"
     assert article.identifiers == {"pmcid": "PMC12345"}
-    assert article.url == "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC12345/"
+    assert article.url == "https://pmc.ncbi.nlm.nih.gov/articles/PMC12345/"
     assert article.published == dt.datetime(2020, 1, 2, tzinfo=dt.UTC)  # epub wins
     citations = article.citations or []
     # "1,2" with two ids: one link and one citation each, text split to match.

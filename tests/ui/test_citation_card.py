@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QTextBrowser, QToolButton
 
-from reader.core.citations import format_citation
+from reader.core.export.citation_text import format_citation
 from reader.core.library import Library
 from reader.core.model import CitationKind, ImportStatus, ReferenceEntry, StoredCitation
 from reader.ui.citation_card import CitationCard

@@ -14,7 +14,7 @@ whether the cited article is already in the library, with a button to open it.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QUrl, Signal
@@ -40,14 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.export.citation_text import format_citation
+from reader.core.identifiers import citation_ids, citation_url, is_http
 from reader.core.model import Citation, CitationKind, ReferenceEntry, StoredCitation
-
-Formatter = Callable[[Citation, str], str]
-
-try:  # the core formatter; the fallback below keeps the card usable without it
-    from reader.core.citations import format_citation as _core_format_citation
-except ImportError:  # pragma: no cover - only while the core module is missing
-    _core_format_citation = None
 
 CARD_WIDTH = 440  # wide enough for a reference entry on two or three lines
 MAX_JUMP_BUTTONS = 12  # more places than this are summarised as "+N more"
@@ -66,19 +61,12 @@ KIND_BADGES: dict[CitationKind, tuple[str, str]] = {
 }
 
 # Names of identifiers as readers know them, in the order the card lists them.
-_ID_NAMES = [
-    ("pmid", "PMID"),
-    ("pmcid", "PMCID"),
-    ("doi", "DOI"),
-    ("pii", "PII"),
-    ("nct", "ClinicalTrials.gov"),
-]
-_KIND_ID = {
-    CitationKind.PUBMED: "pmid",
-    CitationKind.PMC: "pmcid",
-    CitationKind.DOI: "doi",
-    CitationKind.PII: "pii",
-    CitationKind.TRIAL: "nct",
+_ID_LABELS = {
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "doi": "DOI",
+    "pii": "PII",
+    "nct": "ClinicalTrials.gov",
 }
 
 
@@ -91,44 +79,7 @@ def kind_label(kind: CitationKind) -> str:
 
 def citation_identifiers(c: Citation) -> list[tuple[str, str]]:
     """(name, value) pairs for every identifier known for the cited source."""
-    found: dict[str, str] = {}
-    key = _KIND_ID.get(c.kind)
-    if key and c.identifier:
-        found[key] = c.identifier
-    for name, value in c.ids.items():
-        if value and name in dict(_ID_NAMES):
-            found.setdefault(name, value)
-    ref = c.reference
-    if ref is not None:
-        for name in ("pmid", "pmcid", "doi"):
-            value = getattr(ref, name)
-            if value:
-                found.setdefault(name, value)
-    return [(label, found[name]) for name, label in _ID_NAMES if name in found]
-
-
-def _is_http(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
-
-
-def external_url(c: Citation) -> str:
-    """The web address a reader would open for this citation ("" when there is none)."""
-    if _is_http(c.href):
-        return c.href
-    if c.reference is not None and _is_http(c.reference.url):
-        return c.reference.url
-    ids = dict(citation_identifiers(c))
-    if "PMID" in ids:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{ids['PMID']}/"
-    if "PMCID" in ids:
-        return f"https://pmc.ncbi.nlm.nih.gov/articles/{ids['PMCID']}/"
-    if "DOI" in ids:
-        return f"https://doi.org/{ids['DOI']}"
-    if "ClinicalTrials.gov" in ids:
-        return f"https://clinicaltrials.gov/study/{ids['ClinicalTrials.gov']}"
-    if c.kind is CitationKind.WEB and _is_http(c.identifier):
-        return c.identifier
-    return ""
+    return [(_ID_LABELS[name], value) for name, value in citation_ids(c).items()]
 
 
 def reference_anchor(c: Citation) -> str:
@@ -138,23 +89,6 @@ def reference_anchor(c: Citation) -> str:
     if c.reference is not None and c.reference.anchor:
         return c.reference.anchor
     return ""
-
-
-def _fallback_format(c: Citation, style: str) -> str:
-    """A minimal citation text, used only while reader.core.citations lacks a formatter."""
-    ref = c.reference
-    description = (ref.text if ref is not None and ref.text else c.text) or c.identifier
-    url = external_url(c)
-    if style == "markdown" and url:
-        return f"[{description}]({url})"
-    return f"{description}. {url}" if url and url not in description else description
-
-
-def format_citation(c: Citation, style: str) -> str:
-    """``"plain"`` or ``"markdown"`` text to copy, from the core formatter when present."""
-    if _core_format_citation is not None:
-        return _core_format_citation(c, style)
-    return _fallback_format(c, style)
 
 
 def short_url(url: str, limit: int = 64) -> str:
@@ -170,7 +104,7 @@ def reference_description(ref: ReferenceEntry | None) -> str:
     if ref.title:
         return ref.title
     text = " ".join(ref.text.split())
-    return "" if not text or (_is_http(text) and " " not in text) else text
+    return "" if not text or (is_http(text) and " " not in text) else text
 
 
 def _authors_line(ref: ReferenceEntry) -> str:
@@ -407,7 +341,7 @@ class CitationCard(QFrame):
         else:
             self._library.hide()
 
-        self._open_web.setVisible(bool(external_url(c)))
+        self._open_web.setVisible(bool(citation_url(c)))
         self._go_reference.setVisible(bool(reference_anchor(c)))
         self.setAccessibleDescription(self.plain_text())
         self._fit()
@@ -441,7 +375,7 @@ class CitationCard(QFrame):
             link_text
             and link_text not in " ".join(c.context.split())  # already bold in the sentence
             and link_text != c.href
-            and not _is_http(link_text)
+            and not is_http(link_text)
         ):
             parts.append(f"<div style='font-weight:bold'>{html.escape(link_text)}</div>")
         if ref is not None and (byline := _authors_line(ref)):
@@ -454,7 +388,7 @@ class CitationCard(QFrame):
                 for name, value in ids
             )
             parts.append(f"<div style='color:{muted}'>{shown}</div>")
-        url = external_url(c)
+        url = citation_url(c)
         if c.kind is CitationKind.WEB and url:
             parts.append(f"<div style='color:{muted}'>{html.escape(short_url(url))}</div>")
         if c.context:
@@ -616,7 +550,7 @@ class CitationCard(QFrame):
 
     def _emit_open_external(self) -> None:
         c = self._current_citation()
-        if c is not None and (url := external_url(c)):
+        if c is not None and (url := citation_url(c)):
             self.open_external.emit(QUrl(url))
 
     def _emit_go_to_reference(self) -> None:

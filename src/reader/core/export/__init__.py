@@ -6,12 +6,14 @@ One module per format, as novelWriter keeps ``formats/tomarkdown.py``:
 - :mod:`.merge`: re-export into a file the user edited, changing only Margin's parts;
 - :mod:`.fragments`: Text Fragments links to a quoted passage on the source page;
 - :mod:`.w3c`: W3C Web Annotation JSON-LD, written and read back;
+- :mod:`.citation_text`: one citation as plain text or Markdown, for the clipboard;
 - :mod:`.files`: whole libraries to files on disk, and W3C files back into a library.
 
 The writers are pure functions of their arguments (no clock, no store): the golden files
 under ``tests/reference/`` pin their output.
 """
 
+from reader.core.export.citation_text import format_citation
 from reader.core.export.files import (
     export_articles,
     import_w3c_file,
@@ -52,6 +54,7 @@ __all__ = [
     "article_markdown",
     "article_source_iri",
     "export_articles",
+    "format_citation",
     "fragment_url",
     "highlight_markdown_quote",
     "import_w3c_file",

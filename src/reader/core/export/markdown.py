@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import urllib.parse
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import yaml
 
+from reader.core import identifiers
 from reader.core.anchoring import reanchor_all
 from reader.core.export.fragments import fragment_url
 from reader.core.model import Annotation, Article, Citation, CitationKind
@@ -418,22 +418,11 @@ def _source_links(citation: Citation) -> list[str]:
 
 
 def _citation_url(citation: Citation) -> str:
-    ident = citation.identifier
-    match citation.kind:
-        case CitationKind.PUBMED:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{ident}/"
-        case CitationKind.PMC:
-            return f"https://pmc.ncbi.nlm.nih.gov/articles/{ident}/"
-        case CitationKind.DOI:
-            return "https://doi.org/" + urllib.parse.quote(ident, safe="/:;()._-")
-        case CitationKind.TRIAL:
-            return f"https://clinicaltrials.gov/study/{ident}"
-        case CitationKind.PII:
-            return f"https://www.sciencedirect.com/science/article/pii/{ident}"
-        case CitationKind.WEB:
-            return ident
-    href = citation.href
-    return href if href.startswith(("http://", "https://")) else ""
+    """The address of the citation's own identifier; its link when it names none."""
+    name = identifiers.id_name(CitationKind(citation.kind))
+    if name:
+        return identifiers.identifier_url(name, citation.identifier)
+    return citation.href if identifiers.is_http(citation.href) else ""
 
 
 def _authors_short(authors: Sequence[str]) -> str:

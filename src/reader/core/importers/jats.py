@@ -25,6 +25,7 @@ from lxml import etree
 
 from reader.core import xmlsafe
 from reader.core.errors import ImportFailure
+from reader.core.identifiers import identifier_url, normalise_doi, normalise_pmcid, normalise_pmid
 from reader.core.model import (
     Citation,
     CitationKind,
@@ -143,22 +144,6 @@ def _strip_namespaces(root: etree._Element) -> None:
             qname = etree.QName(el)
             if qname.namespace != MATHML_NS:
                 el.tag = qname.localname
-
-
-def normalize_doi(value: str) -> str:
-    value = value.strip()
-    value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value, flags=re.I)
-    return value.strip().lower()
-
-
-def normalize_pmcid(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    return f"PMC{digits}" if digits else ""
-
-
-def normalize_pmid(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    return digits
 
 
 # --- math ------------------------------------------------------------------------------
@@ -318,26 +303,26 @@ def _ref_entry(ref: etree._Element, position: int) -> tuple[ReferenceEntry, etre
         id_type = (pub_id.get("pub-id-type") or "").lower()
         value = _plain(pub_id)
         if id_type == "pmid" and not entry.pmid:
-            entry.pmid = normalize_pmid(value)
+            entry.pmid = normalise_pmid(value)
         elif id_type in ("pmcid", "pmc") and not entry.pmcid:
-            entry.pmcid = normalize_pmcid(value)
+            entry.pmcid = normalise_pmcid(value)
         elif id_type == "doi" and not entry.doi:
-            entry.doi = normalize_doi(value)
+            entry.doi = normalise_doi(value)
     for link in ref.iter():
         if _local(link) not in ("ext-link", "uri"):
             continue
         href = (link.get(XLINK_HREF) or _plain(link)).strip()
         link_type = (link.get("ext-link-type") or "").lower()
         if link_type == "doi" or re.match(r"https?://(dx\.)?doi\.org/", href):
-            entry.doi = entry.doi or normalize_doi(href)
+            entry.doi = entry.doi or normalise_doi(href)
         elif link_type == "pmid":
-            entry.pmid = entry.pmid or normalize_pmid(href)
+            entry.pmid = entry.pmid or normalise_pmid(href)
         elif not entry.url and href:
             entry.url = href if re.match(r"https?://|ftp://", href) else entry.url
     if not entry.doi:
         text_doi = re.search(r"\bdoi:\s*(10\.\d{4,9}/\S+[^\s.,;])", _plain(shown), re.I)
         if text_doi:
-            entry.doi = normalize_doi(text_doi.group(1))
+            entry.doi = normalise_doi(text_doi.group(1))
     entry.text = _plain(shown, skip=frozenset({"label"}))
     return entry, shown
 
@@ -520,9 +505,9 @@ class _Renderer:
         href = (el.get(XLINK_HREF) or _plain(el)).strip()
         link_type = (el.get("ext-link-type") or "").lower()
         if link_type == "doi" and not href.startswith("http"):
-            href = f"https://doi.org/{normalize_doi(href)}"
+            href = identifier_url("doi", normalise_doi(href))
         elif link_type == "pmid" and href.isdigit():
-            href = f"https://pubmed.ncbi.nlm.nih.gov/{href}/"
+            href = identifier_url("pmid", href)
         elif href.startswith("www."):
             href = "https://" + href
         text = self.inline(el) or _esc(href)
@@ -534,14 +519,14 @@ class _Renderer:
         value = _plain(el)
         id_type = (el.get("pub-id-type") or "").lower()
         if id_type == "doi":
-            doi = normalize_doi(value)
-            return f'<a href="https://doi.org/{_attr(doi)}">doi:{_esc(value)}</a>'
+            doi = normalise_doi(value)
+            return f'<a href="{_attr(identifier_url("doi", doi))}">doi:{_esc(value)}</a>'
         if id_type == "pmid":
-            pmid = normalize_pmid(value)
-            return f'<a href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/">PMID: {_esc(value)}</a>'
+            pmid = normalise_pmid(value)
+            return f'<a href="{identifier_url("pmid", pmid)}">PMID: {_esc(value)}</a>'
         if id_type in ("pmcid", "pmc"):
-            pmcid = normalize_pmcid(value)
-            return f'<a href="https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/">{pmcid}</a>'
+            pmcid = normalise_pmcid(value)
+            return f'<a href="{identifier_url("pmcid", pmcid)}">{pmcid}</a>'
         return _esc(value)
 
     def inline_fn(self, el: etree._Element) -> str:
@@ -883,16 +868,14 @@ class _Renderer:
             known = body
         links = []
         if entry.doi and "doi.org/" not in known:
-            links.append(f'<a href="https://doi.org/{_attr(entry.doi)}">doi:{_esc(entry.doi)}</a>')
+            doi_url = _attr(identifier_url("doi", entry.doi))
+            links.append(f'<a href="{doi_url}">doi:{_esc(entry.doi)}</a>')
         if entry.pmid and "pubmed.ncbi.nlm.nih.gov/" not in known:
-            links.append(
-                f'<a href="https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/">PMID: {entry.pmid}</a>'
-            )
-        if entry.pmcid and "/pmc/articles/" not in known:
-            links.append(
-                f'<a href="https://www.ncbi.nlm.nih.gov/pmc/articles/{entry.pmcid}/">'
-                f"{entry.pmcid}</a>"
-            )
+            pmid_url = identifier_url("pmid", entry.pmid)
+            links.append(f'<a href="{pmid_url}">PMID: {entry.pmid}</a>')
+        if entry.pmcid and entry.pmcid not in known:  # PMC's old and new addresses
+            pmc_url = identifier_url("pmcid", entry.pmcid)
+            links.append(f'<a href="{pmc_url}">{entry.pmcid}</a>')
         if entry.url and entry.url not in known:
             links.append(f'<a href="{_attr(entry.url)}">{_esc(entry.url)}</a>')
         if cit is None or not _has_mixed_text(cit):
@@ -968,11 +951,11 @@ def _identifiers(meta: etree._Element) -> dict[str, str]:
         id_type = (aid.get("pub-id-type") or "").lower()
         value = _plain(aid)
         if id_type == "doi" and "doi" not in ids:
-            ids["doi"] = normalize_doi(value)
+            ids["doi"] = normalise_doi(value)
         elif id_type == "pmid" and "pmid" not in ids:
-            ids["pmid"] = normalize_pmid(value)
+            ids["pmid"] = normalise_pmid(value)
         elif id_type in ("pmc", "pmcid") and "pmcid" not in ids:
-            ids["pmcid"] = normalize_pmcid(value)
+            ids["pmcid"] = normalise_pmcid(value)
     return {k: v for k, v in ids.items() if v}
 
 
@@ -1075,9 +1058,8 @@ def _convert(article: etree._Element) -> ImportedArticle:
         parts.append(f'<section id="references"><h2>References</h2><ol>{items}</ol></section>')
 
     identifiers = _identifiers(meta)
-    url = f"https://doi.org/{identifiers['doi']}" if "doi" in identifiers else ""
-    if not url and "pmcid" in identifiers:
-        url = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{identifiers['pmcid']}/"
+    url = identifier_url("doi", identifiers.get("doi", ""))
+    url = url or identifier_url("pmcid", identifiers.get("pmcid", ""))
     canon = canonicalize("".join(parts), base_url=url)
     published, published_iso = _pub_date(meta)
 
