@@ -25,7 +25,7 @@ from reader.cli.output import (
 def cmd_remove(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         highlights = sum(len(library.annotations(i)) for i in args.ids)
-        moved = library.remove(args.ids)  # TODO(trash): library.trash once the store has it
+        moved = library.trash(args.ids)
     message = f"moved {plural(moved, 'article')} to the Trash"
     if highlights:
         # Said out loud: the highlights went with them and come back with them.
@@ -67,8 +67,6 @@ def register(sub: Subparsers) -> None:
     p = add_command(sub, "remove", cmd_remove, "move articles (with their highlights) to the Trash")
     article_ids(p)
     json_flag(p)
-    if True:  # the Trash commands wait for the store's trashed_at column
-        return
 
     p = add_command(
         sub,

@@ -159,6 +159,7 @@ class ArticleSummary:
     url: str
     is_read: bool
     highlight_count: int
+    trashed_at: str = ""  # ISO 8601 when it was moved to the Trash; "" when it is not
 
 
 @dataclass(slots=True)
@@ -284,9 +285,19 @@ class SearchHit:
 
 @dataclass(slots=True)
 class SearchResults:
+    """The hits of a search, and a spelling suggestion when a word is in no article.
+
+    ``suggestion`` is the query with its unknown words corrected ("ketamine" for
+    "ketamne"). When the typed query found nothing and the suggestion did, the hits are
+    the suggestion's: ``query`` is then the suggestion and ``corrected_from`` what was
+    typed.
+    """
+
     query: str
     hits: list[SearchHit]
     total: int | None = None  # estimated; None when unknown (never len(results))
+    suggestion: str | None = None
+    corrected_from: str | None = None
 
 
 # --- annotations (W3C Web Annotation selectors) ----------------------------------------
@@ -337,6 +348,7 @@ class IndexDocument:
     url: str
     notes: str = ""  # article note + highlight notes
     highlights: str = ""  # highlighted passages
+    highlight_tags: list[str] = field(default_factory=list)  # found by "tag:" too
     cites: list[str] = field(default_factory=list)  # "PMID:123", "PMC456", "10.1/x", urls
 
 
@@ -350,3 +362,6 @@ class AnchoredAnnotations:
 
     anchored: list[tuple[Annotation, int, int]] = field(default_factory=list)
     orphans: list[Annotation] = field(default_factory=list)
+    # uuid → the words a highlight now covers, when it was re-anchored approximately
+    # (the article's text changed) and they differ from the words the user highlighted.
+    changed: dict[str, str] = field(default_factory=dict)

@@ -44,6 +44,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -51,9 +52,11 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPlainTextEdit,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -99,15 +102,46 @@ class AnnotationsModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[_Row] = []
         self._meanings: dict[str, str] = {}
+        self._anchored = AnchoredAnnotations()
+        self._color = ""  # filters; empty means any
+        self._tag = ""
 
     def set_annotations(self, anchored: AnchoredAnnotations, meanings: dict[str, str]) -> None:
-        self.beginResetModel()
+        self._anchored = anchored
         self._meanings = dict(meanings)
-        self._rows = [_Row(a, s, e) for a, s, e in anchored.anchored]
-        if anchored.orphans:
+        self._rebuild()
+
+    def set_filter(self, color: str = "", tag: str = "") -> None:
+        """Show only highlights of this colour and with this tag (any case)."""
+        self._color, self._tag = color, tag.casefold()
+        self._rebuild()
+
+    def _matches(self, a: Annotation) -> bool:
+        if self._color and a.color != self._color:
+            return False
+        return not self._tag or any(t.casefold() == self._tag for t in a.tags)
+
+    def _rebuild(self) -> None:
+        anchored = self._anchored
+        self.beginResetModel()
+        self._rows = [_Row(a, s, e) for a, s, e in anchored.anchored if self._matches(a)]
+        orphans = [a for a in anchored.orphans if self._matches(a)]
+        if orphans:
             self._rows.append(_Row(None, orphan=True))
-            self._rows.extend(_Row(a, orphan=True) for a in anchored.orphans)
+            self._rows.extend(_Row(a, orphan=True) for a in orphans)
         self.endResetModel()
+
+    def total_count(self) -> int:
+        """Highlights of the article, filtered or not."""
+        return len(self._anchored.anchored) + len(self._anchored.orphans)
+
+    def tags(self) -> list[str]:
+        """The tags used by the article's highlights, one per spelling that differs in case."""
+        seen: dict[str, str] = {}
+        for a in [x[0] for x in self._anchored.anchored] + list(self._anchored.orphans):
+            for tag in a.tags:
+                seen.setdefault(tag.casefold(), tag)
+        return sorted(seen.values(), key=str.casefold)
 
     def set_meanings(self, meanings: dict[str, str]) -> None:
         self._meanings = dict(meanings)
@@ -207,13 +241,20 @@ class AnnotationDelegate(QStyledItemDelegate):
         doc.setDocumentMargin(0)
         doc.setIndentWidth(16)  # lists in notes: the default 40 px is a lot in a side panel
         doc.setDefaultFont(option.font)
-        muted = option.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name()
-        link = option.palette.color(QPalette.ColorRole.Link).name()
+        palette = option.palette
+        if option.state & QStyle.StateFlag.State_Selected:
+            # On the selection colour, links and tags take the selected text colour:
+            # the palette's dark blue link on a blue selection could not be read.
+            muted = link = palette.color(QPalette.ColorRole.HighlightedText).name()
+        else:
+            muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name()
+            link = palette.color(QPalette.ColorRole.Link).name()
         doc.setDefaultStyleSheet(
             f"p.quote {{ font-style: italic; margin-bottom: 4px; }}"
             f"p.tags {{ color: {muted}; font-size: small; margin-top: 2px; }}"
             f"p {{ margin-top: 0px; margin-bottom: 3px; }}"
             f"a {{ color: {link}; }}"
+            f"p.changed {{ font-size: small; font-weight: bold; margin-top: 2px; }}"
         )
         doc.setHtml(index.data(HtmlRole) or "")
         doc.setTextWidth(max(40, width))
@@ -330,7 +371,8 @@ class LegendList(QListWidget):
                 name = item.data(Qt.ItemDataRole.UserRole)
                 item.setText(meanings.get(name, ""))
                 item.setToolTip(
-                    f"{name.capitalize()}: {meanings.get(name, '')} (double-click to edit)"
+                    f"{name.capitalize()}: {meanings.get(name, '')}"
+                    " (double-click, F2 or “Edit meanings” to change)"
                 )
                 item.setData(
                     Qt.ItemDataRole.AccessibleTextRole, color_label(name, meanings.get(name, ""))
@@ -396,6 +438,34 @@ class AnnotationsPanel(QWidget):
         legend_title.setProperty("muted", True)
         self.legend = LegendList(self)
         self.legend.meaning_edited.connect(controller.set_meaning)
+        # Editing a meaning by double-click alone was never found: a visible button too.
+        self.edit_meanings_button = QToolButton(self)
+        self.edit_meanings_button.setObjectName("editMeanings")
+        self.edit_meanings_button.setText("✎ Edit meanings")
+        self.edit_meanings_button.setAutoRaise(True)
+        self.edit_meanings_button.setAccessibleName("Edit what the colours mean")
+        self.edit_meanings_button.setToolTip(
+            "Rename what a colour means (also: double-click a colour, or F2)"
+        )
+        self.edit_meanings_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.edit_meanings_button.setMenu(self._meanings_menu())
+
+        self.color_filter = QComboBox(self)
+        self.color_filter.setObjectName("highlightColorFilter")
+        self.color_filter.setAccessibleName("Show highlights of colour")
+        self.color_filter.setToolTip("Show only highlights of one colour")
+        self.tag_filter = QComboBox(self)
+        self.tag_filter.setObjectName("highlightTagFilter")
+        self.tag_filter.setAccessibleName("Show highlights with tag")
+        self.tag_filter.setToolTip("Show only highlights with one tag")
+        for combo in (self.color_filter, self.tag_filter):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.currentIndexChanged.connect(self._apply_filter)
+        self._fill_color_filter(controller.meanings())
 
         note_title = QLabel("&Article note")
         self.note_status = QLabel("")
@@ -432,10 +502,11 @@ class AnnotationsPanel(QWidget):
         self.list.customContextMenuRequested.connect(self._show_context_menu)
         self.list.activated.connect(self._on_activated)
         self.list.clicked.connect(self._on_activated)
-        self.empty_label = QLabel(
+        self._empty_text = (
             "No highlights yet. Select text in the article and press Ctrl+H, "
             "or right-click it and choose Highlight."
         )
+        self.empty_label = QLabel(self._empty_text)
         self.empty_label.setObjectName("annotationsEmpty")
         self.empty_label.setWordWrap(True)
         self.empty_label.setProperty("muted", True)
@@ -461,11 +532,20 @@ class AnnotationsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.setSpacing(4)
-        layout.addWidget(legend_title)
+        legend_row = QHBoxLayout()
+        legend_row.addWidget(legend_title)
+        legend_row.addStretch(1)
+        legend_row.addWidget(self.edit_meanings_button)
+        layout.addLayout(legend_row)
         layout.addWidget(self.legend)
         layout.addLayout(note_row)
         layout.addWidget(self.article_note)
         layout.addSpacing(4)
+        filter_row = QHBoxLayout()
+        filter_row.setSpacing(4)
+        filter_row.addWidget(self.color_filter, 1)
+        filter_row.addWidget(self.tag_filter, 1)
+        layout.addLayout(filter_row)
         layout.addWidget(self.count_label)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty_label, 1)
@@ -491,15 +571,100 @@ class AnnotationsPanel(QWidget):
     def _reload(self) -> None:
         current = self.current_uuid()
         self.model.set_annotations(self.controller.anchored, self.controller.meanings())
-        count = self.model.highlight_count()
-        has_article = self.controller.article_id >= 0
-        self.count_label.setText(
-            f"{count} highlight{'s' if count != 1 else ''}" if has_article and count else ""
-        )
-        self.list.setVisible(count > 0)
-        self.empty_label.setVisible(has_article and count == 0)
+        self._fill_tag_filter()
+        self._show_counts()
         if current:
             self.select(current)
+
+    def _show_counts(self) -> None:
+        count = self.model.highlight_count()
+        total = self.model.total_count()
+        has_article = self.controller.article_id >= 0
+        text = f"{total} highlight{'s' if total != 1 else ''}" if has_article and total else ""
+        if count != total:
+            text = f"{count} of {text}"
+        self.count_label.setText(text)
+        self.list.setVisible(count > 0)
+        filtered = bool(self.color_filter.currentData() or self.tag_filter.currentData())
+        self.empty_label.setText(
+            "No highlight matches the filter." if filtered and total else self._empty_text
+        )
+        self.empty_label.setVisible(has_article and count == 0)
+        for combo in (self.color_filter, self.tag_filter):
+            combo.setVisible(total > 0 and (combo.count() > 2 or bool(combo.currentData())))
+
+    # --- filters ---------------------------------------------------------------------------
+
+    def _fill_color_filter(self, meanings: dict[str, str]) -> None:
+        chosen = self.color_filter.currentData() or ""
+        self.color_filter.blockSignals(True)
+        self.color_filter.clear()
+        self.color_filter.addItem("All colours", "")
+        for name in COLOR_NAMES:
+            self.color_filter.addItem(
+                swatch_icon(name), color_label(name, meanings.get(name, "")), name
+            )
+        self.color_filter.setCurrentIndex(max(0, self.color_filter.findData(chosen)))
+        self.color_filter.blockSignals(False)
+
+    def _fill_tag_filter(self) -> None:
+        chosen = str(self.tag_filter.currentData() or "")
+        tags = self.model.tags()
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", "")
+        for tag in tags:
+            self.tag_filter.addItem(f"#{tag}", tag)
+        found = next(
+            (i for i, t in enumerate(tags, start=1) if t.casefold() == chosen.casefold()), 0
+        )
+        self.tag_filter.setCurrentIndex(found)
+        self.tag_filter.blockSignals(False)
+        if chosen and not found:  # the tag is gone from this article: show everything
+            self.model.set_filter(self.color_filter.currentData() or "", "")
+
+    def set_filter(self, color: str = "", tag: str = "") -> None:
+        """Choose the filters as the user would (tests, a future "show red" command)."""
+        self.color_filter.setCurrentIndex(max(0, self.color_filter.findData(color)))
+        index = next(
+            (
+                i
+                for i in range(self.tag_filter.count())
+                if str(self.tag_filter.itemData(i) or "").casefold() == tag.casefold()
+            ),
+            0,
+        )
+        self.tag_filter.setCurrentIndex(index)
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(
+            self.color_filter.currentData() or "", self.tag_filter.currentData() or ""
+        )
+        self._show_counts()
+
+    def _meanings_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("meaningsMenu")
+        menu.aboutToShow.connect(lambda: self._fill_meanings_menu(menu))
+        return menu
+
+    def _fill_meanings_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        meanings = self.controller.meanings()
+        for name in COLOR_NAMES:
+            action = menu.addAction(
+                swatch_icon(name), f"{color_label(name, meanings.get(name, ''))}…"
+            )
+            action.setObjectName(f"edit-meaning-{name}")
+            action.triggered.connect(lambda _=False, n=name: self.edit_meaning(n))
+
+    def edit_meaning(self, color: str) -> None:
+        """Start editing what ``color`` means, in place in the legend."""
+        item = self.legend.item_for(color)
+        if item is not None:
+            self.legend.setCurrentItem(item)
+            self.legend.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.legend.editItem(item)
 
     def current_uuid(self) -> str:
         index = self.list.currentIndex()
@@ -587,6 +752,7 @@ class AnnotationsPanel(QWidget):
         meanings = self.controller.meanings()
         self.legend.set_meanings(meanings)
         self.model.set_meanings(meanings)
+        self._fill_color_filter(meanings)
 
     # --- the article note ------------------------------------------------------------------
 

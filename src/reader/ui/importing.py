@@ -1,19 +1,17 @@
 """Importing from the window: a worker off the UI thread, progress, cancel, a summary.
 
-The worker is a thin QRunnable around ``Library.import_paths`` (pure core code): it
-passes ``progress`` and ``cancel`` callables and emits one signal with the report or
-the error. The progress dialog only appears for work longer than half a second, so a
-single dropped file never flashes a window.
+The import is a :class:`reader.ui.tasks.Task` around ``Library.import_paths`` (pure
+core code) with the task's progress and cancel. The progress dialog only appears for
+work longer than half a second, so a single dropped file never flashes a window.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,51 +26,31 @@ from PySide6.QtWidgets import (
 
 from reader.core.library import Library, Progress
 from reader.core.model import ImportOptions, ImportReport, ImportStatus
+from reader.ui.tasks import Task, TaskContext, TaskProgress, TaskRunner, Work
 
 log = logging.getLogger(__name__)
 
-PROGRESS_DELAY_MS = 500
+
+def import_work(
+    library: Library, paths: Sequence[str | Path], options: ImportOptions | None = None
+) -> Work:
+    """The import as a task: ``Library.import_paths`` with the task's progress and cancel."""
+    names = [str(p) for p in paths]
+
+    def work(context: TaskContext) -> ImportReport:
+        def progress(p: Progress) -> None:
+            context.progress(p.done, p.total, p.current)
+
+        return library.import_paths(
+            names, options or ImportOptions(), progress=progress, cancel=context.cancelled
+        )
+
+    return work
 
 
-class _WorkerSignals(QObject):
-    progress = Signal(int, int, str)
-    finished = Signal(object)  # ImportReport
-    failed = Signal(str)
-
-
-class ImportWorker(QRunnable):
-    """Runs ``library.import_paths`` on a pool thread; never touches widgets."""
-
-    def __init__(
-        self, library: Library, paths: Sequence[str | Path], options: ImportOptions | None = None
-    ) -> None:
-        super().__init__()
-        self.library = library
-        self.paths = [str(p) for p in paths]
-        self.options = options or ImportOptions()
-        self.signals = _WorkerSignals()
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def _progress(self, p: Progress) -> None:
-        self.signals.progress.emit(p.done, p.total, p.current)
-
-    def run(self) -> None:
-        try:
-            report = self.library.import_paths(
-                self.paths, self.options, progress=self._progress, cancel=self._cancel.is_set
-            )
-        except Exception as exc:
-            log.exception("import failed")
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
-            return
-        self.signals.finished.emit(report)
+def _progress_label(done: int, total: int, current: str) -> str:
+    name = current.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"Importing {done + 1 if done < total else total} of {total}…\n{name}"
 
 
 def summary_line(report: ImportReport) -> str:
@@ -87,8 +65,37 @@ def summary_line(report: ImportReport) -> str:
         n = report.count(status)
         if n:
             parts.append(f"{n} {word}")
+            if status is ImportStatus.UPDATED and repeats_in_report(report):
+                parts[-1] += " (the same article was in more than one file)"
     text = ", ".join(parts) if parts else "Nothing to import"
     return text + (" (cancelled)" if report.cancelled else "")
+
+
+def repeats_in_report(report: ImportReport) -> int:
+    """Updates of an article this same import added: one post held by several files."""
+    added = {r.article_id for r in report.results if r.status is ImportStatus.ADDED}
+    return sum(
+        1 for r in report.results if r.status is ImportStatus.UPDATED and r.article_id in added
+    )
+
+
+def updated_explanation(report: ImportReport) -> str:
+    """A word on "updated", which surprises on a first import (empty when not needed)."""
+    updated = report.count(ImportStatus.UPDATED)
+    if not updated:
+        return ""
+    repeats = repeats_in_report(report)
+    if repeats == updated:
+        return (
+            f"“Updated”: {'this article was' if updated == 1 else 'these articles were'} "
+            "in more than one of the files; the later file updated the copy added from the "
+            "earlier one. Nothing was duplicated."
+        )
+    return (
+        "“Updated”: the article was already in the library (from an earlier import, or "
+        "from another file in this one) and its text or details changed; its highlights "
+        "were kept and moved to the new text."
+    )
 
 
 class ImportSummaryDialog(QDialog):
@@ -108,11 +115,19 @@ class ImportSummaryDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         headline.setFont(font)
+        self.explanation = QLabel(updated_explanation(report), self)
+        self.explanation.setObjectName("importExplanation")
+        self.explanation.setWordWrap(True)
+        self.explanation.setVisible(bool(self.explanation.text()))
         self.tree = QTreeWidget(self)
         self.tree.setAccessibleName("Imported files")
         self.tree.setHeaderLabels(["Result", "Article or reason", "File"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
+        # Reasons can be long ("invalid JSON at line 3, column 7: …"): rows wrap, and the
+        # selected row's full reason shows below the list.
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         order = {
             ImportStatus.FAILED: 0,
@@ -134,17 +149,33 @@ class ImportSummaryDialog(QDialog):
                 item.setFont(0, font)
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("importDetail")
+        self.detail.setAccessibleName("Selected file's result")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tree.currentItemChanged.connect(self._show_detail)
+        if self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         layout = QVBoxLayout(self)
         layout.addWidget(headline)
+        layout.addWidget(self.explanation)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(buttons)
+
+    def _show_detail(self, item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            self.detail.clear()
+            return
+        self.detail.setText(f"{item.text(0)}: {item.text(1)}\n{item.toolTip(2)}")
 
 
 class ImportController(QObject):
-    """Starts imports on the pool, shows delayed progress with Cancel, then a summary.
+    """Starts imports as tasks, shows delayed progress with Cancel, then a summary.
 
     Signals:
         started(): an import began (disable the import actions).
@@ -157,71 +188,67 @@ class ImportController(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, library: Library, parent_widget: QWidget, pool: QThreadPool | None = None
+        self,
+        library: Library,
+        parent_widget: QWidget,
+        tasks: TaskRunner | QThreadPool | None = None,
     ) -> None:
         super().__init__(parent_widget)
         self._library = library
         self._parent = parent_widget
-        self.pool = pool or QThreadPool.globalInstance()
-        self.worker: ImportWorker | None = None
-        self.progress_dialog: QProgressDialog | None = None
+        self.tasks = tasks if isinstance(tasks, TaskRunner) else TaskRunner(tasks, self)
+        self.task: Task | None = None
+        self.progress: TaskProgress | None = None
         self.summary_dialog: ImportSummaryDialog | None = None
         self.show_summary = True
 
     @property
     def busy(self) -> bool:
-        return self.worker is not None
+        return self.task is not None
+
+    @property
+    def pool(self) -> QThreadPool:
+        return self.tasks.pool
+
+    @property
+    def progress_dialog(self) -> QProgressDialog | None:
+        return self.progress.dialog if self.progress is not None else None
 
     def start(self, paths: Sequence[str | Path], *, title: str = "Importing articles") -> bool:
-        if self.worker is not None or not paths:
+        if self.task is not None or not paths:
             return False
-        worker = ImportWorker(self._library, paths)
-        worker.setAutoDelete(False)  # we keep it to cancel it and read its state
-        worker.signals.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        worker.signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
-        worker.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
-        self.worker = worker
-        dialog = QProgressDialog(title + "…", "Cancel", 0, 0, self._parent)
-        dialog.setObjectName("importProgress")
-        dialog.setWindowTitle(title)
-        dialog.setAccessibleName("Import progress")
-        dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setWindowModality(Qt.WindowModality.NonModal)
-        dialog.canceled.connect(self.cancel)
-        dialog.setValue(0)
-        self.progress_dialog = dialog
         self.started.emit()
-        self.pool.start(worker)
+        task = self.tasks.start(
+            import_work(self._library, paths),
+            name="import",
+            on_done=self._on_finished,
+            on_error=self._on_failed,
+        )
+        if task.running:  # (a synchronous runner has already answered)
+            self.task = task
+            self.progress = TaskProgress(
+                task,
+                self._parent,
+                title=title,
+                object_name="importProgress",
+                label=_progress_label,
+                cancelling="Cancelling after the current file…",
+            )
+            self.progress.dialog.setAccessibleName("Import progress")  # type: ignore[union-attr]
         return True
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            if self.progress_dialog is not None:
-                self.progress_dialog.setLabelText("Cancelling after the current file…")
-
-    def _on_progress(self, done: int, total: int, current: str) -> None:
-        dialog = self.progress_dialog
-        if dialog is None:
-            return
-        if dialog.maximum() != total:
-            dialog.setMaximum(max(total, 1))
-        if not (self.worker and self.worker.cancelled):
-            name = current.replace("\\", "/").rsplit("/", 1)[-1]
-            dialog.setLabelText(
-                f"Importing {done + 1 if done < total else total} of {total}…\n{name}"
-            )
-        dialog.setValue(min(done, max(total, 1)))
+        if self.task is not None:
+            if self.progress is not None:
+                self.progress.cancel()
+            else:
+                self.task.cancel()
 
     def _close_progress(self) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.canceled.disconnect(self.cancel)
-            self.progress_dialog.close()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
-        self.worker = None
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+        self.task = None
 
     def _on_finished(self, report: ImportReport) -> None:
         self._close_progress()
@@ -240,6 +267,6 @@ class ImportController(QObject):
     def _forget_summary(self) -> None:
         self.summary_dialog = None
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: BaseException) -> None:
         self._close_progress()
-        self.failed.emit(message)
+        self.failed.emit(str(exc) or exc.__class__.__name__)

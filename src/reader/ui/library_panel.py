@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +32,7 @@ from reader.ui.library_model import (
     SITE,
     TITLE,
     LibraryModel,
+    short_date,
 )
 
 FORMAT_LABELS = {
@@ -47,6 +49,32 @@ _FILTERS = [
     ("category", "category", "All categories", "Filter by category"),
     ("format", "source_format", "All formats", "Filter by format"),
 ]
+
+
+def fold_case(values: list[str]) -> list[str]:
+    """One entry per spelling that differs only in case ("cancer", "Cancer" → one).
+
+    The first spelling seen stands for the others; the filter matches any case.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def date_column_width(widget: QWidget) -> int:
+    """Wide enough for the longest short date in bold (unread rows) plus the sort arrow."""
+    font = widget.font()
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    widest = max(
+        metrics.horizontalAdvance(short_date(f"2024-{month:02d}-28")) for month in range(1, 13)
+    )
+    return widest + 2 * metrics.averageCharWidth() + 18
 
 
 class ArticleTable(QTableView):
@@ -135,14 +163,14 @@ class LibraryPanel(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        # The title gets the room; the dates are never cut ("14 Feb 2…").
         for col, width in (
-            (SITE, 130),
-            (AUTHORS, 130),
-            (PUBLISHED, 96),
-            (ADDED, 96),
+            (SITE, 96),
+            (AUTHORS, 110),
             (HIGHLIGHTS, 40),
         ):
             header.resizeSection(col, width)
+        self.fit_date_columns()
         for col in (AUTHORS, ADDED, HIGHLIGHTS):
             header.hideSection(col)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -210,6 +238,14 @@ class LibraryPanel(QWidget):
 
     # --- behaviour -----------------------------------------------------------------------
 
+    def fit_date_columns(self) -> None:
+        """Dates whole, whatever a restored header state said."""
+        header = self.table.horizontalHeader()
+        width = date_column_width(self.table)
+        for col in (PUBLISHED, ADDED):
+            if header.sectionSize(col) < width:
+                header.resizeSection(col, width)
+
     @property
     def is_empty(self) -> bool:
         return self.stack.currentWidget() is self.empty
@@ -239,14 +275,24 @@ class LibraryPanel(QWidget):
             combo.blockSignals(True)
             while combo.count() > 1:
                 combo.removeItem(1)
-            for value in values.get(key, []):
+            choices = values.get(key, [])
+            if key in ("tag", "category"):
+                choices = fold_case(choices)
+            for value in choices:
                 label = FORMAT_LABELS.get(value, value) if key == "format" else value
                 combo.addItem(label, value)
-            found = combo.findData(chosen) if chosen else 0
+            found = self._find_choice(combo, chosen) if chosen else 0
             combo.setCurrentIndex(max(0, found))
             combo.blockSignals(False)
             # A filter with nothing to choose from is noise.
             combo.setVisible(combo.count() > 2 or bool(chosen))
+
+    @staticmethod
+    def _find_choice(combo: QComboBox, chosen: str) -> int:
+        for i in range(combo.count()):
+            if str(combo.itemData(i) or "").casefold() == chosen.casefold():
+                return i
+        return -1
 
     def current_filter(self) -> LibraryFilter:
         filt = LibraryFilter()

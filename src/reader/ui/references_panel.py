@@ -38,6 +38,10 @@ CITATION_ROLE = Qt.ItemDataRole.UserRole + 1  # the StoredCitation a row stands 
 ARTICLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the library article id a row opens
 CITED_BY_GROUP = "Cited by your saved articles"
 _LINE = 120  # characters of a context shown in a row
+# The "In your library" column gets at most this share of the width, so a long saved
+# title never squeezes the Source column to "Sou"; both elide in the middle instead.
+LIBRARY_COLUMN_SHARE = 0.4
+MIN_LIBRARY_COLUMN = 72
 
 
 def source_label(c: Citation) -> str:
@@ -113,12 +117,16 @@ class ReferencesPanel(QWidget):
         self._tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._tree.setUniformRowHeights(True)
         self._tree.setWordWrap(False)
+        # Titles and references are long at both ends ("[12] Smith … (PMID 123)"): keep
+        # the start and the identifier, cut the middle; the tooltip has the whole text.
+        self._tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self._tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self._tree.clicked.connect(self._activate)
         self._tree.installEventFilter(self)
+        self._tree.viewport().installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -177,6 +185,7 @@ class ReferencesPanel(QWidget):
             item.setData(summary.id, ARTICLE_ROLE)
             item.setToolTip(f"Open “{summary.title}”, which cites this article")
             extra = QStandardItem(summary.site_name)
+            extra.setToolTip(summary.site_name)
             extra.setData(summary.id, ARTICLE_ROLE)
             group.appendRow([item, extra])
         if not cited_by:
@@ -185,6 +194,16 @@ class ReferencesPanel(QWidget):
             group.appendRow([empty, self._blank()])
         self._model.appendRow([group, self._blank()])
         self._tree.expandAll()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Give "In your library" what it needs, up to its share; Source gets the rest."""
+        width = self._tree.viewport().width()
+        if width <= 0:
+            return
+        wanted = max(self._tree.sizeHintForColumn(1), self._tree.header().sectionSizeHint(1))
+        share = max(MIN_LIBRARY_COLUMN, int(width * LIBRARY_COLUMN_SHARE))
+        self._tree.header().resizeSection(1, min(wanted, share))
 
     def _group(self, text: str) -> QStandardItem:
         item = QStandardItem(text)
@@ -205,7 +224,8 @@ class ReferencesPanel(QWidget):
             label += f"  ({len(places)}×)"
         item = QStandardItem(label)
         item.setData(first, CITATION_ROLE)
-        item.setToolTip(_short(first.citation.context, 400) or label)
+        context = _short(first.citation.context, 400)
+        item.setToolTip(f"{label}\n\n{context}" if context and context != label else label)
         local_id = next((p.local_article_id for p in places if p.local_article_id), None)
         marker = QStandardItem("")
         if local_id is not None:
@@ -229,6 +249,9 @@ class ReferencesPanel(QWidget):
         self._tree.expandAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._tree.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+            return False
         if (
             watched is self._tree
             and event.type() == QEvent.Type.KeyPress

@@ -25,6 +25,7 @@ error a caller sees is a :class:`~reader.core.errors.MarginError`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -50,6 +51,7 @@ from reader.core.model import (
     ProgressFn,
     SearchResults,
     StoredCitation,
+    now_iso,
 )
 from reader.core.paths import library_dir
 
@@ -63,6 +65,7 @@ __all__ = [
 ]
 
 DB_NAME = "library.sqlite3"
+TRASH_DAYS = 30  # an article in the Trash is deleted for good after this many days
 
 
 class Library:
@@ -80,7 +83,9 @@ class Library:
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
         """The library at ``path``, else ``$MARGIN_LIBRARY``, else the user data folder."""
-        return cls(library_dir(path))
+        library = cls(library_dir(path))
+        library.empty_trash(older_than_days=TRASH_DAYS)
+        return library
 
     def close(self) -> None:
         """Finish queued index work and close the files."""
@@ -109,7 +114,15 @@ class Library:
         is reported with the reason and the batch goes on. ``cancel`` is checked
         between files; what was imported before stays imported.
         """
-        return self._importer.import_paths(paths, options, progress=progress, cancel=cancel)
+        report = self._importer.import_paths(paths, options, progress=progress, cancel=cancel)
+        # Importing an article that is in the Trash again means the user wants it back.
+        self._restore_if_trashed(r.article_id for r in report.results)
+        return report
+
+    def _restore_if_trashed(self, ids: Iterable[int | None]) -> None:
+        trashed = set(self._store.trashed_ids()).intersection(i for i in ids if i is not None)
+        if trashed:
+            self.restore_from_trash(sorted(trashed))
 
     def import_bytes(
         self, data: bytes, name: str, options: ImportOptions | None = None
@@ -167,8 +180,66 @@ class Library:
         """Remember how far down the article the reader is (0..1)."""
         self._store.set_reading_position(article_id, max(0.0, min(1.0, position)))
 
+    def set_article_tags(self, article_id: int, tags: Sequence[str]) -> None:
+        """Replace the article's tags (one per spelling that differs only in case)."""
+        self.article(article_id)
+        seen: dict[str, str] = {}
+        for tag in tags:
+            if tag.strip():
+                seen.setdefault(tag.strip().casefold(), tag.strip())
+        self._store.set_tags(article_id, list(seen.values()))
+        self._indexing.add_later([article_id])
+
+    # --- the Trash ------------------------------------------------------------------------
+
+    def trash(self, ids: Iterable[int]) -> int:
+        """Move articles, with their highlights and notes, to the Trash; returns how many.
+
+        They leave the list, the filters and search until :meth:`restore_from_trash`;
+        :meth:`empty_trash` (or 30 days) deletes them for good.
+        """
+        ids = list(ids)
+        for article_id in ids:
+            self.article(article_id)  # NotFound before anything moves
+        self._indexing.flush()  # a queued re-index must not bring a trashed article back
+        with self._store.transaction() as conn:
+            moved = self._store.set_trashed(conn, ids, now_iso())
+        self._indexing.delete(ids)
+        return moved
+
+    def restore_from_trash(self, ids: Iterable[int]) -> int:
+        """Bring articles back from the Trash; returns how many came back."""
+        ids = list(ids)
+        for article_id in ids:
+            self.article(article_id)
+        with self._store.transaction() as conn:
+            restored = self._store.set_trashed(conn, ids, "")
+        self._indexing.add_later(ids)
+        return restored
+
+    def trashed(self) -> list[ArticleSummary]:
+        """The articles in the Trash, most recently trashed first."""
+        rows = self._store.summaries(None, trashed=True, sort="added")
+        return sorted(rows, key=lambda s: s.trashed_at, reverse=True)
+
+    def empty_trash(self, *, older_than_days: float | None = None) -> int:
+        """Delete articles in the Trash for good (only those trashed long enough ago)."""
+        before = None
+        if older_than_days is not None:
+            cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days)
+            before = cutoff.isoformat(timespec="seconds")
+        ids = self._store.trashed_ids(before)
+        return self.remove(ids) if ids else 0
+
+    def change_token(self) -> int:
+        """Changes when another process writes to the library (cheap: poll it)."""
+        return self._store.data_version()
+
     def remove(self, ids: Iterable[int]) -> int:
-        """Delete articles with their highlights and notes; returns how many went."""
+        """Delete articles with their highlights and notes for good; returns how many went.
+
+        The window and the CLI move articles to the Trash (:meth:`trash`) instead.
+        """
         ids = list(ids)
         self._indexing.flush()  # a queued re-index must not bring a removed article back
         for article_id in ids:
@@ -182,14 +253,15 @@ class Library:
     # --- search ---------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20) -> SearchResults:
-        """Ranked hits with snippets; a hit found in a highlight or note says which."""
-        return self._indexing.search(query, limit, self._store.article_text, self._annotation_texts)
+        """Ranked hits with snippets; a hit found in a highlight or note says which.
 
-    def _annotation_texts(self, article_id: int) -> list[tuple[str, str]]:
-        return [
-            (a.uuid, " … ".join(x for x in (a.quote.exact, a.note, " ".join(a.tags)) if x))
-            for a in self._store.annotations(article_id)
-        ]
+        A word that is in no article gets a suggestion (``results.suggestion``); when
+        nothing matched, the hits are the suggestion's (``results.corrected_from``).
+        """
+        store = self._store
+        return self._indexing.search(
+            query, limit, store.article_text, store.annotations, store.article_note
+        )
 
     def reindex(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         """Rebuild the search index from the database; returns the number of articles."""
@@ -294,6 +366,14 @@ class Library:
         """Delete a highlight (kept as a tombstone so merges don't bring it back)."""
         return self._annotations.remove(uuid)
 
+    def accept_new_text(self, uuid: str) -> Annotation:
+        """A highlight whose words changed in a re-import takes the new words."""
+        return self._annotations.accept_new_text(uuid)
+
+    def keep_old_text(self, uuid: str) -> Annotation:
+        """A highlight whose words changed keeps the old ones (listed as not found)."""
+        return self._annotations.keep_old_text(uuid)
+
     def merge_annotation(self, incoming: Annotation) -> bool:
         """Take a highlight from a file or another device if it is newer than ours."""
         return self._annotations.merge(incoming)
@@ -327,6 +407,18 @@ class Library:
         from reader.core.export import files
 
         return files.export_articles(self, ids, fmt, out, progress=progress, cancel=cancel)
+
+    def export_text(self, article_id: int, fmt: str = "markdown") -> str:
+        """One article's export as text (Markdown or W3C JSON-LD), e.g. for standard output."""
+        from reader.core.export import files
+
+        return files.export_text(self, article_id, fmt)
+
+    def annotated_article_ids(self) -> list[int]:
+        """Articles with a highlight or a note, oldest first: what "export all" writes."""
+        from reader.core.export import files
+
+        return files.annotated_article_ids(self)
 
     def import_annotations(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
         """Merge a W3C JSON-LD file's highlights in; returns (taken, why others were not)."""

@@ -45,6 +45,14 @@ class _Anchors:
     text: str
     anchored: dict[str, tuple[Annotation, int, int]] = field(default_factory=dict)
     orphans: dict[str, Annotation] = field(default_factory=dict)
+    changed: dict[str, str] = field(default_factory=dict)  # uuid → the words it covers now
+
+    def note_change(self, annotation: Annotation, start: int, end: int, fuzzy: bool) -> None:
+        """Remember a highlight whose words moved under it (a fuzzy re-anchor)."""
+        self.changed.pop(annotation.uuid, None)
+        now = self.text[start:end]
+        if fuzzy and _words(now) != _words(annotation.quote.exact):
+            self.changed[annotation.uuid] = now
 
 
 class Annotations:
@@ -85,6 +93,7 @@ class Annotations:
             return AnchoredAnnotations(
                 anchored=[(_copy(a), start, end) for a, start, end in placed],
                 orphans=[_copy(a) for a in anchors.orphans.values()],
+                changed=dict(anchors.changed),
             )
 
     def _anchors(self, article_id: int) -> _Anchors:
@@ -104,6 +113,8 @@ class Annotations:
             text, [a for a in current if a.uuid not in orphan_ids]
         )
         anchors.anchored = {a.uuid: (a, found.start, found.end) for a, found in placed}
+        for a, found in placed:
+            anchors.note_change(a, found.start, found.end, found.method == "fuzzy")
         anchors.orphans.update((a.uuid, a) for a in lost)
         with self._cache_lock:
             if self._generation.get(article_id, 0) == generation:
@@ -202,12 +213,14 @@ class Annotations:
             before = anchors.anchored.pop(annotation.uuid, None)
             orphan_before = anchors.orphans.pop(annotation.uuid, None)
             if annotation.removed:
+                anchors.changed.pop(annotation.uuid, None)
                 return orphan_before is not None
             kept = _copy(annotation)
             if before is not None and before[0].quote == annotation.quote:
                 # A colour, note or tag change: the passage has not moved.
                 anchors.anchored[annotation.uuid] = (kept, before[1], before[2])
                 return False
+            anchors.changed.pop(annotation.uuid, None)
             if orphan_before is not None and orphan_before.quote == annotation.quote:
                 anchors.orphans[annotation.uuid] = kept
                 return True
@@ -216,6 +229,7 @@ class Annotations:
                 anchors.orphans[annotation.uuid] = kept
                 return True
             anchors.anchored[annotation.uuid] = (kept, found.start, found.end)
+            anchors.note_change(kept, found.start, found.end, found.method == "fuzzy")
             return False
 
     def update(
@@ -265,6 +279,33 @@ class Annotations:
         self.save(incoming)
         return True
 
+    # --- when the words under a highlight changed ----------------------------------------
+
+    def accept_new_text(self, uuid: str) -> Annotation:
+        """The highlight takes the words it now covers (after the article's text changed)."""
+        annotation = self.get(uuid)
+        anchors = self._anchors(annotation.article_id)
+        placed = anchors.anchored.get(uuid)
+        if placed is None:
+            raise NotFound(f"highlight {uuid} is not on the article's current text")
+        annotation.quote, annotation.position = anchoring.make_selectors(
+            anchors.text, placed[1], placed[2]
+        )
+        annotation.modified = now_iso()
+        self.save(annotation)
+        return annotation
+
+    def keep_old_text(self, uuid: str) -> Annotation:
+        """The highlight keeps the words the user chose and lets go of the changed text:
+        it is listed with the passages not found in the current text."""
+        annotation = self.get(uuid)
+        annotation.modified = now_iso()
+        with self._store.transaction() as conn:
+            self._store.save_annotation(conn, annotation, orphan=True)
+        self.forget([annotation.article_id])
+        self._changed([annotation.article_id])
+        return annotation
+
     # --- article notes --------------------------------------------------------------------
 
     def article_note(self, article_id: int) -> str:
@@ -297,6 +338,10 @@ class Annotations:
             for article_id in article_ids:
                 self._cache.pop(article_id, None)
                 self._generation[article_id] = self._generation.get(article_id, 0) + 1
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _copy(annotation: Annotation) -> Annotation:

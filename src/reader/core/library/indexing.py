@@ -42,7 +42,14 @@ from pathlib import Path
 from reader.core.errors import IndexUnavailable, MarginError
 from reader.core.index import ArticleIndex
 from reader.core.library.store import Store
-from reader.core.model import CancelFn, IndexDocument, Progress, ProgressFn, SearchResults
+from reader.core.model import (
+    Annotation,
+    CancelFn,
+    IndexDocument,
+    Progress,
+    ProgressFn,
+    SearchResults,
+)
 
 DIRTY = "index_dirty"  # the setting that says "the index may be missing an edit"
 
@@ -174,14 +181,14 @@ class Indexing:
         query: str,
         limit: int,
         text_for: Callable[[int], str],
-        annotations_for: Callable[[int], list[tuple[str, str]]],
+        annotations_for: Callable[[int], list[Annotation]],
+        note_for: Callable[[int], str] | None = None,
     ) -> SearchResults:
         """Search after queued edits are in; an index that went bad is rebuilt once."""
         self.flush()
+        sources = {"text_for": text_for, "annotations_for": annotations_for, "note_for": note_for}
         try:
-            return self.index().search(
-                query, limit=limit, text_for=text_for, annotations_for=annotations_for
-            )
+            return self.index().search(query, limit=limit, **sources)
         except IndexUnavailable:
             # The index files went bad while we were running: rebuild, then retry once.
             with self._writing:
@@ -189,9 +196,7 @@ class Indexing:
                     self._index.close()
                 self._index = None
                 ArticleIndex.destroy(self.folder)
-            return self.index().search(
-                query, limit=limit, text_for=text_for, annotations_for=annotations_for
-            )
+            return self.index().search(query, limit=limit, **sources)
 
 
 def _documents(store: Store, ids: Iterable[int]) -> Iterator[IndexDocument]:
@@ -205,15 +210,17 @@ def _documents(store: Store, ids: Iterable[int]) -> Iterator[IndexDocument]:
 def document_for(store: Store, article_id: int) -> IndexDocument | None:
     """Everything the index holds for one article: its text, notes and highlights."""
     article = store.article(article_id)
-    if article is None:
+    if article is None or store.is_trashed(article_id):  # search leaves the Trash out
         return None
     notes = [store.article_note(article_id)]
     highlights = []
+    highlight_tags: list[str] = []
     for annotation in store.annotations(article_id):
         highlights.append(annotation.quote.exact)
         if annotation.note:
             notes.append(annotation.note)
         notes.extend(annotation.tags)
+        highlight_tags.extend(annotation.tags)
     return IndexDocument(
         article_id=article.id,
         title=article.title,
@@ -227,6 +234,7 @@ def document_for(store: Store, article_id: int) -> IndexDocument | None:
         url=article.url,
         notes="\n\n".join(n for n in notes if n),
         highlights="\n\n".join(highlights),
+        highlight_tags=highlight_tags,
         cites=store.citation_keys_of(article_id),
     )
 

@@ -36,7 +36,7 @@ from reader.core.model import (
     now_iso,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE originals (
@@ -146,8 +146,15 @@ CREATE INDEX articles_site ON articles(site_name COLLATE NOCASE, id);
 CREATE INDEX annotations_live ON annotations(article_id) WHERE removed = 0;
 """
 
+# Version 3: the Trash. A removed article keeps its row (and its highlights) with the
+# time it was trashed; lists, filters and search leave it out until it is restored.
+_SCHEMA_V3 = """
+ALTER TABLE articles ADD COLUMN trashed_at TEXT NOT NULL DEFAULT '';
+CREATE INDEX articles_trashed ON articles(trashed_at) WHERE trashed_at != '';
+"""
+
 # version N -> SQL that brings a version N-1 database to N.
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 _ARTICLE_JSON = ("authors", "categories", "tags", "identifiers", "featured_image", "metadata")
 ARTICLE_COLUMNS = (
@@ -246,6 +253,10 @@ class Store:
         with self._lock:
             self._conn.close()
 
+    def data_version(self) -> int:
+        """Moves when another connection (another process) commits to the database."""
+        return int(self._query("PRAGMA data_version")[0][0])
+
     # --- originals ------------------------------------------------------------------------
 
     def add_original(self, conn: sqlite3.Connection, digest: str, name: str, size: int) -> None:
@@ -315,7 +326,33 @@ class Store:
         return rows[0]["text"] if rows else ""
 
     def article_ids(self) -> list[int]:
-        return [r[0] for r in self._query("SELECT id FROM articles ORDER BY id")]
+        """Every article not in the Trash."""
+        return [
+            r[0] for r in self._query("SELECT id FROM articles WHERE trashed_at = '' ORDER BY id")
+        ]
+
+    def is_trashed(self, article_id: int) -> bool:
+        rows = self._query("SELECT trashed_at FROM articles WHERE id = ?", (article_id,))
+        return bool(rows and rows[0][0])
+
+    def trashed_ids(self, before: str | None = None) -> list[int]:
+        """Articles in the Trash (those trashed before ``before``, an ISO time, if given)."""
+        sql = "SELECT id FROM articles WHERE trashed_at != ''"
+        params: list[Any] = []
+        if before is not None:
+            sql += " AND trashed_at < ?"
+            params.append(before)
+        return [r[0] for r in self._query(sql + " ORDER BY id", params)]
+
+    def set_trashed(self, conn: sqlite3.Connection, ids: Iterable[int], stamp: str) -> int:
+        """Move articles to the Trash (``stamp``: when) or out of it (``stamp`` "")."""
+        total = 0
+        for article_id in ids:
+            total += conn.execute(
+                "UPDATE articles SET trashed_at = ? WHERE id = ? AND (trashed_at = '') = ?",
+                (stamp, article_id, bool(stamp)),
+            ).rowcount
+        return total
 
     def count(self, filter: LibraryFilter | None = None) -> int:
         where, params = _where(filter)
@@ -330,6 +367,7 @@ class Store:
         descending: bool = True,
         offset: int = 0,
         limit: int | None = None,
+        trashed: bool = False,
     ) -> list[ArticleSummary]:
         """One page of library rows, highlight counts included.
 
@@ -338,7 +376,7 @@ class Store:
         the rows an OFFSET skips, so one query paid for the whole list above the page.
         ``ids``, when given, limits the rows to those articles.
         """
-        where, params = _where(filter, ids)
+        where, params = _where(filter, ids, trashed=trashed)
         order = SORT_COLUMNS.get(sort, SORT_COLUMNS["added"])
         direction = "DESC" if descending else "ASC"
         join = f"LEFT JOIN {_LIVE_COUNTS} h ON h.article_id = a.id" if sort == "highlights" else ""
@@ -360,7 +398,8 @@ class Store:
             rows = self._query(
                 f"""
                 SELECT a.id, a.title, a.site_name, a.authors, a.published, a.added,
-                       a.source_format, a.url, a.is_read, COALESCE(h.n, 0) AS highlight_count
+                       a.source_format, a.url, a.is_read, COALESCE(h.n, 0) AS highlight_count,
+                       a.trashed_at
                 FROM articles a LEFT JOIN (
                     SELECT article_id, COUNT(*) AS n FROM annotations
                     WHERE removed = 0 AND article_id IN ({marks}) GROUP BY article_id
@@ -381,6 +420,7 @@ class Store:
                     url=r["url"],
                     is_read=bool(r["is_read"]),
                     highlight_count=r["highlight_count"],
+                    trashed_at=r["trashed_at"],
                 )
         return [by_id[i] for i in page if i in by_id]
 
@@ -389,12 +429,12 @@ class Store:
         if column in ("tags", "categories"):
             rows = self._query(
                 f"SELECT DISTINCT j.value FROM articles, json_each(articles.{column}) j "
-                "ORDER BY j.value COLLATE NOCASE"
+                "WHERE articles.trashed_at = '' ORDER BY j.value COLLATE NOCASE"
             )
         elif column in ("site_name", "source_format"):
             rows = self._query(
                 f"SELECT DISTINCT {column} FROM articles WHERE {column} != '' "
-                f"ORDER BY {column} COLLATE NOCASE"
+                f"AND trashed_at = '' ORDER BY {column} COLLATE NOCASE"
             )
         else:
             raise ValueError(column)
@@ -405,6 +445,12 @@ class Store:
         for article_id in ids:
             total += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
         return total
+
+    def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET tags = ? WHERE id = ?", (json.dumps(list(tags)), article_id)
+            )
 
     def set_read(self, article_id: int, is_read: bool) -> None:
         with self.transaction() as conn:
@@ -593,16 +639,26 @@ class Store:
 # --- query and encoding helpers ---------------------------------------------------------
 
 
-def _where(filter: LibraryFilter | None, ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
-    """The WHERE clause (with its parameters) for articles aliased ``a``."""
-    clauses: list[str] = []
+def _where(
+    filter: LibraryFilter | None, ids: Sequence[int] | None = None, *, trashed: bool = False
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) for articles aliased ``a``.
+
+    Articles in the Trash are left out, or (``trashed``) are the only ones let in.
+    """
+    clauses: list[str] = ["a.trashed_at != ''" if trashed else "a.trashed_at = ''"]
     params: list[Any] = []
     if filter is not None:
+        # Tags and categories match in any case: "Cancer" and "cancer" are one tag.
         if filter.tag:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ?)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ? COLLATE NOCASE)"
+            )
             params.append(filter.tag)
         if filter.category:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(a.categories) WHERE value = ?)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(a.categories) WHERE value = ? COLLATE NOCASE)"
+            )
             params.append(filter.category)
         if filter.site:
             clauses.append("a.site_name = ?")
