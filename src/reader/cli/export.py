@@ -10,13 +10,29 @@ from reader.cli.output import ExitCode, Subparsers, UsageError, add_command, ope
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if not (args.ids or args.all or args.all_articles):
+        raise UsageError("name article ids to export, or --all")
     with open_library(args) as library:
-        ids = library.article_ids() if args.all else args.ids
-        if not ids:
-            raise UsageError("name article ids to export, or --all")
+        if args.all_articles:
+            ids = library.article_ids()
+        elif args.all:
+            ids = library.annotated_article_ids()
+        else:
+            ids = args.ids
+        if args.out == "-":
+            if len(ids) != 1:
+                raise UsageError("--out - writes one article to standard output: name one ID")
+            sys.stdout.write(library.export_text(ids[0], args.format))
+            return ExitCode.OK
         written = library.export_articles(ids, args.format, args.out)
+    if not written:
+        print(
+            "nothing to export: no article has highlights or a note "
+            "(--all-articles exports every article)",
+            file=sys.stderr,
+        )
     for path in written:
-        print(path)
+        print(path.resolve())  # where it went, also when --out was left to its default
     return ExitCode.OK
 
 
@@ -34,9 +50,25 @@ def register(sub: Subparsers) -> None:
         sub, "export", cmd_export, "export highlights and notes as Markdown or W3C JSON-LD"
     )
     p.add_argument("ids", nargs="*", type=int, metavar="ID", help="articles to export")
-    p.add_argument("--all", action="store_true", help="every article in the library")
-    p.add_argument("--format", choices=["markdown", "w3c"], default="markdown", help="file format")
-    p.add_argument("--out", metavar="PATH", default=".", help="folder (or file, for one article)")
+    p.add_argument("--all", action="store_true", help="every article with highlights or a note")
+    p.add_argument(
+        "--all-articles",
+        action="store_true",
+        help="every article in the library, also those with nothing highlighted",
+    )
+    p.add_argument(
+        "--format",
+        choices=["markdown", "w3c"],
+        default="markdown",
+        help="Markdown for notes apps, or W3C Web Annotation JSON-LD",
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        default=".",
+        help="folder to write into (one file per article), a file name for one article, "
+        "or - for standard output",
+    )
 
     p = add_command(
         sub,

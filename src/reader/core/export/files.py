@@ -53,6 +53,34 @@ def w3c_for(library: Library, article_id: int) -> dict:
     return annotations_to_w3c(article, annotations, article_note=library.article_note(article_id))
 
 
+def export_text(
+    library: Library,
+    article_id: int,
+    fmt: str = "markdown",
+    *,
+    exported_at: dt.datetime | None = None,
+) -> str:
+    """One article's export as text: Markdown, or W3C JSON-LD (``fmt="w3c"``)."""
+    if fmt == "markdown":
+        return markdown_for(library, article_id, exported_at=exported_at)
+    if fmt == "w3c":
+        return json.dumps(w3c_for(library, article_id), ensure_ascii=False, indent=2) + "\n"
+    raise MarginError(f"unknown export format {fmt!r} (markdown or w3c)")
+
+
+def annotated_article_ids(library: Library) -> list[int]:
+    """Articles with a highlight or a note, oldest first: what "export all" writes
+    unless every article is asked for (a file per article with nothing of the user's in
+    it is clutter in a notes folder)."""
+    highlights = {s.id: s.highlight_count for s in library.summaries()}
+    return [
+        article_id
+        for article_id in library.article_ids()
+        if article_id in highlights
+        and (highlights[article_id] or library.article_note(article_id).strip())
+    ]
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text, encoding="utf-8", newline="\n")
@@ -82,16 +110,13 @@ def export_articles(
             break
         article = library.article(article_id)
         stem = Path(safe_filename(article)).stem
+        text = export_text(library, article_id, fmt, exported_at=stamp)
         if fmt == "markdown":
             target = out_path if single_file else out_path / f"{stem}.md"
-            text = markdown_for(library, article_id, exported_at=stamp)
             if target.exists():
                 text = merge_into_existing(target.read_text(encoding="utf-8"), text)
-        elif fmt == "w3c":
-            target = out_path if single_file else out_path / f"{stem}.annotations.jsonld"
-            text = json.dumps(w3c_for(library, article_id), ensure_ascii=False, indent=2) + "\n"
         else:
-            raise MarginError(f"unknown export format {fmt!r} (markdown or w3c)")
+            target = out_path if single_file else out_path / f"{stem}.annotations.jsonld"
         _write_atomic(target, text)
         written.append(target)
         if progress:

@@ -1,0 +1,106 @@
+"""`margin export`: what it writes, where, and what it says about it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.cli.main import build_parser, main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEED = FIXTURES / "ketamine-for-pain.json"
+
+
+@pytest.fixture
+def lib(tmp_path: Path, capsys) -> list[str]:
+    """A library of the seed (#1, highlighted) and two Markdown notes (#2, #3)."""
+    flags = ["--library", str(tmp_path / "lib")]
+    notes = [FIXTURES / "markdown" / n for n in ("hydration-semicolons.md", "vitamin-d-yaml.md")]
+    assert main([*flags, "import", str(SEED), *map(str, notes)]) == 0
+    assert main([*flags, "highlight", "1", "--quote", "lower risk of abuse"]) == 0
+    capsys.readouterr()
+    return flags
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_without_ids_prints_the_export_usage(capsys, lib) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*lib, "export"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert err.startswith("usage: margin export ")
+    assert "name article ids to export, or --all" in err
+
+
+def test_export_prints_the_absolute_path_it_wrote_into_the_current_folder(
+    capsys, lib, tmp_path: Path, monkeypatch
+) -> None:
+    here = tmp_path / "notes"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, out, _ = run(capsys, *lib, "export", "1")
+    assert code == 0
+    (written,) = here.glob("*.md")
+    assert out.splitlines() == [str(written.resolve())]
+
+
+def test_out_dash_writes_to_standard_output_not_a_folder(
+    capsys, lib, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, *lib, "export", "1", "--out", "-")
+    assert code == 0
+    assert out.startswith("---\ntitle:") and "> lower risk of abuse" in out
+    assert not (tmp_path / "-").exists()
+    code, out, _ = run(capsys, *lib, "export", "1", "--format", "w3c", "--out", "-")
+    items = json.loads(out)["first"]["items"]
+    assert [i["target"]["selector"][0]["exact"] for i in items] == ["lower risk of abuse"]
+    with pytest.raises(SystemExit) as exc:
+        main([*lib, "export", "1", "2", "--out", "-"])
+    assert exc.value.code == 2
+    assert "name one ID" in capsys.readouterr().err
+
+
+def test_export_all_writes_only_articles_with_highlights_or_a_note(
+    capsys, lib, tmp_path: Path
+) -> None:
+    some, every = tmp_path / "some", tmp_path / "every"
+    code, out, _ = run(capsys, *lib, "export", "--all", "--out", str(some))
+    assert code == 0
+    assert [Path(p).name for p in out.splitlines()] == [p.name for p in some.iterdir()]
+    (only,) = some.iterdir()
+    assert "ketamine-for-pain" in only.name
+    # An article note counts as much as a highlight.
+    assert run(capsys, *lib, "note", "3", "Read for Thursday")[0] == 0
+    run(capsys, *lib, "export", "--all", "--out", str(some))
+    assert len(list(some.iterdir())) == 2
+    # --all-articles: every article, highlighted or not.
+    code, out, _ = run(capsys, *lib, "export", "--all-articles", "--out", str(every))
+    assert code == 0 and len(out.splitlines()) == len(list(every.iterdir())) == 3
+
+
+def test_export_all_says_so_when_there_is_nothing_to_export(capsys, tmp_path: Path) -> None:
+    flags = ["--library", str(tmp_path / "lib")]
+    run(capsys, *flags, "import", str(SEED))
+    code, out, err = run(capsys, *flags, "export", "--all", "--out", str(tmp_path / "o"))
+    assert code == 0 and out == ""
+    assert "nothing to export" in err and "--all-articles" in err
+
+
+def test_every_export_option_has_help_with_its_default() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    export = sub.choices["export"]
+    text = export.format_help()
+    for action in export._actions:
+        assert action.help, f"{action.dest} has no help"
+    assert "(default: markdown)" in text and "(default: .)" in text
+    assert "--all-articles" in text and "standard output" in text
