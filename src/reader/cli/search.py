@@ -36,8 +36,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     ]
 
     def text(out: TextIO) -> None:
-        if not results.hits:
+        if results.corrected_from is not None:
+            out.write(f"No articles match {args.query!r}. Showing results for: {results.query}\n")
+        elif not results.hits:
             out.write(f"No articles match {args.query!r}.\n")
+        if results.suggestion is not None and results.corrected_from is None:
+            out.write(f"Did you mean: {results.suggestion}?\n")
         bold = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("**", "**")
         for h in results.hits:
             out.write(f"{h.article_id:>5}  {h.title}\n")
@@ -45,7 +49,14 @@ def cmd_search(args: argparse.Namespace) -> int:
             if snippet:
                 out.write(textwrap.indent(textwrap.fill(snippet, 90), "       ") + "\n")
 
-    emit(args, {"query": args.query, "total": results.total, "hits": hits}, text)
+    data = {
+        "query": args.query,
+        "total": results.total,
+        "hits": hits,
+        "suggestion": results.suggestion,  # the query with unknown words corrected
+        "corrected": results.corrected_from is not None,  # hits are the suggestion's
+    }
+    emit(args, data, text)
     return ExitCode.OK
 
 
