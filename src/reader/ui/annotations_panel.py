@@ -71,7 +71,7 @@ from reader.ui.highlighting import (
     color_label,
     swatch_icon,
 )
-from reader.ui.note_editor import elide, render_markdown
+from reader.ui.note_editor import ResourceFreeDocument, elide, render_markdown
 
 NOTE_SAVE_DELAY_MS = 500
 QUOTE_CHARS = 280
@@ -237,7 +237,7 @@ class AnnotationDelegate(QStyledItemDelegate):
     def _document(
         self, option: QStyleOptionViewItem, index: QModelIndex, width: int
     ) -> QTextDocument:
-        doc = QTextDocument()
+        doc = ResourceFreeDocument()  # a note's Markdown must not load local files
         doc.setDocumentMargin(0)
         doc.setIndentWidth(16)  # lists in notes: the default 40 px is a lot in a side panel
         doc.setDefaultFont(option.font)

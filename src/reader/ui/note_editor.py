@@ -7,11 +7,13 @@ raw HTML off: a note pasted from a web page cannot inject markup into the panel.
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,12 +30,41 @@ QUOTE_PREVIEW_CHARS = 240
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False})
+    md.add_render_rule("image", _image_as_text)
+    return md
+
+
+def _image_as_text(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """``![alt](src)`` → "[image: alt]": a note never makes the panel load a file."""
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env).strip()
+    return html.escape(f"[image: {alt}]" if alt else "[image]")
 
 
 def render_markdown(text: str) -> str:
-    """A note as HTML for display; raw HTML in the note is shown as text, not markup."""
+    """A note as HTML for display; raw HTML in the note is shown as text, not markup.
+
+    Notes load no resources, local or remote: images are shown as their alt text (and
+    :class:`ResourceFreeDocument` refuses whatever might still ask).
+    """
     return _markdown().render(text) if text.strip() else ""
+
+
+class ResourceFreeDocument(QTextDocument):
+    """A QTextDocument that never loads anything: no file, no network, no Qt resource.
+
+    QTextDocument reads ``<img src="/any/local/file.png">`` from disk by itself, and
+    when ``loadResource`` finds nothing, Qt's image handler still tries the file name
+    itself: so an image is answered with an empty 1x1 picture, anything else with
+    empty bytes.
+    """
+
+    def loadResource(self, type: int, name: QUrl) -> Any:
+        if type == QTextDocument.ResourceType.ImageResource.value:
+            image = QImage(1, 1, QImage.Format.Format_ARGB32)
+            image.fill(0)
+            return image
+        return QByteArray()
 
 
 def parse_tags(text: str) -> list[str]:
