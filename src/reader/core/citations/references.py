@@ -82,6 +82,8 @@ def numbers(label: str) -> list[str]:
 
 @dataclass(slots=True)
 class Entry:
+    """One entry of a reference list, while the extractor walks the article."""
+
     element: lxml.html.HtmlElement
     reference: ReferenceEntry
     has_citation: bool = False
