@@ -10,7 +10,12 @@ import pytest
 
 from reader.core.errors import MarginError, QueryError
 from reader.core.index import MAX_EXPANSION, ArticleIndex, IndexUnavailable, make_snippet
-from reader.core.model import IndexDocument
+from reader.core.model import (
+    Annotation,
+    IndexDocument,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
 
 
 def doc(article_id: int, title: str, body: str, **kw: object) -> IndexDocument:
@@ -169,7 +174,7 @@ def test_cites_does_not_match_other_identifiers(index: ArticleIndex) -> None:
         ("date:[2015 to 2022]", {1, 3}),
         ("date:[2022 to]", {2}),
         ("date:2019", set()),
-        ("pain date:2018", {1, 3}),  # words OR-ed, the date narrows nothing here
+        ("pain date:2018", {3}),  # a date beside words restricts them
         ("pain AND date:2018", {3}),
     ],
 )
@@ -519,3 +524,210 @@ def test_phrase_parts_of_queries(index: ArticleIndex) -> None:
 def test_phrase_snippet_marks_the_phrase_words(index: ArticleIndex) -> None:
     hit = index.search('"chronic pain"', text_for=TEXTS.get).hits[0]
     assert '<b class="match">chronic</b> <b class="match">pain</b>' in hit.snippet_html
+
+
+# --- filters restrict the words -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # Whoosh alone read these as "in the range OR about pain": every pain article
+        ("published:[2020 to 2023] pain", {1}),
+        ("author:smith chronic", {1}),
+        ("tag:sleep chronic", {2}),
+        ("cites:PMID:11111111 chronic", {2}),
+        ("chronic format:jats", {1}),
+        # filters on different fields are all required; one field's values are either
+        ("author:smith tag:sleep", set()),
+        ("tag:sleep tag:opioids", {1, 2}),
+        ("tag:sleep tag:opioids chronic", {1, 2}),
+        ('tag:"back pain" NOT coffee', {1}),
+        ("tag:sleep NOT coffee", set()),
+    ],
+)
+def test_field_and_range_clauses_restrict_plain_words(
+    index: ArticleIndex, q: str, expected: set[int]
+) -> None:
+    assert set(ids(index, q)) == expected
+
+
+def test_filters_do_not_change_how_the_words_rank(index: ArticleIndex) -> None:
+    plain = index.search("pain stroke")
+    filtered = index.search("pain stroke date:[2000 to 2030]")
+    assert [(h.article_id, round(h.score, 6)) for h in filtered.hits] == [
+        (h.article_id, round(h.score, 6)) for h in plain.hits
+    ]
+    assert filtered.hits[0].article_id == 3  # has both words: still first
+
+
+# --- tag: finds highlight tags --------------------------------------------------------
+
+
+def highlight(uuid: str, article_id: int, exact: str, note: str = "", tags=()) -> Annotation:  # type: ignore[no-untyped-def]
+    return Annotation(
+        uuid=uuid,
+        article_id=article_id,
+        quote=TextQuoteSelector(exact=exact),
+        position=TextPositionSelector(0, len(exact)),
+        note=note,
+        tags=list(tags),
+    )
+
+
+def test_tag_finds_highlight_tags_and_points_at_the_highlight(tmp_path: Path) -> None:
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(
+        [
+            doc(1, "Coffee and sleep", "Caffeine delays sleep.", highlight_tags=["Ask GP"]),
+            doc(2, "Tea", "Green tea has less caffeine.", tags=["ask gp"]),
+            doc(3, "Stroke", "Rehabilitation after stroke."),
+        ]
+    )
+    marks = {1: [highlight("h-1", 1, "Caffeine delays sleep.", tags=["Ask GP"])]}
+    results = ix.search('tag:"ask gp"', annotations_for=lambda i: marks.get(i, []))
+    by_id = {h.article_id: h for h in results.hits}
+    assert set(by_id) == {1, 2}
+    assert by_id[1].annotation_uuid == "h-1"  # opens at the tagged highlight
+    assert "Caffeine delays sleep." in by_id[1].snippet_html
+    assert by_id[2].annotation_uuid is None  # the article's own tag
+    ix.close()
+
+
+# --- prefixes need two letters --------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["a*", "n*", "title:c*", "a*e", "pain k*"])
+def test_one_letter_prefix_is_refused_with_a_message(index: ArticleIndex, q: str) -> None:
+    with pytest.raises(QueryError, match="at least 2 letters"):
+        index.search(q)
+
+
+def test_two_letter_prefix_is_searched(index: ArticleIndex) -> None:
+    assert set(ids(index, "ne*")) == {2, 3}  # neurons, neuroplasticity
+    assert ids(index, "n?urons") == [2]  # no "*": a single-letter start is fine
+
+
+# --- snippets are clean prose ---------------------------------------------------------
+
+TABLE_ARTICLE = (
+    "Ketamine doses for pain were compared.\n\n"
+    "Image: Bar chart of pain scores by dose\n\n"
+    "Dose | Pain score | Patients\n"
+    "0.1 mg | 6 | 40\n"
+    "0.5 mg | 3 | 38\n\n"
+    "Embedded content from youtube.com\n\n"
+    "Video\n\n"
+    "Lower doses relieved pain with fewer side effects."
+)
+
+
+def test_snippets_leave_out_table_pipes_and_placeholders() -> None:
+    snippet = make_snippet(TABLE_ARTICLE, {"pain", "dose"})
+    assert '<b class="match">pain</b>' in snippet
+    assert "|" not in snippet
+    assert "Image" not in snippet and "Embedded content" not in snippet
+    assert "Video" not in snippet
+
+
+def test_a_word_found_only_in_a_table_shows_the_row_without_pipes() -> None:
+    snippet = make_snippet(TABLE_ARTICLE, {"patient"})
+    assert '<b class="match">Patients</b>' in snippet
+    assert "|" not in snippet and "Pain score · " in snippet
+
+
+def test_snippet_without_matches_starts_with_prose() -> None:
+    text = "Image: A photo of a clinic\n\nThe clinic opened in May."
+    assert make_snippet(text, {"zzz"}) == "The clinic opened in May."
+
+
+def test_note_hit_shows_the_notes_text_not_its_markdown(tmp_path: Path) -> None:
+    ix = ArticleIndex(tmp_path / "index")
+    note = "**Ask** the _doctor_ about [infusions](https://example.org/i)\n\n- dose\n- `timing`"
+    ix.add([doc(1, "Ketamine", "Ketamine relieves pain.", notes=note, highlights="relieves")])
+    marks = [highlight("h-1", 1, "Ketamine relieves pain.", note=note)]
+    (hit,) = ix.search(
+        "note:infusions",
+        text_for=lambda i: "Ketamine relieves pain.",
+        annotations_for=lambda i: marks,
+    ).hits
+    assert hit.annotation_uuid == "h-1"
+    assert hit.snippet_html == ('Ask the doctor about <b class="match">infusions</b> dose timing')
+    ix.close()
+
+
+def test_article_note_hit_shows_the_article_note(tmp_path: Path) -> None:
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add([doc(1, "Ketamine", "Ketamine relieves pain.", notes="# Plan\n\nAsk about *infusions*")])
+    (hit,) = ix.search(
+        "infusions",
+        text_for=lambda i: "Ketamine relieves pain.",
+        annotations_for=lambda i: [],
+        note_for=lambda i: "# Plan\n\nAsk about *infusions*",
+    ).hits
+    assert hit.snippet_html == 'Plan Ask about <b class="match">infusions</b>'
+    assert hit.annotation_uuid is None
+    ix.close()
+
+
+# --- did you mean ---------------------------------------------------------------------
+
+HEALTH = {
+    1: "Ketamine for chronic pain: low doses of ketamine relieve chronic pain.",
+    2: "Acupuncture for back pain: acupuncture helped some patients with chronic back pain.",
+    3: "Meningitis in children: bacterial meningitis needs antibiotics at once.",
+    4: "Migraine and sleep: poor sleep makes migraine worse.",
+}
+
+
+@pytest.fixture
+def health(tmp_path: Path):
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(doc(i, text.partition(":")[0], text) for i, text in HEALTH.items())
+    yield ix
+    ix.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "article"),
+    [("ketamne", "ketamine", 1), ("acupunture", "acupuncture", 2), ("menigitis", "meningitis", 3)],
+)
+def test_a_misspelled_word_gives_the_corrected_results_with_a_note(
+    health: ArticleIndex, typed: str, meant: str, article: int
+) -> None:
+    results = health.search(typed, text_for=HEALTH.get)
+    assert results.suggestion == meant
+    assert results.corrected_from == typed  # the hits are for the suggestion
+    assert results.query == meant
+    assert [h.article_id for h in results.hits] == [article]
+    assert f'<b class="match">{meant.capitalize()}</b>' in results.hits[0].snippet_html
+
+
+def test_a_misspelled_word_beside_a_known_one_is_not_silently_dropped(
+    health: ArticleIndex,
+) -> None:
+    results = health.search("chronc pain", text_for=HEALTH.get)
+    assert {h.article_id for h in results.hits} == {1, 2}  # "pain" still found them
+    assert results.suggestion == "chronic pain"
+    assert results.corrected_from is None  # these are the typed query's results
+
+
+def test_suggestions_keep_the_rest_of_the_query_and_the_capital(health: ArticleIndex) -> None:
+    results = health.search('Ketamne AND "chronic pain"', text_for=HEALTH.get)
+    assert results.suggestion == 'Ketamine AND "chronic pain"'
+    assert [h.article_id for h in results.hits] == [1]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "ketamine",  # spelled right
+        "zqxwvy",  # nothing like it in the library
+        "author:smiht",  # names are not words of the library's text
+        "migrane AND zqxwvy",  # the correction would find nothing either
+    ],
+)
+def test_no_suggestion_when_there_is_nothing_better(health: ArticleIndex, q: str) -> None:
+    results = health.search(q, text_for=HEALTH.get)
+    assert results.suggestion is None
+    assert results.corrected_from is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import textwrap
 from dataclasses import asdict
@@ -15,11 +14,13 @@ from reader.cli.output import (
     add_command,
     article_id,
     article_ids,
+    dump_json,
     emit,
     json_flag,
     open_library,
     plural,
     say,
+    terminal_safe,
 )
 from reader.core.model import ImportOptions, ImportStatus
 
@@ -33,7 +34,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     def progress(p: Any) -> None:
         if tty and p.total:
-            label = p.current[-50:]
+            label = terminal_safe(p.current[-50:])
             sys.stderr.write(f"\r\x1b[K[{p.done}/{p.total}] {label}")
             sys.stderr.flush()
 
@@ -110,10 +111,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         article = library.article(args.id)
     if args.format == "html":
-        sys.stdout.write(article.html + "\n")
+        sys.stdout.write(terminal_safe(article.html) + "\n")
     elif args.format == "json":
-        json.dump(asdict(article), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        dump_json(asdict(article))
     else:
         head = [article.title, "=" * min(len(article.title), 80)]
         byline = ", ".join(article.authors)
@@ -122,7 +122,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             head.append(meta)
         if article.url:
             head.append(article.url)
-        sys.stdout.write("\n".join(head) + "\n\n" + article.text + "\n")
+        sys.stdout.write(terminal_safe("\n".join(head) + "\n\n" + article.text) + "\n")
     return ExitCode.OK
 
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import annotations, articles, desktop, export, search, trash
+from reader.cli import annotations, articles, desktop, export, output, search, trash
 from reader.cli.output import ExitCode, HelpFormatter, UsageError
 from reader.core.errors import MarginError
 
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         args.command_parser.error(str(exc))  # the subcommand's usage, exit 2
     except MarginError as exc:
-        print(f"margin: {exc}", file=sys.stderr)
+        output.error(str(exc))
         return ExitCode.FAILED
     except BrokenPipeError:
         # `margin list | head`: the reader stopped listening, which is not an error of ours.

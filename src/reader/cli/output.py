@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum
@@ -85,13 +86,55 @@ def positive_int(text: str) -> int:
     return value
 
 
+# C0 controls but tab and newline, DEL, and C1 (U+0080-U+009F: 8-bit CSI and OSC on
+# some terminals). Printed raw, an imported title could recolour, retitle or rewrite the
+# user's terminal; escaped, it reads "\x1b[31m".
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character a terminal would obey shown as an escape."""
+    if not _TERMINAL_CONTROLS.search(text):
+        return text
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class SafeWriter:
+    """A text stream that escapes control characters on their way to the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def dump_json(data: Any, stream: TextIO | None = None) -> None:
+    """JSON for machines; C1 controls escaped too (json escapes only C0 by itself)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    (stream or sys.stdout).write(text + "\n")
+
+
 def emit(args: argparse.Namespace, data: Any, text: Callable[[TextIO], None]) -> None:
-    """The one output helper: JSON when --json was given, human text otherwise."""
+    """The one output helper: JSON when --json was given, human text otherwise.
+
+    Either way nothing reaches the terminal raw: imported titles and file names may hold
+    escape sequences, which are escaped here, once, for every command.
+    """
     if getattr(args, "json", False):
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        dump_json(data)
     else:
-        text(sys.stdout)
+        text(SafeWriter(sys.stdout))  # type: ignore[arg-type]
+
+
+def error(message: str) -> None:
+    """``margin: MESSAGE`` on stderr, control characters escaped."""
+    print(f"margin: {terminal_safe(message)}", file=sys.stderr)
 
 
 def say(args: argparse.Namespace, message: str, data: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from whoosh import query, scoring
 from whoosh.filedb.filestore import FileStorage
@@ -40,8 +41,9 @@ from reader.core.errors import IndexUnavailable, QueryError
 from reader.core.index.matchers import positive_terms, prepare
 from reader.core.index.parsing import QueryParser
 from reader.core.index.schema import INDEX_NAME, STEMMED_FIELDS, fields_of, make_schema
-from reader.core.index.snippets import MATCH_TAG, make_snippet
-from reader.core.model import IndexDocument, SearchHit, SearchResults
+from reader.core.index.snippets import MATCH_TAG, annotation_snippet, make_snippet, note_text
+from reader.core.index.spelling import corrected_query, corrections
+from reader.core.model import Annotation, IndexDocument, SearchHit, SearchResults
 
 __all__ = ["ArticleIndex", "IndexUnavailable"]
 
@@ -55,6 +57,16 @@ WRITER_TIMEOUT_S = 30.0
 
 
 _CORRUPTION = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
+
+
+class _Wanted:
+    """What the hits of a query should show: the terms to mark and where to look."""
+
+    def __init__(self, positive: list[tuple[str, str]], stems: frozenset[str]) -> None:
+        self.stems = stems
+        self.tags = frozenset(str(t).lower() for f, t in positive if f == "tag")
+        self.notes = any(f == "note" for f, _ in positive)
+        self.annotations = self.notes or any(f == "highlight" for f, _ in positive)
 
 
 class ArticleIndex:
@@ -291,15 +303,22 @@ class ArticleIndex:
         *,
         limit: int = 20,
         text_for: Callable[[int], str] | None = None,
-        annotations_for: Callable[[int], list[tuple[str, str]]] | None = None,
+        annotations_for: Callable[[int], list[Annotation]] | None = None,
+        note_for: Callable[[int], str] | None = None,
+        suggest: bool = True,
     ) -> SearchResults:
         """Search the library; snippets come from ``text_for(article_id)`` for each hit.
 
-        ``annotations_for(article_id)`` gives (uuid, highlighted text + note + tags) of
-        an article's annotations: when the query asks for notes or highlights
-        (``note:``, ``highlight:``), or the article's text has none of the words, the hit
-        points at the first annotation that matches and shows it as the snippet, so
-        opening the result can scroll there.
+        ``annotations_for(article_id)`` gives an article's highlights: when the query
+        asks for notes, highlights or tags (``note:``, ``highlight:``, ``tag:``), or the
+        article's text has none of the words, the hit points at the first highlight that
+        matches and shows its note or passage as the snippet, so opening the result can
+        scroll there. ``note_for(article_id)`` is the article's own note (Markdown),
+        shown when only it matches.
+
+        A word that is in no article gets a suggestion (``SearchResults.suggestion``);
+        when nothing matched and the suggestion does, the hits are the suggestion's.
+        ``suggest=False`` leaves spelling alone.
 
         Raises QueryError for a query that cannot be read, IndexUnavailable when the
         index files cannot be read (the library then rebuilds).
@@ -316,38 +335,71 @@ class ArticleIndex:
                 scored = results.scored_length()
                 total = scored if scored < limit else results.estimated_length()
                 found = [(hit.fields(), hit.score) for hit in results]
+                positive = list(positive_terms(bounded))
+                stems = frozenset(t for f, t in positive if f in STEMMED_FIELDS)
+                fixes = corrections(text, stems, searcher, text_for) if suggest else []
             except QueryError:
                 raise
             except _CORRUPTION as exc:
                 raise IndexUnavailable(f"The search index cannot be read: {exc}") from exc
-        positive = list(positive_terms(bounded))
-        stems = {t for f, t in positive if f in STEMMED_FIELDS}
-        wants_annotations = any(f in ("note", "highlight") for f, _ in positive)
-        hits: list[SearchHit] = []
-        for stored, score in found:
-            article_id = int(stored["article_id"])
-            meta = stored.get("meta") or {}
-            snippet = make_snippet(text_for(article_id), stems) if text_for else ""
-            annotation_uuid = None
-            if annotations_for is not None and (wants_annotations or MATCH_TAG not in snippet):
-                for uuid, annotation_text in annotations_for(article_id):
-                    marked = make_snippet(annotation_text, stems)
-                    if MATCH_TAG in marked:
-                        annotation_uuid, snippet = uuid, marked
-                        break
-            hits.append(
-                SearchHit(
-                    article_id=article_id,
-                    title=stored.get("title", ""),
-                    score=float(score),
-                    snippet_html=snippet,
-                    site_name=meta.get("site", ""),
-                    authors=list(meta.get("authors", [])),
-                    published=meta.get("published", ""),
-                    annotation_uuid=annotation_uuid,
-                )
+        suggestion = corrected_query(text, fixes) if fixes else None
+        if suggestion is not None and not found:
+            corrected = self.search(
+                suggestion,
+                limit=limit,
+                text_for=text_for,
+                annotations_for=annotations_for,
+                note_for=note_for,
+                suggest=False,
             )
-        return SearchResults(query=query_text, hits=hits, total=total)
+            if corrected.hits:
+                corrected.suggestion = suggestion
+                corrected.corrected_from = query_text
+                return corrected
+            suggestion = None  # a correction that finds nothing either helps nobody
+        wanted = _Wanted(positive, stems)
+        hits = [
+            self._hit(stored, score, wanted, text_for, annotations_for, note_for)
+            for stored, score in found
+        ]
+        return SearchResults(query=query_text, hits=hits, total=total, suggestion=suggestion)
+
+    @staticmethod
+    def _hit(
+        stored: dict[str, Any],
+        score: float,
+        wanted: _Wanted,
+        text_for: Callable[[int], str] | None,
+        annotations_for: Callable[[int], list[Annotation]] | None,
+        note_for: Callable[[int], str] | None,
+    ) -> SearchHit:
+        article_id = int(stored["article_id"])
+        meta = stored.get("meta") or {}
+        stems = wanted.stems
+        snippet = make_snippet(text_for(article_id), stems) if text_for else ""
+        annotation_uuid = None
+        # a "tag:" hit on the article's own tags is not a hit on a highlight
+        tags = wanted.tags - set(meta.get("tags", ()))
+        if annotations_for is not None and (wanted.annotations or tags or MATCH_TAG not in snippet):
+            for annotation in annotations_for(article_id):
+                marked = annotation_snippet(annotation, stems, tags, note_first=wanted.notes)
+                if marked is not None:
+                    annotation_uuid, snippet = annotation.uuid, marked
+                    break
+        if annotation_uuid is None and note_for is not None and MATCH_TAG not in snippet:
+            marked = make_snippet(note_text(note_for(article_id)), stems)
+            if MATCH_TAG in marked:
+                snippet = marked
+        return SearchHit(
+            article_id=article_id,
+            title=stored.get("title", ""),
+            score=float(score),
+            snippet_html=snippet,
+            site_name=meta.get("site", ""),
+            authors=list(meta.get("authors", [])),
+            published=meta.get("published", ""),
+            annotation_uuid=annotation_uuid,
+        )
 
     def close(self) -> None:
         with self._search_lock:

@@ -65,7 +65,7 @@ class WordsOr(query.Or):
     matched everything without ``x``.
     """
 
-    def _matcher(self, subs, searcher, context):  # type: ignore[no-untyped-def]
+    def _matcher(self, subs, searcher, context):
         positives = [q for q in subs if not isinstance(q, query.Not)]
         negatives = [q.query for q in subs if isinstance(q, query.Not)]
         if not positives:
@@ -88,18 +88,18 @@ class AllWordsMatcher(matching.WrappingMatcher):
     correct: no article scores above ``boost`` times the union's bound.
     """
 
-    def __init__(self, child, words: dict[tuple[str, object], int], count: int, boost: float):  # type: ignore[no-untyped-def]
+    def __init__(self, child, words: dict[tuple[str, object], int], count: int, boost: float):
         super().__init__(child, boost=boost)
         self._words = words
         self._count = count
 
-    def copy(self):  # type: ignore[no-untyped-def]
+    def copy(self):
         return self.__class__(self.child.copy(), self._words, self._count, self.boost)
 
-    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
+    def _replacement(self, newchild):
         return self.__class__(newchild, self._words, self._count, self.boost)
 
-    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+    def replace(self, minquality=0):
         # WrappingMatcher passes minquality on unscaled: parts of the union that could
         # still reach it with the bonus would be dropped.
         r = self.child.replace(minquality / self.boost if minquality else 0)
@@ -124,7 +124,7 @@ def any_of(queries: list[query.Query]) -> query.Query:
 # --- bounded prefix / wildcard expansion -----------------------------------------------
 
 
-def bounded_terms(reader, fieldname: str, pattern: str, *, is_prefix: bool) -> list[str]:  # type: ignore[no-untyped-def]
+def bounded_terms(reader, fieldname: str, pattern: str, *, is_prefix: bool) -> list[str]:
     """The most frequent terms matching a prefix or glob, scanning a bounded lexicon."""
     if fieldname not in reader.schema:
         return []
@@ -170,7 +170,7 @@ class ExpansionOr(query.Or):
 
     matcher_type = query.Or.ARRAY_MATCHER
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         from whoosh.searching import SearchContext
 
         context = (context or SearchContext()).set(weighting=None)
@@ -193,7 +193,7 @@ class Phrase(query.Phrase):
     word. Slop other than 1 (``"a b"~3``) goes to Whoosh.
     """
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         fieldname = self.fieldname
         if self.slop != 1 or len(self.words) < 2 or fieldname not in searcher.schema:
             return super().matcher(searcher, context)
@@ -225,20 +225,20 @@ class PhraseMatcher(matching.WrappingMatcher):
     renumbered, so adjacency here is what Whoosh's phrase query checks.
     """
 
-    def __init__(self, words, child=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, words, child=None) -> None:
         if child is None:
             child = make_binary_tree(matching.IntersectionMatcher, words)
         super().__init__(child)
         self._words = words
         self._find_next()
 
-    def copy(self):  # type: ignore[no-untyped-def]
+    def copy(self):
         return self.__class__([m.copy() for m in self._words])
 
-    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
+    def _replacement(self, newchild):
         return self.__class__(self._words, newchild)
 
-    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+    def replace(self, minquality=0):
         r = self.child.replace(minquality)
         if not r.is_active():
             return matching.NullMatcher()
@@ -262,30 +262,30 @@ class PhraseMatcher(matching.WrappingMatcher):
             moved = bool(child.next()) or moved
         return moved
 
-    def next(self):  # type: ignore[no-untyped-def]
+    def next(self):
         moved = self.child.next()
         return self._find_next() or bool(moved)
 
-    def skip_to(self, id):  # type: ignore[no-untyped-def]
+    def skip_to(self, id):
         moved = self.child.skip_to(id)
         return self._find_next() or bool(moved)
 
-    def skip_to_quality(self, minquality):  # type: ignore[no-untyped-def]
+    def skip_to_quality(self, minquality):
         # Whoosh's span matcher forgets to re-check after this skip.
         skipped = self.child.skip_to_quality(minquality)
         self._find_next()
         return skipped
 
-    def all_ids(self):  # type: ignore[no-untyped-def]
+    def all_ids(self):
         while self.is_active():
             yield self.id()
             self.next()
 
-    def spans(self):  # type: ignore[no-untyped-def]
+    def spans(self):
         raise NotImplementedError("phrase spans are not computed")
 
 
-def prepare(q: query.Query, reader) -> query.Query:  # type: ignore[no-untyped-def]
+def prepare(q: query.Query, reader) -> query.Query:
     """Bound prefix/wildcard expansion and choose the fast matcher for each Or/phrase."""
 
     def replace(node: query.Query) -> query.Query:

@@ -7,6 +7,17 @@ can fix them rather than get results for a different question. Only real field n
 (and their aliases, :data:`~.schema.FIELD_ALIASES`) make a field query, so "1:2" or
 "PMID:123" in running text stay words; "PMID:123", "PMC123" and DOIs typed alone also
 look in citations.
+
+Filters filter: plain words are OR-ed and ranked (:class:`~.matchers.WordsOr`), but a
+field or range clause beside them (``published:[2010 to 2015] cancer``,
+``tag:sleep coffee``) restricts the results instead of adding to them
+(:func:`restrict_by_filters`): Whoosh's OR read that query as "published in those years
+*or* about cancer", which scored nearly every article and was the slow tail. Filters on
+different fields are all required (``author:smith tag:sleep``); values of one field are
+alternatives (``tag:sleep tag:coffee``), as in the facets of a shop.
+
+A prefix needs at least :data:`MIN_PREFIX` characters before ``*``: ``a*`` took
+225-425 ms at 10,000 articles and matched nearly everything anyway.
 """
 
 from __future__ import annotations
@@ -20,7 +31,10 @@ from reader.core.errors import QueryError
 from reader.core.index.matchers import WordsOr
 from reader.core.index.schema import DEFAULT_FIELD, FIELD_ALIASES, make_schema
 
-__all__ = ["QUERY_GROUP", "QueryParser", "check_syntax"]
+__all__ = ["MIN_PREFIX", "QUERY_GROUP", "QueryParser", "check_syntax", "restrict_by_filters"]
+
+# Characters a prefix or wildcard needs before its first "*".
+MIN_PREFIX = 2
 
 
 def _field_names() -> list[str]:
@@ -144,4 +158,74 @@ class QueryParser:
                 f"Could not read the date “{bad}”: write a year (2024), a month "
                 "(2024-03), a day (2024-03-15) or a range like [2020 to 2023]."
             )
-        return parsed
+        _check_prefixes(parsed)
+        return restrict_by_filters(parsed)
+
+
+def _check_prefixes(q: query.Query) -> None:
+    """Refuse ``a*``: a one-letter prefix is slow and matches most of the library."""
+    for node in q.leaves():
+        if isinstance(node, query.Prefix):
+            literal = node.text
+        elif isinstance(node, query.Wildcard) and "*" in node.text:
+            literal = re.split(r"[*?\[]", node.text, maxsplit=1)[0]
+        else:
+            continue
+        if len(literal) < MIN_PREFIX:
+            typed = f"{literal}*" if isinstance(node, query.Prefix) else node.text
+            raise QueryError(
+                f"“{typed}” is too short to search for: type at least {MIN_PREFIX} letters "
+                "before the * (one letter would match most of the library)."
+            )
+
+
+def _fields_in(q: query.Query) -> set[str]:
+    names: set[str] = set()
+    fieldname = getattr(q, "fieldname", None)
+    if fieldname:
+        names.add(fieldname)
+    for child in q.children():
+        names |= _fields_in(child)
+    return names
+
+
+def _is_filter(q: query.Query) -> bool:
+    """A clause that names fields, none of them the plain-words field (or a range)."""
+    if isinstance(q, query.Not):
+        return False
+    names = _fields_in(q)
+    return bool(names) and DEFAULT_FIELD not in names
+
+
+def restrict_by_filters(q: query.Query) -> query.Query:
+    """Field and range clauses beside plain words restrict them (see the module docstring).
+
+    Within each group of words: the words stay one ranked OR (with their ``NOT``s); the
+    filters become a required clause that adds nothing to the score (Whoosh's
+    ``Require``), so ranking is that of the words alone. A group of one field's values
+    alone (``title:(pain chronic)``) stays a ranked OR within that field.
+    """
+
+    def split(node: query.Query) -> query.Query:
+        if not isinstance(node, WordsOr):
+            return node
+        by_fields: dict[frozenset[str], list[query.Query]] = {}
+        rest: list[query.Query] = []
+        for sub in node.subqueries:
+            if _is_filter(sub):
+                by_fields.setdefault(frozenset(_fields_in(sub)), []).append(sub)
+            else:
+                rest.append(sub)
+        if not by_fields or (not rest and len(by_fields) == 1):
+            return node  # words, or values of one field ("tag:a tag:b"): any of them
+        parts = [subs[0] if len(subs) == 1 else query.Or(subs) for subs in by_fields.values()]
+        required = parts[0] if len(parts) == 1 else query.And(parts)
+        if any(not isinstance(sub, query.Not) for sub in rest):
+            return query.Require(WordsOr(rest, boost=node.boost), required)
+        if rest:  # only exclusions beside the filters: "tag:sleep NOT coffee"
+            excluded = [sub.query for sub in rest if isinstance(sub, query.Not)]
+            either = excluded[0] if len(excluded) == 1 else query.Or(excluded)
+            return query.AndNot(required, either)
+        return required
+
+    return q.accept(split)

@@ -48,7 +48,8 @@ __all__ = [
     "normalize_identifier",
 ]
 
-INDEX_NAME = "margin_v3"
+# v4: "tag" holds highlight tags too, and hits carry the article's own tags.
+INDEX_NAME = "margin_v4"
 
 
 # Words dropped from both the articles and the queries. Whoosh's default list plus the
@@ -108,7 +109,7 @@ class FusedStemmingAnalyzer(Analyzer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -182,12 +183,12 @@ def _text_analyzer() -> FusedStemmingAnalyzer:
     return FusedStemmingAnalyzer()
 
 
-def _id_analyzer():  # type: ignore[no-untyped-def]
+def _id_analyzer():
     # one lower-cased token: "format:JATS" finds "jats"
     return IDTokenizer() | LowercaseFilter()
 
 
-def _cite_analyzer():  # type: ignore[no-untyped-def]
+def _cite_analyzer():
     # Whole identifiers (DOIs hold "/" and "."), lower-cased, scheme removed. Only
     # built-in Whoosh classes: the analyzer is pickled into the index.
     return (
@@ -243,7 +244,10 @@ def fields_of(doc: IndexDocument) -> dict[str, object]:
         ),
         "author": "\n".join(doc.authors),
         "site": doc.site_name,
-        "tag": ",".join(t.replace(",", " ") for t in doc.tags),
+        # "tag:" finds an article by its own tags and by the tags of its highlights
+        "tag": ",".join(
+            t.replace(",", " ") for t in dict.fromkeys([*doc.tags, *doc.highlight_tags])
+        ),
         "category": ",".join(c.replace(",", " ") for c in doc.categories),
         "published": published,
         "format": doc.source_format.lower(),
@@ -255,6 +259,7 @@ def fields_of(doc: IndexDocument) -> dict[str, object]:
             "site": doc.site_name,
             "authors": list(doc.authors),
             "published": doc.published.isoformat() if doc.published else "",
+            "tags": [t.lower() for t in doc.tags],  # a "tag:" hit on these is the article's
         },
     }
     return {k: v for k, v in values.items() if v not in ("", None) or k == "title"}

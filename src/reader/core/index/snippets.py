@@ -1,9 +1,16 @@
-"""Snippets: the few lines of a hit's text around its matched words, as safe HTML.
+"""Snippets: the few lines of a hit's text around its matched words, as clean, safe HTML.
 
 A snippet is made only for the hits shown (20 a page), from the plain text the caller
 hands over: the index stores no article body. Cost is one regex pass over the text plus
 a Porter stem per candidate word (stems are cached), so it is cheap enough to run for
 every hit on a page.
+
+A snippet is prose. The article's plain text keeps what the reader view shows, and so
+holds table rows (cells joined by " | ") and image and media placeholders ("Image: alt
+text", "Embedded content from …") as lines of their own: placeholders never make a
+snippet, and a table row does only when the words are nowhere else, with its cells
+separated by " · ". Notes are Markdown: a hit on a note shows the note's text, rendered
+(``**dose**`` reads "dose").
 """
 
 from __future__ import annotations
@@ -15,20 +22,104 @@ from collections.abc import Iterable
 
 from whoosh.lang.porter import stem as _porter_stem
 
-__all__ = ["MATCH_TAG", "SNIPPET_CHARS", "make_snippet"]
+from reader.core.model import Annotation
+
+__all__ = [
+    "MATCH_TAG",
+    "SNIPPET_CHARS",
+    "annotation_snippet",
+    "make_snippet",
+    "match_spans",
+    "note_text",
+    "prose",
+]
 
 SNIPPET_CHARS = 220
 # How a matched word starts in a snippet (the UI and the CLI look for it).
 MATCH_TAG = '<b class="match">'
+
 _stem = functools.lru_cache(maxsize=100_000)(_porter_stem)
 _SPACE_RE = re.compile(r"\s+")
+
+# Lines that are a placeholder of the sanitizer, not prose (see reader.core.sanitize).
+_PLACEHOLDER_LINE_RE = re.compile(
+    r"^(?:(?:Image|Video|Audio)(?:[:(].*| \(.*)?|Embedded content from \S.*)$", re.MULTILINE
+)
+_TABLE_CELLS = " | "
+
+
+def prose(text: str) -> tuple[str, str]:
+    """(prose, table rows) of an article's plain text, placeholders left out.
+
+    Cheap when there is nothing to clean: two substring searches in C.
+    """
+    has_cells = _TABLE_CELLS in text
+    if not has_cells and not _PLACEHOLDER_LINE_RE.search(text):
+        return text, ""
+    if has_cells:
+        lines = _PLACEHOLDER_LINE_RE.sub("", text).split("\n")
+        rows = [line.replace(_TABLE_CELLS, " · ") for line in lines if _TABLE_CELLS in line]
+        body = "\n".join(line for line in lines if line and _TABLE_CELLS not in line)
+        return body, "\n".join(rows)
+    return _PLACEHOLDER_LINE_RE.sub("", text), ""
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown():
+    # Imported when a note is first shown: the command line starts faster without it.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def note_text(markdown: str) -> str:
+    """The plain text of a Markdown note: what it reads as, without the markup."""
+    if not markdown.strip():
+        return ""
+    blocks: list[str] = []
+    for token in _markdown().parse(markdown):
+        if token.type != "inline":
+            continue
+        words: list[str] = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+            elif child.type == "image":
+                words.append(child.content)  # its alt text
+        block = "".join(words).strip()
+        if block:
+            blocks.append(block)
+    return "\n".join(blocks)
+
+
+def annotation_snippet(
+    annotation: Annotation, stems: frozenset[str], tags: frozenset[str], *, note_first: bool
+) -> str | None:
+    """The snippet of a highlight the query matches, or None.
+
+    A match in the note shows the note's text; a match in the highlighted passage shows
+    the passage; a match on one of its ``tags`` (lower-case) shows the passage unmarked.
+    ``note_first`` is for queries that ask for notes (``note:``).
+    """
+    passage = annotation.quote.exact
+    note = note_text(annotation.note) if annotation.note else ""
+    for text in (note, passage) if note_first else (passage, note):
+        if text:
+            marked = make_snippet(text, stems)
+            if MATCH_TAG in marked:
+                return marked
+    if tags and any(tag.lower() in tags for tag in annotation.tags):
+        return make_snippet(passage or note, ())
+    return None
 
 
 def _escape(text: str) -> str:
     return html.escape(_SPACE_RE.sub(" ", text), quote=False)
 
 
-def _match_spans(text: str, wanted: frozenset[str], cap: int = 200) -> list[tuple[int, int, str]]:
+def match_spans(text: str, wanted: frozenset[str], cap: int = 200) -> list[tuple[int, int, str]]:
     """(start, end, stem) of the words of ``text`` whose stem is wanted, at most ``cap``.
 
     A Porter stem is a prefix of its word but for the last letter ("studi" for
@@ -56,17 +147,24 @@ def make_snippet(text: str, stems: Iterable[str], *, max_chars: int = SNIPPET_CH
     ``stems`` are indexed terms (already stemmed, lower-case); a word of ``text``
     matches when its stem is one of them, so "pains" is marked for the term "pain".
     Matched words are wrapped in ``<b class="match">``; everything else is escaped.
-    Cost is one regex pass over the text plus a stem per candidate word, so it is
-    cheap enough to run for every hit on a page.
+    The window comes from the prose of ``text`` (see the module docstring), from its
+    table rows only when the prose has none of the words.
     """
     wanted = frozenset(stems)
     if not text:
         return ""
-    spans = _match_spans(text, wanted) if wanted else []
-    if not spans:
-        end = _cut_end(text, 0, max_chars)
-        return _escape(text[:end]) + ("…" if end < len(text) else "")
+    body, rows = prose(text)
+    for candidate in (body, rows):
+        spans = match_spans(candidate, wanted) if wanted and candidate else []
+        if spans:
+            return _window(candidate, spans, max_chars)
+    text = body.strip() or rows
+    end = _cut_end(text, 0, max_chars)
+    return _escape(text[:end]) + ("…" if end < len(text) else "")
 
+
+def _window(text: str, spans: list[tuple[int, int, str]], max_chars: int) -> str:
+    """The marked-up window of ``text`` holding the most distinct matched words."""
     # The window of max_chars holding the most distinct matched words (then the most).
     best = (0, 0, 0)  # (distinct, count, index of first span)
     j = 0

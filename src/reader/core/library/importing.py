@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+import stat
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -51,11 +53,16 @@ from reader.core.model import (
 ARTICLE_SUFFIXES = {
     ".json", ".xml", ".nxml", ".wxr", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt",
 }  # fmt: skip
-MAX_FILE_BYTES = 256 * 1024 * 1024  # refuse larger files (and zip members) outright
+MAX_FILE_BYTES = 256 * 1024 * 1024  # refuse larger files outright
+# An article export inside an archive is a few MB; a member past this is refused with a
+# reason rather than read into memory (and a 100,000-entry archive is one failure line).
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
 INDEX_BATCH = 200  # articles per index commit during imports
 BULK_THRESHOLD = 300  # files in one import from which the index is rebuilt in bulk
 
 Reader = Callable[[], bytes]
+log = logging.getLogger(__name__)
 _SAVED = (ImportStatus.ADDED, ImportStatus.UPDATED)
 
 
@@ -100,14 +107,17 @@ class Importer:
                 progress(Progress(done=done, total=total, current=label))
             try:
                 data = read()
-            except OSError as exc:
-                message = f"cannot read: {exc.strerror or exc}"
+            except (OSError, MemoryError) as exc:
+                message = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
                 report.results.append(ImportResult(label, ImportStatus.FAILED, message))
                 continue
             except ImportFailure as exc:
                 report.results.append(ImportResult(label, ImportStatus.FAILED, str(exc)))
                 continue
-            results = self.import_one(data, label, options)
+            try:
+                results = self.import_one(data, label, options)
+            except StorageError as exc:
+                results = [ImportResult(label, ImportStatus.FAILED, str(exc))]
             report.results.extend(results)
             pending.extend(_saved_ids(results))
             if not bulk and len(pending) >= INDEX_BATCH:
@@ -145,7 +155,13 @@ class Importer:
             ]
         except (MemoryError, ValueError, UnicodeError) as exc:
             return [ImportResult(label, ImportStatus.FAILED, f"unreadable content: {exc}")]
+        except Exception as exc:
+            # A bug or a limit hit in one importer costs that file, never the batch.
+            log.exception("importing %s failed", label)
+            message = f"Margin could not read this file ({type(exc).__name__}: {exc})"
+            return [ImportResult(label, ImportStatus.FAILED, message)]
         results = [ImportResult(label, ImportStatus.SKIPPED, s.reason) for s in parsed.skipped]
+        results += [ImportResult(label, ImportStatus.FAILED, reason) for reason in parsed.failed]
         if not parsed.articles:
             if not results:
                 results.append(
@@ -246,33 +262,96 @@ def expand(
 ) -> Iterator[tuple[str, Reader]]:
     """Every importable file under ``paths`` as (label, read-bytes) pairs, in a stable order.
 
-    Paths that do not exist are reported as failures in ``report``.
+    Paths that do not exist, and things that are not regular files (a FIFO would hang
+    the import, ``/dev/zero`` never ends), are reported as failures in ``report``. In a
+    folder, a symbolic link is followed only when it points inside that folder: a link
+    to ``/etc/passwd`` among the exports is refused, not imported.
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if child.suffix.lower() == ".zip":
-                    yield from _zip_members(child, report)
-                elif child.suffix.lower() in ARTICLE_SUFFIXES:
-                    yield str(child), _file_reader(child)
-        elif path.is_file() and zipfile.is_zipfile(path):
-            yield from _zip_members(path, report)
-        elif path.exists():
-            yield str(path), _file_reader(path)
-        else:
+            yield from _folder_files(path, report)
+        elif not path.exists():
             report.results.append(
                 ImportResult(str(path), ImportStatus.FAILED, "no such file or folder")
             )
+        elif (problem := _not_regular(path)) is not None:
+            report.results.append(ImportResult(str(path), ImportStatus.FAILED, problem))
+        elif zipfile.is_zipfile(path):
+            yield from _zip_members(path, report)
+        else:
+            yield str(path), _file_reader(path)
+
+
+def _folder_files(folder: Path, report: ImportReport) -> Iterator[tuple[str, Reader]]:
+    root = folder.resolve()
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(folder, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        found.extend(Path(directory) / f for f in files if not f.startswith("."))
+    for child in sorted(found):
+        suffix = child.suffix.lower()
+        if suffix != ".zip" and suffix not in ARTICLE_SUFFIXES:
+            continue
+        if child.is_symlink() and not child.resolve().is_relative_to(root):
+            report.results.append(
+                ImportResult(
+                    str(child),
+                    ImportStatus.SKIPPED,
+                    "a link to a file outside the folder being imported: not followed",
+                )
+            )
+            continue
+        problem = _not_regular(child)
+        if problem is not None:
+            report.results.append(ImportResult(str(child), ImportStatus.FAILED, problem))
+        elif suffix == ".zip":
+            yield from _zip_members(child, report)
+        else:
+            yield str(child), _file_reader(child)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be imported as a file, or None when it is a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return _describe_mode(mode)
+
+
+def _describe_mode(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return f"this is {kind}, not a file: only regular files are imported"
 
 
 def _file_reader(path: Path) -> Reader:
     def read() -> bytes:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        # O_NONBLOCK: had the file become a FIFO since it was listed, opening it must not
+        # wait for a writer; the fstat below then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            problem = _describe_mode(info.st_mode)
+            if problem is not None:
+                raise ImportFailure(problem)
+            if info.st_size > MAX_FILE_BYTES:
+                raise ImportFailure(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             raise ImportFailure(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
-        return path.read_bytes()
+        return data
 
     return read
 
@@ -286,6 +365,16 @@ def _zip_members(path: Path, report: ImportReport) -> Iterator[tuple[str, Reader
             ImportResult(str(path), ImportStatus.FAILED, f"not a readable zip archive: {exc}")
         )
         return
+    if len(members) > MAX_ZIP_ENTRIES:
+        report.results.append(
+            ImportResult(
+                str(path),
+                ImportStatus.FAILED,
+                f"the archive holds {len(members):,} entries; Margin reads archives of up to "
+                f"{MAX_ZIP_ENTRIES:,} (unpack it and import the folder instead)",
+            )
+        )
+        return
     for info in sorted(members, key=lambda i: i.filename):
         name = info.filename
         parts = Path(name).parts
@@ -295,18 +384,22 @@ def _zip_members(path: Path, report: ImportReport) -> Iterator[tuple[str, Reader
             continue
 
         def read(info: zipfile.ZipInfo = info) -> bytes:
-            if info.file_size > MAX_FILE_BYTES:
-                raise ImportFailure(
-                    f"the archive member is larger than {MAX_FILE_BYTES // 2**20} MB"
-                )
+            limit = MAX_MEMBER_BYTES
+            too_big = f"the archive member is larger than {_size(limit)} once uncompressed"
+            if info.file_size > limit:
+                raise ImportFailure(too_big)
             try:
                 with archive.open(info) as handle:
                     # Read one byte past the limit so a lying header cannot inflate us.
-                    data = handle.read(MAX_FILE_BYTES + 1)
-            except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
+                    data = handle.read(limit + 1)
+            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
                 raise ImportFailure(f"cannot extract from the archive: {exc}") from None
-            if len(data) > MAX_FILE_BYTES:
-                raise ImportFailure("the archive member is too large once uncompressed")
+            if len(data) > limit:
+                raise ImportFailure(too_big)
             return data
 
         yield f"{path}:{name}", read
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
