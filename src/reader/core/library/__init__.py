@@ -420,18 +420,6 @@ class Library:
 
         return files.annotated_article_ids(self)
 
-    def export_text(self, article_id: int, fmt: str = "markdown") -> str:
-        """One article's export as text (Markdown or W3C JSON-LD), e.g. for standard output."""
-        from reader.core.export import files
-
-        return files.export_text(self, article_id, fmt)
-
-    def annotated_article_ids(self) -> list[int]:
-        """Articles with a highlight or a note, oldest first: what "export all" writes."""
-        from reader.core.export import files
-
-        return files.annotated_article_ids(self)
-
     def import_annotations(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
         """Merge a W3C JSON-LD file's highlights in; returns (taken, why others were not)."""
         from reader.core.export import files
