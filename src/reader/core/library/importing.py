@@ -214,7 +214,7 @@ class Importer:
         values["original_hash"] = digest
         values["source_name"] = label
         existing = self._store.find_existing(
-            imported.guid, url_key, content_hash, str(imported.source_format)
+            imported.guid, url_key, content_hash, str(imported.source_format), imported.site_name
         )
         if existing is not None and existing["fingerprint"] == values["fingerprint"]:
             return ImportResult(label, ImportStatus.UNCHANGED, "", existing["id"], values["title"])

@@ -268,12 +268,21 @@ class Store:
     # --- articles -------------------------------------------------------------------------
 
     def find_existing(
-        self, guid: str, url_key: str, content_hash: str, source_format: str
+        self, guid: str, url_key: str, content_hash: str, source_format: str, site_name: str = ""
     ) -> sqlite3.Row | None:
-        """The stored article that an incoming one is a new version of, if any."""
+        """The stored article that an incoming one is a new version of, if any.
+
+        A guid is only unique within its site ("http://localhost/?page_id=2" is the
+        "Sample Page" of every fresh WordPress), so it counts only with the same site.
+        """
         checks = []
         if guid:
-            checks.append(("guid = ? AND source_format = ?", (guid, source_format)))
+            checks.append(
+                (
+                    "guid = ? AND source_format = ? AND site_name = ?",
+                    (guid, source_format, site_name),
+                )
+            )
         if url_key:
             checks.append(("url_key = ?", (url_key,)))
         checks.append(("content_hash = ?", (content_hash,)))
