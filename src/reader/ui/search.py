@@ -4,6 +4,11 @@ The controller debounces keystrokes (~250 ms), asks ``Library.search`` and fills
 plain list model; a delegate paints each hit's title, source and snippet with the
 matched words marked. A query the parser cannot read shows its gentle message under
 the field instead of results.
+
+A word that is in no article gets a clickable "Did you mean ketamine?" above the
+results (:class:`SuggestionLabel`, inside the results view, so the window's layout
+needs nothing); when the typed query found nothing and the suggestion did, the results
+are the suggestion's and the message says so.
 """
 
 from __future__ import annotations
@@ -26,7 +31,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -205,8 +218,54 @@ class SnippetDelegate(QStyledItemDelegate):
         return QSize(width, int(doc.size().height()) + 2 * self.PADDING + 1)
 
 
+class SuggestionLabel(QLabel):
+    """ "Did you mean *ketamine*?": a click, Enter or Space searches for the suggestion.
+
+    Signals:
+        accepted(str): the suggested query, to search for now.
+    """
+
+    accepted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchSuggestion")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setWordWrap(True)
+        self.setContentsMargins(8, 6, 8, 6)
+        self.suggestion = ""
+        self.hide()
+
+    def set_suggestion(self, suggestion: str) -> None:
+        self.suggestion = suggestion
+        link = self.palette().color(QPalette.ColorRole.Link).name()
+        self.setText(f'Did you mean <a style="color: {link}"><i>{html.escape(suggestion)}</i></a>?')
+        self.setAccessibleName(f"Did you mean {suggestion}? Press Enter to search for it.")
+        self.setToolTip(f"Search for “{suggestion}”")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.accepted.emit(self.suggestion)
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.accepted.emit(self.suggestion)
+            return
+        super().keyPressEvent(event)
+
+
 class SearchResultsView(QListView):
     """Enter opens the current hit, Esc goes back to the field.
+
+    A spelling suggestion, when there is one, sits above the first result
+    (:attr:`suggestion`, in the view's top margin).
 
     Signals:
         hit_activated(object): a SearchHit to open.
@@ -229,6 +288,27 @@ class SearchResultsView(QListView):
         self.setAcceptDrops(False)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.clicked.connect(self._activate)
+        self.suggestion = SuggestionLabel(self)
+
+    def show_suggestion(self, suggestion: str | None) -> None:
+        """Show "Did you mean …?" above the results, or hide it (None)."""
+        if suggestion:
+            self.suggestion.set_suggestion(suggestion)
+            self.suggestion.show()
+        else:
+            self.suggestion.hide()
+        self._place_suggestion()
+
+    def _place_suggestion(self) -> None:
+        height = 0
+        if not self.suggestion.isHidden():
+            height = max(self.suggestion.heightForWidth(self.width()), 24)
+            self.suggestion.setGeometry(0, 0, self.width(), height)
+        self.setViewportMargins(0, height, 0, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_suggestion()
 
     def _activate(self, index: QModelIndex) -> None:
         hit = index.data(HIT_ROLE)
@@ -311,6 +391,7 @@ class SearchController(QWidget):
         field.enter_pressed.connect(self._on_enter)
         field.down_pressed.connect(self._focus_results)
         view.hit_activated.connect(self.open_hit_requested)
+        view.suggestion.accepted.connect(self.search_for)
         view.escape_pressed.connect(lambda: field.setFocus(Qt.FocusReason.ShortcutFocusReason))
         message.hide()
 
@@ -328,6 +409,12 @@ class SearchController(QWidget):
         else:
             self._timer.stop()
             self._show(None)
+
+    def search_for(self, text: str) -> SearchResults | None:
+        """Put ``text`` in the field and search for it now (a suggestion was taken)."""
+        self.field.setText(text)
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.search_now()
 
     def search_now(self) -> SearchResults | None:
         """Run the query in the field now, on this thread (Enter, and tests)."""
@@ -386,18 +473,28 @@ class SearchController(QWidget):
     def _show(self, results: SearchResults | None) -> None:
         if results is None:
             self.model.set_hits([])
+            self.view.show_suggestion(None)
             self._set_message("")
             self._set_active(False)
             return
         self.model.set_hits(results.hits)
         self._set_active(True)
+        corrected = results.corrected_from is not None
+        self.view.show_suggestion(None if corrected else results.suggestion)
         if not results.hits:
             self._set_message(f"No articles match “{results.query.strip()}”.")
         else:
             total = results.total if results.total is not None else len(results.hits)
             shown = len(results.hits)
             more = f" (showing the best {shown})" if total > shown else ""
-            self._set_message(f"{total} article{'s' if total != 1 else ''}{more}")
+            count = f"{total} article{'s' if total != 1 else ''}{more}"
+            if corrected:
+                typed = (results.corrected_from or "").strip()
+                count = (
+                    f"No articles match “{typed}”. Showing results for "
+                    f"“{results.query.strip()}”: {count[:1].lower()}{count[1:]}"
+                )
+            self._set_message(count)
         if results.hits:
             self.view.setCurrentIndex(self.model.index(0))
 
