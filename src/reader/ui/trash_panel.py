@@ -8,8 +8,10 @@ intents; the main window asks the library and announces the change.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,8 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.library import TRASH_DAYS
 from reader.core.model import ArticleSummary
+from reader.ui.events import LibraryEvents
 from reader.ui.library_model import short_date
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -122,12 +129,12 @@ class TrashPanel(QWidget):
         layout.addLayout(buttons)
         self._update_buttons()
 
-    def set_articles(self, articles: Sequence[ArticleSummary], trashed_at: dict[int, str]) -> None:
-        """Show ``articles``; ``trashed_at`` maps an id to when it was removed."""
+    def set_articles(self, articles: Sequence[ArticleSummary]) -> None:
+        """Show ``articles`` (summaries of articles in the Trash)."""
         chosen = set(self.selected_ids())
         self.list.clear()
         for s in articles:
-            when = trashed_at.get(s.id, "")
+            when = s.trashed_at
             item = QTreeWidgetItem([s.title, short_date(when)])
             item.setData(0, ID_ROLE, s.id)
             item.setToolTip(0, s.title + (f"\n{s.site_name}" if s.site_name else ""))
@@ -171,3 +178,120 @@ class TrashPanel(QWidget):
         ids = self.selected_ids()
         if ids:
             self.delete_requested.emit(ids)
+
+
+class TrashCommand(QUndoCommand):
+    """Moving articles to the Trash, as one step Ctrl+Z undoes."""
+
+    def __init__(self, controller: TrashController, ids: list[int], text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+        self._ids = ids
+
+    def redo(self) -> None:
+        self._controller.library.trash(self._ids)
+        self._controller.events.article_ids_changed(self._ids)
+
+    def undo(self) -> None:
+        self._controller.library.restore_from_trash(self._ids)
+        self._controller.events.article_ids_changed(self._ids)
+        self._controller.restored.emit(self._ids)
+
+
+class TrashController(QObject):
+    """Moves articles to the Trash (undoable), restores them, empties the Trash.
+
+    Every change is announced on the :class:`~reader.ui.events.LibraryEvents` bus; the
+    panel reloads from it like any other listener.
+
+    Signals:
+        message(str): a status line ("Moved … to the Trash. Ctrl+Z brings it back.").
+        restored(object): ``list[int]`` of articles back from the Trash (open one).
+    """
+
+    message = Signal(str)
+    restored = Signal(object)
+
+    def __init__(
+        self,
+        library: Library,
+        events: LibraryEvents,
+        undo_stack: QUndoStack,
+        panel: TrashPanel,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.events = events
+        self.undo_stack = undo_stack
+        self.panel = panel
+        self._window = parent
+        panel.restore_requested.connect(self.restore)
+        panel.delete_requested.connect(self.delete_for_good)
+        panel.empty_requested.connect(self.empty)
+        events.articles_changed.connect(lambda _ids: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        self.panel.set_articles(self.library.trashed())
+
+    def move_to_trash(self, article_id: int, *, ask: bool = True) -> bool:
+        """Move one article (and its highlights) to the Trash; Ctrl+Z undoes it."""
+        article = self.library.article(article_id)
+        count = len(self.library.annotations(article_id))
+        with_highlights = (
+            f" with its {count} highlight{'s' if count != 1 else ''} and notes" if count else ""
+        )
+        if ask and not confirm(
+            self._window,
+            "Move to Trash",
+            f"Move “{article.title}” to the Trash{with_highlights}?\n\n"
+            f"You can restore it from the Trash for {TRASH_DAYS} days, or undo with Ctrl+Z.",
+            "Move to Trash",
+        ):
+            return False
+        self.undo_stack.push(TrashCommand(self, [article_id], f"Move “{article.title}” to Trash"))
+        self.message.emit(f"Moved “{article.title}” to the Trash. Ctrl+Z brings it back.")
+        return True
+
+    def restore(self, ids: list[int]) -> None:
+        restored = self.library.restore_from_trash(ids)
+        self.events.article_ids_changed(ids)
+        self.message.emit(f"Restored {restored} article{'s' if restored != 1 else ''}.")
+        self.restored.emit(list(ids))
+
+    def delete_for_good(self, ids: list[int]) -> bool:
+        n = len(ids)
+        if not confirm(
+            self._window,
+            "Delete for Good",
+            f"Delete {n} article{'s' if n != 1 else ''} and {'its' if n == 1 else 'their'} "
+            "highlights for good? This cannot be undone.",
+            "Delete",
+        ):
+            return False
+        self.library.remove(ids)
+        self._forget_undo()
+        self.events.article_ids_changed(ids)
+        self.message.emit(f"Deleted {n} article{'s' if n != 1 else ''} for good.")
+        return True
+
+    def empty(self) -> bool:
+        n = len(self.library.trashed())
+        if not n or not confirm(
+            self._window,
+            "Empty Trash",
+            f"Delete the {n} article{'s' if n != 1 else ''} in the Trash and their highlights "
+            "for good? This cannot be undone.",
+            "Empty Trash",
+        ):
+            return False
+        self.library.empty_trash()
+        self._forget_undo()
+        self.events.anything_changed()
+        self.message.emit("The Trash is empty.")
+        return True
+
+    def _forget_undo(self) -> None:
+        # Undo steps may name articles that no longer exist at all.
+        self.undo_stack.clear()
