@@ -49,15 +49,16 @@ def split_open_files(
     exist on disk (a typo of a command, which argparse then reports), leaves everything
     to the parser; an existing path makes it and every later word a file.
     """
+    # argparse has no public way to list a parser's options and subcommands.
     takes_value = {
         opt
-        for action in parser._actions
+        for action in parser._actions  # noqa: SLF001
         if action.option_strings and action.nargs != 0
         for opt in action.option_strings
     }
     commands: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
+    for action in parser._actions:  # noqa: SLF001
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
             commands.update(action.choices)
     options: list[str] = []
     files: list[str] = []

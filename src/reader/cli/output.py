@@ -23,6 +23,8 @@ Command = Callable[[argparse.Namespace], int]
 
 
 class ExitCode(IntEnum):
+    """What ``margin`` exits with; listed in ``margin --help``."""
+
     OK = 0
     FAILED = 1  # the command ran but something failed (a file did not import, not found…)
     USAGE = 2  # the command line itself is wrong (argparse uses 2 too)
@@ -139,7 +141,7 @@ def error(message: str) -> None:
 
 def say(args: argparse.Namespace, message: str, data: dict[str, Any]) -> None:
     """A command that changes something: a sentence, or ``data`` with ``--json``."""
-    emit(args, data, lambda out: out.write(message + "\n"))
+    emit(args, data, lambda out: print(message, file=out))
 
 
 def plural(n: int, word: str) -> str:

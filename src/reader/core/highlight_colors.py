@@ -32,6 +32,7 @@ def meanings(settings: _Settings) -> dict[str, str]:
 def set_meaning(settings: _Settings, color: str, meaning: str) -> None:
     if color not in DEFAULT_COLORS:
         raise ValueError(f"unknown highlight colour {color!r}")
-    stored = dict(settings.setting(SETTING_KEY, {}) or {})  # type: ignore[call-overload]
+    current = settings.setting(SETTING_KEY, {})
+    stored: dict[str, object] = dict(current) if isinstance(current, dict) else {}
     stored[color] = meaning.strip() or DEFAULT_COLORS[color][0]
     settings.set_setting(SETTING_KEY, stored)

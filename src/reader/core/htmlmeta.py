@@ -57,6 +57,8 @@ def declared_charset(head: bytes) -> str | None:
 
 @dataclass(slots=True)
 class PageMetadata:
+    """What a web page says about itself: title, byline, dates, identifiers."""
+
     title: str = ""
     byline: str = ""  # as the page writes it ("By Jane Doe, MD")
     authors: list[str] = field(default_factory=list)  # byline split into names

@@ -78,6 +78,8 @@ class Citation:
 
 
 class SourceFormat(StrEnum):
+    """Which importer an article came through (stored, shown, filterable)."""
+
     WORDPRESS_JSON = "wordpress-json"
     WXR = "wxr"
     HTML = "html"
@@ -139,6 +141,8 @@ class ParseResult:
 
 @dataclass(slots=True)
 class ImportOptions:
+    """Choices the user makes for one import."""
+
     include_drafts: bool = False
 
 
@@ -203,6 +207,8 @@ class StoredCitation:
 
 
 class ImportStatus(StrEnum):
+    """What happened to one article (or file) of an import."""
+
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -223,6 +229,8 @@ class ImportResult:
 
 @dataclass(slots=True)
 class ImportReport:
+    """Every result of one import, in order, and whether it was cancelled."""
+
     results: list[ImportResult] = field(default_factory=list)
     cancelled: bool = False
 
@@ -272,6 +280,8 @@ class LibraryFilter:
 
 @dataclass(slots=True)
 class SearchHit:
+    """One search result: an article, its score, and the snippet to show."""
+
     article_id: int
     title: str
     score: float
@@ -305,6 +315,8 @@ class SearchResults:
 
 @dataclass(slots=True)
 class TextQuoteSelector:
+    """W3C TextQuoteSelector: the exact passage with a little context either side."""
+
     exact: str
     prefix: str = ""
     suffix: str = ""
@@ -312,6 +324,8 @@ class TextQuoteSelector:
 
 @dataclass(slots=True)
 class TextPositionSelector:
+    """W3C TextPositionSelector: character offsets into ``Article.text``."""
+
     start: int
     end: int
 

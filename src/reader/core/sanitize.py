@@ -217,6 +217,8 @@ _NBSP_RUN = re.compile(r"\s*\u00a0\s*")
 
 @dataclass(frozen=True, slots=True)
 class CanonicalHTML:
+    """An article's HTML in Margin's canonical form, and the plain text it reads as."""
+
     html: str
     text: str
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html.entities
 import io
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -191,7 +190,7 @@ def parse_bytes(data: bytes, warnings: list[str] | None = None) -> etree._Elemen
 
 def iterparse(
     data: bytes, *, tag: str | None = None, warnings: list[str] | None = None
-) -> Iterator[tuple[str, etree._Element]]:
+) -> etree.iterparse:
     """Stream ``("end", element)`` events with the same safety settings.
 
     The caller clears elements it is done with, so a large export is never held whole.

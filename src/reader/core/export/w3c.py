@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from reader.core.errors import MarginError
 from reader.core.model import Annotation, Article, TextPositionSelector, TextQuoteSelector
@@ -308,5 +308,5 @@ def _str_field(obj: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

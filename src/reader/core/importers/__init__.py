@@ -31,6 +31,8 @@ _SUBSET_END = re.compile(rb"\]\s*>")
 
 @dataclass(frozen=True, slots=True)
 class Importer:
+    """One input format: how to recognise its bytes and how to parse them."""
+
     name: str
     sniff: Callable[[bytes, str], bool]
     parse: Callable[[bytes, str, ImportOptions], ParseResult]

@@ -308,7 +308,7 @@ def _is_data_table(table: etree._Element) -> bool:
 class _ArticleDocument(Document):
     """readability-lxml that keeps reference lists and data tables (see module doc)."""
 
-    def get_article(self, candidates, best_candidate, html_partial=False):  # type: ignore[no-untyped-def]
+    def get_article(self, candidates, best_candidate, html_partial=False):
         best = best_candidate["elem"]
         scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")), None)
         if scope is None:
@@ -338,7 +338,7 @@ class _ArticleDocument(Document):
             target.append(el)
         return output
 
-    def get_preserved_elements(self, node):  # type: ignore[no-untyped-def]
+    def get_preserved_elements(self, node):
         allowed = super().get_preserved_elements(node)
         keep: list[etree._Element] = [t for t in node.iter("table") if _is_data_table(t)]
         keep += [el for el in node.iter() if is_reference_block(el)]

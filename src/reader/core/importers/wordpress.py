@@ -509,7 +509,8 @@ def _terms(obj: dict[str, Any], seo: _Seo) -> tuple[list[str], list[str], dict[s
     if embedded_terms:
         return _unique(categories), _unique(tags), {k: _unique(v) for k, v in others.items()}
     # No _embed: names from the SEO plugin, then slugs from class_list.
-    category_ids = obj.get("categories") if isinstance(obj.get("categories"), list) else []
+    listed = obj.get("categories")
+    category_ids = listed if isinstance(listed, list) else []
     known = seo.section_names()
     for category_id in category_ids:
         name = seo.breadcrumb_category(category_id)
@@ -622,7 +623,8 @@ class _Seo:
         if isinstance(data, list):
             items = data
         elif isinstance(data, dict):
-            items = data.get("@graph") if isinstance(data.get("@graph"), list) else [data]
+            graph = data.get("@graph")
+            items = graph if isinstance(graph, list) else [data]
         else:
             return
         self.nodes.extend(item for item in items if isinstance(item, dict))

@@ -174,6 +174,8 @@ class ArticleIndex:
 
     def _writer(self, ix: FileIndex | None = None, **kwargs: object) -> SegmentWriter:
         ix = ix or self._ix
+        if ix is None:
+            raise IndexUnavailable("The search index is closed.")
         try:
             return ix.writer(timeout=WRITER_TIMEOUT_S, **kwargs)
         except LockError as exc:

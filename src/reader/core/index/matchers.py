@@ -88,7 +88,7 @@ class AllWordsMatcher(matching.WrappingMatcher):
     correct: no article scores above ``boost`` times the union's bound.
     """
 
-    def __init__(self, child, words: dict[tuple[str, object], int], count: int, boost: float):
+    def __init__(self, child, words: dict[tuple[str, str], int], count: int, boost: float):
         super().__init__(child, boost=boost)
         self._words = words
         self._count = count
