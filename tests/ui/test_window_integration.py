@@ -117,13 +117,18 @@ def test_highlight_in_the_window_then_undo_and_export(
     qtbot.waitUntil(lambda: len(library.annotations(seed_id)) == 1)
 
     out = tmp_path / "export"
-    from PySide6.QtWidgets import QFileDialog
+    from reader.ui.exporting import ExportDialog
 
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    def choose_folder(dialog: ExportDialog) -> int:
+        dialog.folder_edit.setText(str(out))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ExportDialog, "exec", choose_folder)
     with qtbot.waitSignal(window.exporter.finished, timeout=10_000) as done:
         window.action_export_all.trigger()
     written = done.args[0]
-    assert len(written) == 2
+    assert len(written) == 1  # the highlighted article; the note has nothing of the user's
     exported = next(p for p in written if "ketamine-for-pain" in p.name.lower())
     assert f"> {phrase}" in exported.read_text(encoding="utf-8")
 

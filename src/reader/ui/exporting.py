@@ -1,24 +1,169 @@
-"""Exporting many articles from the window: off the UI thread, with progress and cancel.
+"""Exporting from the window: the export dialogs, and the work off the UI thread.
 
-A thin QRunnable around :meth:`reader.core.library.Library.export_articles`, the same method
-``margin export --all`` calls. The progress dialog appears only for work longer than
-half a second, like the import's.
+"Export All" asks where (the last folder is remembered) and which articles: by default
+those with highlights or a note, as ``margin export --all`` does; a checkbox adds every
+article. The files are written by :meth:`reader.core.library.Library.export_articles`
+in a QRunnable, with a progress dialog that appears only for work longer than half a
+second, like the import's. Exporting one article into a file that exists merges into it
+(the user's own writing is kept), so the question is "Update", not "Replace".
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, QSettings, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from reader.core.errors import MarginError
+from reader.core.export import safe_filename
 from reader.core.library import Library
+from reader.core.model import Article
+from reader.ui.settings import app_settings
 
 log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 500
+
+# QSettings keys: the dialog opens as the user left it.
+FOLDER_KEY = "export/folder"
+EVERY_ARTICLE_KEY = "export/every_article"
+FORMAT_KEY = "export/format"
+
+FORMATS = {
+    "markdown": "Markdown: a .md file per article, for Obsidian and other notes apps",
+    "w3c": "W3C Web Annotation JSON-LD: for other annotation tools and backups",
+}
+
+
+def _default_folder() -> str:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return str(Path(documents or Path.home()) / "Margin")
+
+
+@dataclass(slots=True)
+class ExportChoice:
+    """What the user asked for in the export dialog."""
+
+    folder: str
+    every_article: bool = False
+    fmt: str = "markdown"
+
+
+class ExportDialog(QDialog):
+    """Where "Export All" writes, in which format, and whether articles without
+    highlights or notes are included. The choices are remembered in ``settings``."""
+
+    def __init__(
+        self, parent: QWidget | None, library: Library, settings: QSettings | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings or app_settings()
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export All Highlights")
+        annotated = len(library.annotated_article_ids())
+        total = len(library.article_ids())
+
+        self.folder_edit = QLineEdit(str(self.settings.value(FOLDER_KEY, "") or _default_folder()))
+        self.folder_edit.setObjectName("exportFolder")
+        self.folder_edit.setAccessibleName("Folder")
+        browse = QPushButton("&Choose…")
+        browse.setObjectName("exportChooseFolder")
+        browse.clicked.connect(self._choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(browse)
+
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("exportFormat")
+        self.format_box.setAccessibleName("Format")
+        for key, label in FORMATS.items():
+            self.format_box.addItem(label, key)
+        saved_format = self.format_box.findData(str(self.settings.value(FORMAT_KEY, "markdown")))
+        self.format_box.setCurrentIndex(max(0, saved_format))
+
+        self.every_article = QCheckBox(
+            f"Also the {total - annotated} article{'s' if total - annotated != 1 else ''} "
+            "without highlights or notes"
+        )
+        self.every_article.setObjectName("exportEveryArticle")
+        self.every_article.setChecked(_as_bool(self.settings.value(EVERY_ARTICLE_KEY, False)))
+        self.every_article.setEnabled(total > annotated)
+        self.summary = summary = QLabel(
+            f"{annotated} of {total} article{'s' if total != 1 else ''} "
+            f"{'has' if annotated == 1 else 'have'} highlights or a note. Files exported "
+            "before are updated: what you wrote outside Margin's part of them is kept."
+        )
+        summary.setWordWrap(True)
+
+        form = QFormLayout()
+        folder_label = QLabel("&Folder:")
+        folder_label.setBuddy(self.folder_edit)  # a row of two widgets gets no buddy itself
+        form.addRow(folder_label, folder_row)
+        form.addRow("F&ormat:", self.format_box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.export_button.setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.folder_edit.textChanged.connect(
+            lambda text: self.export_button.setEnabled(bool(text.strip()))
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(form)
+        layout.addWidget(self.every_article)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Export All Highlights to a Folder", self.folder_edit.text()
+        )
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(
+            folder=self.folder_edit.text().strip(),
+            every_article=self.every_article.isChecked(),
+            fmt=str(self.format_box.currentData()),
+        )
+
+    def accept(self) -> None:
+        choice = self.choice()
+        if not choice.folder:
+            return
+        self.settings.setValue(FOLDER_KEY, choice.folder)
+        self.settings.setValue(EVERY_ARTICLE_KEY, choice.every_article)
+        self.settings.setValue(FORMAT_KEY, choice.fmt)
+        super().accept()
+
+
+def _as_bool(value: object) -> bool:
+    # INI files give back "true"/"false" as text.
+    return value is True or str(value).lower() in ("true", "1")
 
 
 class _Signals(QObject):
@@ -28,13 +173,16 @@ class _Signals(QObject):
 
 
 class ExportWorker(QRunnable):
-    """Writes one Markdown file per article into ``folder``; never touches widgets."""
+    """Writes one file per article into ``folder``; never touches widgets."""
 
-    def __init__(self, library: Library, ids: list[int], folder: str | Path) -> None:
+    def __init__(
+        self, library: Library, ids: list[int], folder: str | Path, fmt: str = "markdown"
+    ) -> None:
         super().__init__()
         self.library = library
         self.ids = ids
         self.folder = folder
+        self.fmt = fmt
         self.signals = _Signals()
         self._cancel = threading.Event()
 
@@ -45,7 +193,7 @@ class ExportWorker(QRunnable):
         try:
             written = self.library.export_articles(
                 self.ids,
-                "markdown",
+                self.fmt,
                 self.folder,
                 progress=lambda p: self.signals.progress.emit(p.done, p.total),
                 cancel=self._cancel.is_set,
@@ -68,11 +216,18 @@ class ExportController(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, library: Library, parent: QWidget, pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget,
+        pool: QThreadPool | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.library = library
         self.window = parent
         self.pool = pool or QThreadPool.globalInstance()
+        self.settings = settings or app_settings()
         self.worker: ExportWorker | None = None
         self.dialog: QProgressDialog | None = None
 
@@ -80,11 +235,76 @@ class ExportController(QObject):
     def busy(self) -> bool:
         return self.worker is not None
 
-    def start(self, folder: str | Path) -> bool:
+    # --- asking the user -------------------------------------------------------------------
+
+    def export_all(self) -> bool:
+        """Ask where and what (the export dialog), then export in the background."""
         if self.busy:
             return False
-        ids = self.library.article_ids()
-        worker = ExportWorker(self.library, ids, folder)
+        dialog = ExportDialog(self.window, self.library, self.settings)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted.value:
+                return False
+            choice = dialog.choice()
+        finally:
+            dialog.deleteLater()
+        return self.start(choice.folder, every_article=choice.every_article, fmt=choice.fmt)
+
+    def export_article(self, article: Article) -> Path | None:
+        """Save one article's highlights as Markdown where the user says; a file exported
+        before is updated (the user's own writing in it is kept). Returns the path."""
+        folder = str(self.settings.value(FOLDER_KEY, "") or _default_folder())
+        start = str(Path(folder) / safe_filename(article))
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window,
+            "Export Highlights",
+            start,
+            "Markdown (*.md)",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # we ask "Update" ourselves
+        )
+        if not path:
+            return None
+        target = Path(path)
+        if target.exists() and not self.confirm_update(target):
+            return None
+        try:
+            (written,) = self.library.export_articles([article.id], "markdown", target)
+        except (OSError, MarginError) as exc:
+            QMessageBox.warning(self.window, "Export failed", html.escape(str(exc)))
+            return None
+        self.settings.setValue(FOLDER_KEY, str(target.parent))
+        self.finished.emit([written])
+        return written
+
+    def confirm_update(self, target: Path) -> bool:
+        """Re-exporting merges, so the question is whether to update the file."""
+        box = QMessageBox(self.window)
+        box.setObjectName("exportUpdateQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Update the Export?")
+        box.setText(f"“{target.name}” is already there. Update it?")
+        box.setInformativeText(
+            "Margin replaces only its own part of the file (the highlights, notes and "
+            "sources between its markers, and its front matter keys). What you wrote "
+            "around them is kept."
+        )
+        update = box.addButton("Update", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(update)
+        box.exec()
+        return box.clickedButton() is update
+
+    # --- the work --------------------------------------------------------------------------
+
+    def start(
+        self, folder: str | Path, *, every_article: bool = False, fmt: str = "markdown"
+    ) -> bool:
+        """Export in the background: articles with highlights or a note, or every one."""
+        if self.busy:
+            return False
+        library = self.library
+        ids = library.article_ids() if every_article else library.annotated_article_ids()
+        worker = ExportWorker(self.library, ids, folder, fmt)
         dialog = QProgressDialog(
             "Exporting highlights…", "Cancel", 0, max(1, len(ids)), self.window
         )

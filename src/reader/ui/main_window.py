@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import __version__
-from reader.core.errors import MarginError, NotFound
+from reader.core.errors import NotFound
 from reader.core.library import Library
 from reader.core.model import ImportReport, SearchHit, StoredCitation
 from reader.ui import settings as keys
@@ -647,27 +647,12 @@ class MainWindow(QMainWindow):
         if article is None:
             self.statusBar().showMessage("Open an article to export its highlights.", 4000)
             return
-        from reader.core import export, exporting
-
         self.annotations_panel.flush()
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Export Highlights", export.safe_filename(article), "Markdown (*.md)"
-        )
-        if not path:
-            return
-        try:
-            written = exporting.export_articles(self.library, [article.id], "markdown", path)
-        except (OSError, MarginError) as exc:
-            QMessageBox.warning(self, "Export failed", html.escape(str(exc)))
-            return
-        self.statusBar().showMessage(f"Exported to {written[0]}", 6000)
+        self.exporter.export_article(article)
 
     def export_all(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export All Highlights to a Folder")
-        if not folder:
-            return
         self.annotations_panel.flush()
-        self.exporter.start(folder)
+        self.exporter.export_all()
 
     def panes(self) -> list[QWidget]:
         """The panes F6 cycles through, in order: list, search, article, side panel."""
