@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -131,7 +131,8 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[TextIO], None]) ->
     if getattr(args, "json", False):
         dump_json(data)
     else:
-        text(SafeWriter(sys.stdout))  # type: ignore[arg-type]
+        # The commands only write() and flush(): a SafeWriter serves as their TextIO.
+        text(cast(TextIO, SafeWriter(sys.stdout)))
 
 
 def error(message: str) -> None:
