@@ -320,9 +320,31 @@ def test_unreadable_queries_raise_query_error(index: ArticleIndex, q: str) -> No
     assert str(err.value)  # a message for the user
 
 
-@pytest.mark.parametrize("q", ["", "   ", "the", "a AND", "ratio 1:2", "covid-19", "x:y"])
-def test_odd_but_readable_queries_do_not_fail(index: ArticleIndex, q: str) -> None:
-    index.search(q)
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("", []),
+        ("   ", []),
+        ("the", []),  # stop words alone find nothing, not everything
+        ("a AND", []),
+        ("ketamine AND", [1]),  # a dangling operator is dropped, the word still searched
+        ("AND ketamine", [1]),
+        ("ketamine OR", [1]),
+        ("coffee 1:2", [2]),  # a ratio is not a field
+        ("caffeine:adenosine", [2]),  # nor is an unknown name before a colon: both words
+        ("after-stroke", [3]),  # hyphenated words find the words
+        ("low-doses", [1]),
+        ("covid-19", []),
+        ("ratio 1:2", []),
+        ("x:y", []),
+    ],
+)
+def test_odd_but_readable_queries_find_what_they_say(
+    index: ArticleIndex, q: str, expected: list[int]
+) -> None:
+    results = index.search(q)
+    assert [h.article_id for h in results.hits] == expected
+    assert results.total == len(expected)
 
 
 def test_all_words_rank_above_some_words(tmp_path: Path) -> None:
