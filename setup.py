@@ -11,7 +11,15 @@ Data folders (``resources/sample``, a web-assets folder under ``src/reader``…)
 listed as namespace packages so setuptools ships their files without warnings.
 """
 
+import warnings
+
 from setuptools import find_namespace_packages, setup
+
+# With a mapped package, `pip install -e .` uses a meta path finder instead of a plain .pth
+# file, and setuptools says so in a boxed notice ("Editable installation… be careful with
+# folders named like your package") on every install, even with -q. Expected here, so
+# quiet: the README's first command should print nothing but real problems.
+warnings.filterwarnings("ignore", message=r"(?s).*Editable installation")
 
 SKIP = ["*__pycache__*"]
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build the self-contained one-folder bundle: dist/margin/margin (Linux).
+#   packaging/build-bundle.sh [PYTHON]     (default: .venv/bin/python)
+# Installs PyInstaller into that Python's environment when it is missing (the `bundle`
+# extra), builds from packaging/margin.spec and packs dist/margin-VERSION-linux-x86_64.tar.gz.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${1:-.venv/bin/python}"
+
+if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
+    "$PYTHON" -m pip install -q "pyinstaller>=6.10"
+fi
+VERSION="$("$PYTHON" -c 'import sys; sys.path.insert(0, "src"); import reader; print(reader.__version__)')"
+
+start=$(date +%s)
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller packaging/margin.spec
+echo "built dist/margin in $(( $(date +%s) - start )) s, $(du -sh dist/margin | cut -f1)"
+
+if [ "${MARGIN_BUNDLE_TARBALL:-1}" = 1 ]; then
+    tarball="dist/margin-${VERSION}-linux-$(uname -m).tar.gz"
+    tar -C dist -czf "$tarball" margin
+    echo "packed $tarball ($(du -h "$tarball" | cut -f1))"
+fi
