@@ -15,7 +15,9 @@ under ``tests/reference/`` pin their output.
 
 from reader.core.export.citation_text import format_citation
 from reader.core.export.files import (
+    annotated_article_ids,
     export_articles,
+    export_text,
     import_w3c_file,
     markdown_for,
     w3c_for,
@@ -49,11 +51,13 @@ __all__ = [
     "W3C_CONTEXT",
     "ParsedW3CAnnotation",
     "W3CArticleRef",
+    "annotated_article_ids",
     "annotations_from_w3c",
     "annotations_to_w3c",
     "article_markdown",
     "article_source_iri",
     "export_articles",
+    "export_text",
     "format_citation",
     "fragment_url",
     "highlight_markdown_quote",
