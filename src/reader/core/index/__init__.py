@@ -19,7 +19,7 @@ from reader.core.index.schema import (
     STOP_WORDS,
     WORD_PATTERN,
     FusedStemmingAnalyzer,
-    normalize_identifier,
+    normalise_identifier,
 )
 from reader.core.index.snippets import make_snippet
 
@@ -32,5 +32,5 @@ __all__ = [
     "FusedStemmingAnalyzer",
     "IndexUnavailable",
     "make_snippet",
-    "normalize_identifier",
+    "normalise_identifier",
 ]

@@ -27,6 +27,7 @@ import re
 from whoosh import fields, qparser, query
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from reader.core.citations import identifier_key
 from reader.core.errors import QueryError
 from reader.core.index.matchers import WordsOr
 from reader.core.index.schema import DEFAULT_FIELD, FIELD_ALIASES, make_schema
@@ -98,16 +99,40 @@ def check_syntax(text: str) -> None:
         raise QueryError("Empty parentheses “()”: put some words inside them or remove them.")
 
 
+# "cites:" (or an alias) and the identifier, link or key after it.
+_CITES_NAMES = sorted(["cites", *FIELD_ALIASES["cites"]], key=len, reverse=True)
+_CITES_TERM_RE = re.compile(rf"(?<![\w\"])(?:{'|'.join(_CITES_NAMES)}):([^\s\"]+)", re.I)
+_IDENTIFIER_RE = re.compile(rf"{_CITES_TERM_RE.pattern}|{_BARE_ID_RE.pattern}", re.IGNORECASE)
+
+
+def _cites_term(written: str) -> str:
+    """``cites:`` with the key the library stores for what was written, quoted for Whoosh.
+
+    ``PMC6493703``, ``PMC:PMC6493703``, a PMC or doi.org address and a printed PII all
+    become the same key (:func:`reader.core.citations.identifier_key`); what names no
+    identifier or link stays as written.
+    """
+    tail = ""
+    while written.endswith(")") and written.count(")") > written.count("("):
+        written, tail = written[:-1], ")" + tail  # the ")" closes the user's group
+    key = identifier_key(written)
+    return f"cites:'{key}'{tail}" if key and "'" not in key else f"cites:{written}{tail}"
+
+
 def _quote_bare_ids(text: str) -> str:
-    """Let "PMID:123" typed alone find the articles that cite it, and the text itself."""
+    """Let "PMID:123" typed alone find the articles that cite it, and the text itself;
+    and let ``cites:`` find an identifier however it is written."""
     out: list[str] = []
     pos = 0
-    for m in _BARE_ID_RE.finditer(text):
+    for m in _IDENTIFIER_RE.finditer(text):
         if text.count('"', 0, m.start()) % 2 == 1:
             continue  # inside a quoted phrase: leave it as the user wrote it
-        ident = m.group(0).replace(" ", "")
         out.append(text[pos : m.start()])
-        out.append(f'(cites:{ident} OR "{ident}")')
+        if m.group(1) is not None:
+            out.append(_cites_term(m.group(1)))
+        else:
+            ident = m.group(0).replace(" ", "")
+            out.append(f'({_cites_term(ident)} OR "{ident}")')
         pos = m.end()
     out.append(text[pos:])
     return "".join(out)

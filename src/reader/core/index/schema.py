@@ -33,6 +33,7 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem as _porter_stem
 
+from reader.core.citations import identifier_key
 from reader.core.model import IndexDocument
 
 __all__ = [
@@ -45,7 +46,7 @@ __all__ = [
     "FusedStemmingAnalyzer",
     "fields_of",
     "make_schema",
-    "normalize_identifier",
+    "normalise_identifier",
 ]
 
 # v4: "tag" holds highlight tags too, and hits carry the article's own tags.
@@ -220,7 +221,7 @@ def make_schema() -> fields.Schema:
     )
 
 
-def normalize_identifier(identifier: str) -> str:
+def normalise_identifier(identifier: str) -> str:
     """The form an identifier is indexed and searched in (``PMID:1`` → ``1``)."""
     return ID_SCHEME_RE.sub("", identifier.strip()).lower().rstrip(".)]")
 
@@ -254,7 +255,8 @@ def fields_of(doc: IndexDocument) -> dict[str, object]:
         "url": doc.url,
         "note": doc.notes,
         "highlight": doc.highlights,
-        "cites": " ".join(c.replace(" ", "") for c in doc.cites),
+        # citation keys; an identifier written any other way gets its key
+        "cites": " ".join(identifier_key(c) or c.replace(" ", "") for c in doc.cites),
         "meta": {
             "site": doc.site_name,
             "authors": list(doc.authors),
