@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -233,21 +233,39 @@ def test_reading_position_is_saved_and_restored(
 # --- importing -------------------------------------------------------------------------
 
 
-def slow_import(library: Library, monkeypatch: pytest.MonkeyPatch, delay: float = 0.02) -> None:
-    """Make each file take ``delay`` seconds, so progress and cancel can be seen."""
+def held_import(library: Library, monkeypatch: pytest.MonkeyPatch, at: int) -> threading.Event:
+    """Hold the import on its worker when it reaches file ``at`` until the returned event
+    is set, so a test can look at the window while an import is running."""
     real = library.import_paths
+    release = threading.Event()
 
     def import_paths(
         paths: Any, options: Any = None, *, progress: Any = None, cancel: Any = None
     ) -> Any:
         def waiting(p: Any) -> None:
-            time.sleep(delay)
             if progress:
                 progress(p)
+            if p.done == at and p.result is None:
+                release.wait(timeout=10)
 
         return real(paths, options, progress=waiting, cancel=cancel)
 
     monkeypatch.setattr(library, "import_paths", import_paths)
+    return release
+
+
+class ShowSpy(QObject):
+    """Counts the times a widget was shown."""
+
+    def __init__(self, widget: QObject) -> None:
+        super().__init__()
+        self.shown = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self.shown += 1
+        return False
 
 
 def many_files(folder: Path, n: int) -> Path:
@@ -263,11 +281,7 @@ def test_import_shows_progress_stays_responsive_and_cancels(
     qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = many_files(tmp_path / "many", 300)
-    slow_import(window.library, monkeypatch)
-    ticks: list[int] = []
-    timer = QTimer(window, interval=20)
-    timer.timeout.connect(lambda: ticks.append(1))
-    timer.start()
+    release = held_import(window.library, monkeypatch, at=5)
     window.action_import_folder.setEnabled(True)
     assert window.import_paths([folder])
     assert not window.action_import_folder.isEnabled()
@@ -277,16 +291,19 @@ def test_import_shows_progress_stays_responsive_and_cancels(
         timeout=5000,
     )
     dialog = importer.progress_dialog
-    qtbot.waitUntil(lambda: dialog.value() > 3, timeout=5000)
+    # The import is held at file 5 on its worker, and the window is not: it showed the
+    # dialog (after its delay) and the progress that came through.
+    qtbot.waitUntil(lambda: dialog.value() == 5, timeout=5000)
     assert "of 300" in dialog.labelText()
-    assert len(ticks) > 5  # the event loop kept running while files were imported
+    assert not release.is_set()
     (cancel_button,) = dialog.findChildren(QPushButton)
+    qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(importer.finished, timeout=10000) as blocker:
-        qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
+        release.set()
     report = blocker.args[0]
     assert report.cancelled
     added = report.count(ImportStatus.ADDED)
-    assert 0 < added < 300
+    assert 4 <= added <= 6  # what came before the cancel stays; nothing after it
     assert window.library.count() == 3 + added
     assert window.library_panel.model.total == 3 + added
     summary = importer.summary_dialog
@@ -306,7 +323,11 @@ def test_quick_import_shows_no_progress_and_lists_failures(
     with qtbot.waitSignal(window.importer.finished, timeout=10000) as blocker:
         window.import_paths([folder])
         assert window.importer.progress_dialog is not None
-        assert not window.importer.progress_dialog.isVisible()
+        spy = ShowSpy(window.importer.progress_dialog)
+    # Finished before the dialog's delay: it was never shown, and it is gone, so it
+    # cannot pop up later either.
+    assert spy.shown == 0
+    assert window.importer.progress_dialog is None
     report = blocker.args[0]
     assert report.count(ImportStatus.ADDED) == 1 and report.count(ImportStatus.FAILED) == 2
     summary = window.importer.summary_dialog
