@@ -123,3 +123,55 @@ def test_newest_published_first_with_the_header_saying_so(qtbot: Any, big_librar
     assert panel.model.index(0, PUBLISHED).data() == "28 Jan 2020"
     header.setSortIndicator(TITLE, Qt.SortOrder.AscendingOrder)  # a click on "Title"
     assert panel.model.index(0, TITLE).data() == "Article 00000"
+
+
+def test_published_dates_are_whole_and_the_title_gets_the_room(
+    qtbot, make_window, filled_library: Library
+) -> None:
+    from reader.ui.library_model import SITE
+
+    window = make_window(filled_library, size=(1280, 820))  # the default window
+    table = window.library_panel.table
+    header = table.horizontalHeader()
+    bold = table.font()
+    bold.setBold(True)  # unread rows are bold
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(bold)
+    for row in range(table.model().rowCount()):
+        text = table.model().index(row, PUBLISHED).data()
+        # Room for the text in bold plus the cell's margins: nothing is cut ("14 Feb 2…").
+        assert header.sectionSize(PUBLISHED) >= metrics.horizontalAdvance(text) + 8, text
+    assert header.sectionSize(TITLE) > header.sectionSize(SITE)
+    assert header.sectionSize(TITLE) > header.sectionSize(PUBLISHED)
+
+
+def test_a_saved_narrow_date_column_is_widened_again(
+    qtbot, make_window, filled_library: Library
+) -> None:
+    window = make_window(filled_library)
+    header = window.library_panel.table.horizontalHeader()
+    header.resizeSection(PUBLISHED, 40)  # e.g. restored from an older version's settings
+    window.save_settings()
+    window.close()
+    again = make_window(filled_library, size=None)
+    header = again.library_panel.table.horizontalHeader()
+    text = again.library_panel.table.model().index(0, PUBLISHED).data()
+    assert header.sectionSize(PUBLISHED) > again.fontMetrics().horizontalAdvance(text)
+
+
+def test_tag_filter_folds_case_duplicates(qtbot, library: Library, tmp_path: Path) -> None:
+    folder = tmp_path / "tags"
+    folder.mkdir()
+    for name, tag in (("a", "cancer"), ("b", "Cancer"), ("c", "CANCER"), ("d", "sleep")):
+        (folder / f"{name}.md").write_text(
+            f"---\ntitle: Article {name}\ntags: [{tag}]\n---\n\nText {name}.\n", encoding="utf-8"
+        )
+    library.import_paths([folder])
+    panel = LibraryPanel(library)
+    qtbot.addWidget(panel)
+    combo = panel.combo("tag")
+    labels = [combo.itemText(i) for i in range(1, combo.count())]
+    assert [t.casefold() for t in labels] == ["cancer", "sleep"]
+    combo.setCurrentIndex(1)
+    assert panel.model.total == 3  # every spelling of the tag

@@ -227,3 +227,48 @@ def test_panel_for_the_wordpress_seed_article(qtbot, tmp_path: Path, fixtures: P
             qtbot.waitExposed(panel)
             click(qtbot, panel, "Notes on ketamine")
         assert opened.args == [note.article_id]
+
+
+LONG_TITLE = (
+    "Ketamine infusion protocols for chronic neuropathic pain in adults: a systematic "
+    "review and meta-analysis of randomised controlled trials"
+)
+
+
+@pytest.mark.parametrize("width", [280, 320, 520])
+def test_both_columns_stay_readable_with_a_long_saved_title(qtbot, width: int) -> None:
+    from reader.ui.references_panel import MIN_LIBRARY_COLUMN
+
+    panel = ReferencesPanel()
+    panel.resize(width, 420)
+    qtbot.addWidget(panel)
+    panel.set_article(CITATIONS, [CITING], {42: LONG_TITLE}.__getitem__)
+    panel.show()
+    qtbot.waitExposed(panel)
+    header = panel.view.header()
+    viewport = panel.view.viewport().width()
+    metrics = panel.view.fontMetrics()
+    # The Source column keeps room for an identifier ("PubMed 30819549"), never "Sou".
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("PubMed 30819549")
+    assert header.sectionSize(1) >= MIN_LIBRARY_COLUMN
+    assert header.sectionSize(0) + header.sectionSize(1) <= viewport + 1
+    # Cut in the middle; the whole text is in the tooltip.
+    assert panel.view.textElideMode() == Qt.TextElideMode.ElideMiddle
+    marker = find(panel.view.model(), "✓")
+    assert LONG_TITLE in marker.data(Qt.ItemDataRole.ToolTipRole)
+    source = find(panel.view.model(), "[2]")
+    assert source.data(Qt.ItemDataRole.DisplayRole) in source.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_sources_tab_is_readable_in_a_1024_by_700_window(
+    qtbot, make_window, filled_library: Library
+) -> None:
+    window = make_window(filled_library, size=(1024, 700))
+    panel = window.references_panel
+    window.focus_side_tab(panel)
+    panel.set_article(CITATIONS, [CITING], {42: LONG_TITLE}.__getitem__)
+    qtbot.waitUntil(lambda: panel.view.viewport().width() > 0)
+    header = panel.view.header()
+    metrics = panel.view.fontMetrics()
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("PubMed 30819549")
+    assert header.sectionSize(1) >= metrics.horizontalAdvance("✓ Ketamine")
