@@ -44,6 +44,8 @@ MONO_FAMILIES = ["JetBrains Mono", "Source Code Pro", "Consolas", "DejaVu Sans M
 
 @dataclass(frozen=True, slots=True)
 class Theme:
+    """A reading theme: the colours of the panels and of the page."""
+
     name: str
     label: str
     window: str  # panels, menus
