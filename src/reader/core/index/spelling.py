@@ -12,8 +12,9 @@ How a word is corrected (measured in benchmarks/bench_spelling.py):
 
 1. every spelling one edit away from the typed word (a letter deleted, inserted,
    replaced, or two neighbours swapped: ~450 for an 8-letter word) is stemmed like
-   the index stems, and the stem found in the most articles wins. One lookup per
-   candidate (~9 µs each): ~10 ms for a word;
+   the index stems, and the stem found in the most articles wins, among those that
+   keep the typed first letter if any do (people rarely get it wrong: 95.6% → 96.1%
+   right). One lookup per candidate (~9 µs each);
 2. for a longer word with no such neighbour, Whoosh's own corrector over the field's
    terms (Levenshtein automata, up to two edits) with the first letter kept: it costs
    25-150 ms at 3,000 articles, 400-600 ms without the first-letter rule, so it only
@@ -22,6 +23,12 @@ How a word is corrected (measured in benchmarks/bench_spelling.py):
 The suggestion shows a word as the articles write it ("ketamine", not the stem
 "ketamin"): the most frequent form of the corrected stem in the first articles that
 have it.
+
+Measured on NFCorpus dev and the sample articles (3,198 articles), 1,195 misspellings
+of 303 health words made by one deletion, swap, substitution or insertion: 96.1% get
+the meant word, 3.9% another word (mostly a deletion read as a commoner word: "menal"
+→ "meal"), none get no suggestion. A suggestion adds ~20 ms (p50) to a search of an
+unknown word; a search whose words are all known pays nothing.
 """
 
 from __future__ import annotations
@@ -122,7 +129,7 @@ def _edits1(word: str) -> Iterator[str]:
 
 def _correct(word: str, stem: str, reader: IndexReader) -> tuple[str, str | None] | None:
     """(stem, a spelling of it or None) of the best correction of ``word``."""
-    best: tuple[int, str, str] | None = None  # (articles, stem, spelling)
+    best: tuple[bool, int, str, str] | None = None  # (same first letter, articles, stem, spelling)
     seen: set[str] = {stem}
     for candidate in _edits1(word):
         candidate_stem = _stem(candidate)
@@ -130,10 +137,11 @@ def _correct(word: str, stem: str, reader: IndexReader) -> tuple[str, str | None
             continue
         seen.add(candidate_stem)
         articles = reader.doc_frequency(DEFAULT_FIELD, candidate_stem)
-        if articles and (best is None or articles > best[0]):
-            best = (articles, candidate_stem, candidate)
+        key = (candidate[0] == word[0], articles)
+        if articles and (best is None or key > best[:2]):
+            best = (*key, candidate_stem, candidate)
     if best is not None:
-        return best[1], best[2]
+        return best[2], best[3]
     if len(word) < TWO_EDITS_LENGTH:
         return None
     suggestions = reader.corrector(DEFAULT_FIELD).suggest(stem, limit=1, maxdist=2, prefix=1)
