@@ -2,9 +2,13 @@
 the window's thread.
 
 The index is derived data. The database is the record; the index is rebuilt from it
-when it is missing, unreadable, or "dirty": the ``index_dirty`` setting is set before
-the index is written and cleared after the write commits, so a crash in between is
-noticed at the next open.
+when it is missing, unreadable, or "dirty" (the ``index_dirty`` setting: a bulk import
+sets it and rebuilds at the end, so a crash in between is noticed at the next open).
+
+Nothing reaches the index by being remembered in memory alone: every change the index
+must hear of is queued in the database by trigger, in the same transaction as the change
+(see ``index_queue`` in :mod:`.store`). Writing the index empties the queue up to what
+was written; opening the library catches up what a crash, or another process, left.
 
 Edits (highlights, notes) are committed to SQLite at once and reach the index on one
 background *lane*: a Whoosh commit takes ~0.1 s and, every few commits, a segment merge
@@ -24,23 +28,33 @@ Two locks live here, and each guards one thing:
     or change those, never while writing, so queueing an edit from the window's thread
     never waits for a commit. It is never held while taking ``_writing``.
 
+``index.lock`` (a file, :class:`~reader.core.library.locking.IndexLock`)
+    Taken inside ``_writing`` by every writer, in every process: one writer of the index
+    per library at a time, and a rebuild's folder swap never happens under another
+    process's writer. Each writer waits for it as long as its work deserves (an edit's
+    re-index 2 s, then leaves the change queued; ``margin reindex`` 2 minutes, then says
+    which pid is busy). Another process's swap is noticed by the folder's inode, and the
+    index reopened.
+
 Beneath them, the store has one lock around its one SQLite connection and the
 :class:`~reader.core.index.ArticleIndex` serialises its own reader and writer; both are
 taken briefly, inside ``_writing`` when at all, and neither calls back up here. Locks are
-therefore always taken in the order ``_writing`` → store/index, which cannot deadlock.
-(Two Margin processes on one library are kept apart by Whoosh's file lock: the second
-writer gets :class:`~reader.core.errors.IndexUnavailable` with a message.)
+therefore always taken in the order ``_writing`` → ``index.lock`` → store/index, which
+cannot deadlock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader.core.errors import IndexUnavailable, MarginError
 from reader.core.index import ArticleIndex
+from reader.core.library.locking import IndexLock
 from reader.core.library.store import Store
 from reader.core.model import (
     Annotation,
@@ -51,7 +65,13 @@ from reader.core.model import (
     SearchResults,
 )
 
-DIRTY = "index_dirty"  # the setting that says "the index may be missing an edit"
+DIRTY = "index_dirty"  # the setting that says "rebuild the index from the store"
+# How long each kind of writer waits for another process's writer lock (seconds).
+LANE_WAIT_S = 2.0  # an edit's re-index: queued in the store meanwhile, so never lost
+BATCH_WAIT_S = 30.0  # an import's batch
+OPEN_WAIT_S = 10.0  # opening (and catching up); past it the index is opened as it is
+REBUILD_WAIT_S = 120.0  # `margin reindex`: past it, a clear "busy" message
+log = logging.getLogger(__name__)
 
 
 class Indexing:
@@ -61,7 +81,9 @@ class Indexing:
         self.folder = folder
         self._store = store
         self._index: ArticleIndex | None = None
+        self._opened: tuple[int, int] | None = None  # the folder's identity when opened
         self._writing = threading.RLock()
+        self._lock = IndexLock(folder.with_name(folder.name + ".lock"))
         self._queue = threading.Condition()
         self._pending: set[int] = set()
         self._lane: threading.Thread | None = None
@@ -70,13 +92,27 @@ class Indexing:
     # --- opening and closing --------------------------------------------------------------
 
     def index(self) -> ArticleIndex:
-        """The open index, rebuilt from the store first if it is missing, unreadable or dirty."""
+        """The open index, brought up to date with the store first.
+
+        Missing, unreadable or marked dirty: rebuilt. Changes queued by this or another
+        process (:meth:`Store.index_queue`) are caught up. Swapped by another process's
+        rebuild since it was opened: reopened. When another process holds the writer
+        lock for long (a big import's rebuild), the index is opened as it is.
+        """
         with self._writing:
+            if self._index is not None and self._opened != _identity(self.folder):
+                self._index.close()  # another process swapped a rebuilt index in
+                self._index = None
             if self._index is None:
-                index, fresh = ArticleIndex.open_or_create(self.folder)
-                self._index = index
-                if fresh or self._store.setting(DIRTY, False):
-                    self._rebuild(index)
+                with self._lock.held(OPEN_WAIT_S) as writer:
+                    if not writer and not ArticleIndex.exists(self.folder):
+                        raise self._busy_error()
+                    index, fresh = ArticleIndex.open_or_create(self.folder)
+                    self._index, self._opened = index, _identity(self.folder)
+                    if writer and (fresh or self._store.setting(DIRTY, False)):
+                        self._rebuild(index)
+                    elif writer:
+                        self._catch_up(index)
             return self._index
 
     def close(self) -> None:
@@ -84,7 +120,12 @@ class Indexing:
         self.flush()
         with self._writing:
             if self._index is not None:
-                self._index.close()
+                with self._lock.held(LANE_WAIT_S) as writer:
+                    if writer:
+                        with contextlib.suppress(MarginError):
+                            self._catch_up(self.index())
+                if self._index is not None:
+                    self._index.close()
                 self._index = None
 
     # --- writing --------------------------------------------------------------------------
@@ -99,7 +140,9 @@ class Indexing:
             if progress:
                 progress(Progress(done=done, total=total, current=label or "indexing"))
 
-        with self._writing:
+        with self._writing, self._lock.held(REBUILD_WAIT_S) as writer:
+            if not writer:
+                raise self._busy_error()
             self._rebuild(self.index(), report, cancel)
         return total
 
@@ -109,31 +152,71 @@ class Indexing:
         progress: Callable[[int], None] | None = None,
         cancel: CancelFn | None = None,
     ) -> None:
+        # Read the queue's end first: every change up to it is committed, so the rebuild,
+        # which reads the store after, has it. Changes after it stay queued.
+        through = self._store.index_queue_end()
         documents = _documents(self._store, self._store.article_ids())
         if index.rebuild(documents, progress=progress, cancel=cancel):
             self._store.set_setting(DIRTY, False)
+            self._store.clear_index_queue(through)
+        self._opened = _identity(self.folder)
+        self._catch_up(index)
+
+    def _catch_up(self, index: ArticleIndex, also: Iterable[int] = ()) -> None:
+        """Write queued changes (and ``also``) to the index, then forget them.
+
+        Called with the writer lock held. An article that is gone or in the Trash
+        leaves the index.
+        """
+        through, queued = self._store.index_queue()
+        ids = sorted(set(queued).union(also))
+        if not ids:
+            return
+        documents, gone = [], []
+        for article_id in ids:
+            document = document_for(self._store, article_id)
+            if document is None:
+                gone.append(article_id)
+            else:
+                documents.append(document)
+        if documents:
+            index.add(documents)
+        if gone:
+            index.delete(gone)
+        self._store.clear_index_queue(through)
 
     def mark_dirty(self) -> None:
         """Say the index is behind the store (a bulk import rebuilds it at the end)."""
         self._store.set_setting(DIRTY, True)
 
-    def add_now(self, ids: Iterable[int]) -> None:
-        """Index (or re-index) these articles before returning."""
+    def add_now(self, ids: Iterable[int], wait: float | None = None) -> None:
+        """Index (or re-index) these articles, and whatever else is queued, now.
+
+        When another process holds the writer lock past ``wait`` seconds, nothing is
+        lost: the changes stay queued in the store, and the next writer (in any process,
+        or the next start) writes them.
+        """
         ids = list(ids)
-        if not ids:
-            return
-        with self._writing:
-            index = self.index()
-            self.mark_dirty()
-            index.add(_documents(self._store, ids))
-            self._store.set_setting(DIRTY, False)
+        with self._writing, self._lock.held(BATCH_WAIT_S if wait is None else wait) as writer:
+            if writer:
+                self._catch_up(self.index(), ids)
 
     def delete(self, ids: Iterable[int]) -> None:
         """Drop these articles from the index (after queued edits, so none comes back)."""
         ids = list(ids)
         self.flush()
-        with self._writing:
-            self.index().delete(ids)
+        with self._writing, self._lock.held(BATCH_WAIT_S) as writer:
+            if writer:
+                index = self.index()
+                index.delete(ids)
+                self._catch_up(index)
+
+    def _busy_error(self) -> IndexUnavailable:
+        holder = self._lock.holder()
+        who = f"another Margin process (pid {holder})" if holder else "another Margin process"
+        return IndexUnavailable(
+            f"{who} is writing the search index of this library; try again when it is done"
+        )
 
     # --- the lane -------------------------------------------------------------------------
 
@@ -159,10 +242,11 @@ class Indexing:
                 self._pending.clear()
                 self._busy = True
             try:
-                self.add_now(ids)
+                # Short: an edit must not wait behind another process's long rebuild; the
+                # change is queued in the store and that rebuild's last step picks it up.
+                self.add_now(ids, wait=LANE_WAIT_S)
             except MarginError:
-                # Derived data: mark it for a rebuild rather than lose the edit's search.
-                self.mark_dirty()
+                log.exception("the index lane could not write; the changes stay queued")
             finally:
                 with self._queue:
                     self._busy = False
@@ -190,13 +274,35 @@ class Indexing:
         try:
             return self.index().search(query, limit=limit, **sources)
         except IndexUnavailable:
-            # The index files went bad while we were running: rebuild, then retry once.
-            with self._writing:
-                if self._index is not None:
-                    self._index.close()
-                self._index = None
-                ArticleIndex.destroy(self.folder)
+            pass
+        # Another process may have swapped a rebuilt index in mid-search: reopen and
+        # retry. Only files that still cannot be read are removed and rebuilt, and only
+        # under the writer lock, so no other process's index is ever removed.
+        self._reopen()
+        try:
             return self.index().search(query, limit=limit, **sources)
+        except IndexUnavailable:
+            with self._writing, self._lock.held(REBUILD_WAIT_S) as writer:
+                if not writer:
+                    raise self._busy_error() from None
+                self._reopen()
+                ArticleIndex.destroy(self.folder)
+                return self.index().search(query, limit=limit, **sources)
+
+    def _reopen(self) -> None:
+        with self._writing:
+            if self._index is not None:
+                self._index.close()
+            self._index = None
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    """What tells "the same index folder" from "another process swapped one in"."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return (0, 0)
+    return (info.st_dev, info.st_ino)
 
 
 def _documents(store: Store, ids: Iterable[int]) -> Iterator[IndexDocument]:

@@ -36,7 +36,11 @@ from reader.core.model import (
     now_iso,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# How long a write waits for another process's write to finish. Writes are short (one
+# file of an import, one edit: milliseconds), so waiting longer means something is
+# wrong; the user then hears "locked" after 10 s rather than 30.
+BUSY_TIMEOUT_S = 10.0
 
 _SCHEMA_V1 = """
 CREATE TABLE originals (
@@ -153,8 +157,36 @@ ALTER TABLE articles ADD COLUMN trashed_at TEXT NOT NULL DEFAULT '';
 CREATE INDEX articles_trashed ON articles(trashed_at) WHERE trashed_at != '';
 """
 
+# Version 4: the index queue. Every change the search index must hear of (an article
+# added, edited, trashed or deleted; a highlight or note saved) queues the article's id
+# in the same transaction, by trigger, so no code path (and no other process, and no
+# crash between the database and the index) can leave an edit silently unsearchable.
+# The indexer empties the queue up to what it has written; a new process catches up.
+_INDEXED_ARTICLE_COLUMNS = (
+    "title, text, authors, site_name, url, published, source_format, tags, categories, "
+    "note, trashed_at"
+)
+_SCHEMA_V4 = f"""
+CREATE TABLE index_queue (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id INTEGER NOT NULL
+);
+CREATE TRIGGER index_queue_article_added AFTER INSERT ON articles
+BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.id); END;
+CREATE TRIGGER index_queue_article_changed AFTER UPDATE OF {_INDEXED_ARTICLE_COLUMNS}
+ON articles BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.id); END;
+CREATE TRIGGER index_queue_article_deleted AFTER DELETE ON articles
+BEGIN INSERT INTO index_queue(article_id) VALUES (OLD.id); END;
+CREATE TRIGGER index_queue_annotation_added AFTER INSERT ON annotations
+BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.article_id); END;
+CREATE TRIGGER index_queue_annotation_changed AFTER UPDATE ON annotations
+BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.article_id); END;
+CREATE TRIGGER index_queue_annotation_deleted AFTER DELETE ON annotations
+BEGIN INSERT INTO index_queue(article_id) VALUES (OLD.article_id); END;
+"""
+
 # version N -> SQL that brings a version N-1 database to N.
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
 
 _ARTICLE_JSON = ("authors", "categories", "tags", "identifiers", "featured_image", "metadata")
 ARTICLE_COLUMNS = (
@@ -186,7 +218,7 @@ class Store:
         self._lock = threading.RLock()
         try:
             self._conn = sqlite3.connect(
-                path, check_same_thread=False, isolation_level=None, timeout=30
+                path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
             )
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open the library database {path}: {exc}") from exc
@@ -636,6 +668,24 @@ class Store:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return json.loads(rows[0][0]) if rows else default
 
+    # --- the index queue (see _SCHEMA_V4) ------------------------------------------------
+
+    def index_queue(self) -> tuple[int, list[int]]:
+        """(the last queued position, the distinct article ids queued up to it)."""
+        rows = self._query("SELECT seq, article_id FROM index_queue ORDER BY seq")
+        if not rows:
+            return 0, []
+        return int(rows[-1][0]), sorted({int(r[1]) for r in rows})
+
+    def index_queue_end(self) -> int:
+        return int(self._query("SELECT COALESCE(MAX(seq), 0) FROM index_queue")[0][0])
+
+    def clear_index_queue(self, through: int) -> None:
+        """Forget queued changes up to ``through``: the index has them now."""
+        if through > 0:
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM index_queue WHERE seq <= ?", (through,))
+
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -686,9 +736,23 @@ def _where(
 
 
 def _split_sql(script: str) -> list[str]:
-    """Statements of a migration script (our scripts have no ';' inside literals)."""
+    """Statements of a migration script (our scripts have no ';' inside literals; a
+    trigger's body, ``BEGIN … ; END``, stays one statement)."""
     lines = [line.split("--", 1)[0] for line in script.splitlines()]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    statements: list[str] = []
+    pending: list[str] = []
+    for part in "\n".join(lines).split(";"):
+        pending.append(part)
+        statement = ";".join(pending).strip()
+        if not statement:
+            pending.clear()
+            continue
+        upper = statement.upper()
+        if upper.startswith("CREATE TRIGGER") and not upper.endswith("END"):
+            continue
+        statements.append(statement)
+        pending.clear()
+    return statements
 
 
 def _encode_article(values: dict[str, Any]) -> dict[str, Any]:
