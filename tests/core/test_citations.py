@@ -11,16 +11,11 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from reader.core.citations import (
-    article_keys,
-    citation_keys,
-    classify_url,
-    extract_citations,
-    normalise_url,
-    split_sentences,
-)
+from reader.core.citations import article_keys, citation_keys, classify_url, extract_citations
+from reader.core.identifiers import normalise_url
 from reader.core.model import Citation, CitationKind, ReferenceEntry
 from reader.core.sanitize import canonicalize
+from reader.core.sentences import split_sentences
 
 K = CitationKind
 
