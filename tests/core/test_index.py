@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from pathlib import Path
 
@@ -753,3 +754,29 @@ def test_no_suggestion_when_there_is_nothing_better(health: ArticleIndex, q: str
     results = health.search(q, text_for=HEALTH.get)
     assert results.suggestion is None
     assert results.corrected_from is None
+
+
+def test_snippets_of_real_articles_are_prose(tmp_path: Path, corpora: Path) -> None:
+    """Words from the tables and image captions of real JATS and web articles: every
+    snippet that shows them is free of table pipes and placeholders."""
+    from reader.core.library import Library
+
+    files = sorted((corpora / "jats" / "allofplos").glob("*.xml"))[:5]
+    files += sorted((corpora / "readability" / "test-pages").glob("*/source.html"))[:8]
+    library = Library.open(tmp_path / "library")
+    try:
+        library.import_paths(files)
+        queries: set[str] = set()
+        for article_id in library.article_ids():
+            for line in library.article(article_id).text.splitlines():
+                if " | " in line or line.startswith("Image"):
+                    words = [w for w in line.split() if w.isalpha() and len(w) >= 7]
+                    queries.update(words[:2])
+        assert len(queries) > 20  # the corpus has tables and images to test with
+        snippets = [h.snippet_html for q in sorted(queries) for h in library.search(q).hits]
+        assert snippets
+        for snippet in snippets:
+            assert " | " not in snippet, snippet
+            assert not re.search(r"(^|…|\s)(Image|Video)(:|$)", snippet), snippet
+    finally:
+        library.close()

@@ -45,23 +45,33 @@ _SPACE_RE = re.compile(r"\s+")
 _PLACEHOLDER_LINE_RE = re.compile(
     r"^(?:(?:Image|Video|Audio)(?:[:(].*| \(.*)?|Embedded content from \S.*)$", re.MULTILINE
 )
-_TABLE_CELLS = " | "
+# A table row: cells joined by " | " (an empty cell leaves "x |" or "| x").
+_CELL_SEPARATOR_RE = re.compile(r"(?<!\S)\|(?!\S)")
 
 
 def prose(text: str) -> tuple[str, str]:
     """(prose, table rows) of an article's plain text, placeholders left out.
 
-    Cheap when there is nothing to clean: two substring searches in C.
+    Table rows come back with their cells separated by " · ", one row after another
+    separated by " / ". Cheap when there is nothing to clean: two searches in C.
     """
-    has_cells = _TABLE_CELLS in text
+    has_cells = "|" in text
     if not has_cells and not _PLACEHOLDER_LINE_RE.search(text):
         return text, ""
-    if has_cells:
-        lines = _PLACEHOLDER_LINE_RE.sub("", text).split("\n")
-        rows = [line.replace(_TABLE_CELLS, " · ") for line in lines if _TABLE_CELLS in line]
-        body = "\n".join(line for line in lines if line and _TABLE_CELLS not in line)
-        return body, "\n".join(rows)
-    return _PLACEHOLDER_LINE_RE.sub("", text), ""
+    text = _PLACEHOLDER_LINE_RE.sub("", text)
+    if not has_cells:
+        return text, ""
+    body: list[str] = []
+    rows: list[str] = []
+    for line in text.split("\n"):
+        if not _CELL_SEPARATOR_RE.search(line):
+            body.append(line)
+            continue
+        cells = (cell.strip() for cell in _CELL_SEPARATOR_RE.split(line))
+        row = " · ".join(cell for cell in cells if cell)
+        if row:
+            rows.append(row)
+    return "\n".join(body), " / ".join(rows)
 
 
 @functools.lru_cache(maxsize=1)
