@@ -3,9 +3,9 @@
 The block holding a citation (a paragraph, a table cell, a caption…) is laid out as
 plain text once, recording where each ``xref`` starts and ends; the sentence comes from
 :func:`reader.core.sentences.sentence_around`. Measured on the 22 JATS corpus articles:
-all 1,828 citing sentences hold their own marker (798 did not while positions were
-keyed by ``id()``; ``journal.pmed.1001518.xml``: 16 distinct sentences for 31
-citations, now 27).
+all 1,828 citing sentences hold their own marker. About 800 did not while positions were
+keyed by ``id()`` of lxml proxies (the count changed from run to run);
+``journal.pmed.1001518.xml`` had 16 distinct sentences for 31 citations, now 27.
 """
 
 from __future__ import annotations
