@@ -238,19 +238,21 @@ def register(sub: Subparsers) -> None:
         "--format", choices=["text", "html", "json"], default="text", help="output format"
     )
 
-    add_command(sub, "reindex", cmd_reindex, "rebuild the search index from the library database")
+    p = add_command(
+        sub, "reindex", cmd_reindex, "rebuild the search index from the library database"
+    )
+    json_flag(p)
 
     for name, help in (("read", "mark articles read"), ("unread", "mark articles unread")):
         p = add_command(sub, name, cmd_read, help)
         article_ids(p)
         json_flag(p)
 
-    if False:  # waits for Library.set_article_tags
-        p = add_command(sub, "tag", cmd_tag, "add tags to an article (or take them off)")
-        article_id(p)
-        p.add_argument("tags", nargs="+", metavar="TAG", help="tags to add")
-        p.add_argument("--remove", action="store_true", help="take these tags off instead")
-        json_flag(p)
+    p = add_command(sub, "tag", cmd_tag, "add tags to an article (or take them off)")
+    article_id(p)
+    p.add_argument("tags", nargs="+", metavar="TAG", help="tags to add")
+    p.add_argument("--remove", action="store_true", help="take these tags off instead")
+    json_flag(p)
 
     p = add_command(sub, "tags", cmd_tags, "list every tag in the library")
     json_flag(p)

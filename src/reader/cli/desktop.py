@@ -91,7 +91,7 @@ def register(sub: Subparsers) -> None:
         lambda args: args.command_parser.error("name an action: install or uninstall"),
         "add Margin to (or remove it from) your desktop's applications menu",
     )
-    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", help="what to do")
     for name, func, help in (
         ("install", cmd_install, "menu entry, icons and article file types in $XDG_DATA_HOME"),
         ("uninstall", cmd_uninstall, "remove what `margin desktop install` wrote"),

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.cli.output import ExitCode, Subparsers, UsageError, add_command, open_library
+from reader.cli.output import (
+    ExitCode,
+    Subparsers,
+    UsageError,
+    add_command,
+    id_number,
+    open_library,
+)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -49,7 +56,7 @@ def register(sub: Subparsers) -> None:
     p = add_command(
         sub, "export", cmd_export, "export highlights and notes as Markdown or W3C JSON-LD"
     )
-    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="articles to export")
+    p.add_argument("ids", nargs="*", type=id_number, metavar="ID", help="articles to export")
     p.add_argument("--all", action="store_true", help="every article with highlights or a note")
     p.add_argument(
         "--all-articles",

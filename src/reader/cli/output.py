@@ -69,12 +69,23 @@ def json_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def id_number(text: str) -> int:
+    """argparse type for article ids: a whole number SQLite can hold, else exit 2."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an article id (a number)") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text} is not an article id (see: margin list)")
+    return value
+
+
 def article_id(parser: argparse.ArgumentParser, help: str = "the article's id") -> None:
-    parser.add_argument("id", type=int, metavar="ID", help=help + " (see: margin list)")
+    parser.add_argument("id", type=id_number, metavar="ID", help=help + " (see: margin list)")
 
 
 def article_ids(parser: argparse.ArgumentParser, help: str = "article ids") -> None:
-    parser.add_argument("ids", nargs="+", type=int, metavar="ID", help=help)
+    parser.add_argument("ids", nargs="+", type=id_number, metavar="ID", help=help)
 
 
 def positive_int(text: str) -> int:
