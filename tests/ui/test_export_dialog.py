@@ -92,7 +92,8 @@ def test_re_exporting_an_article_asks_to_update_with_update_as_the_default(
         return str(target), "Markdown (*.md)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
-    assert controller.export_article(article) == target
+    with qtbot.waitSignal(controller.finished, timeout=10_000):  # written off the UI thread
+        assert controller.export_article(article) == target
     # The next save starts in the folder used last, named after the article.
     controller.export_article(article)
     assert asked[1]["start"] == str(target.parent / "ketamine-for-pain-a-guide-1.md")
@@ -111,7 +112,8 @@ def test_re_exporting_an_article_asks_to_update_with_update_as_the_default(
     monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, "Cancel"))
     assert controller.export_article(article) is None
     monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, "Update"))
-    assert controller.export_article(article) == target
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        assert controller.export_article(article) == target
     assert questions[-1] == ("“ketamine.md” is already there. Update it?", "Update")
     text = target.read_text(encoding="utf-8")
     assert text.endswith("My own words.\n") and "> lower risk of abuse" in text

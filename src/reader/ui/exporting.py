@@ -3,20 +3,19 @@
 "Export All" asks where (the last folder is remembered) and which articles: by default
 those with highlights or a note, as ``margin export --all`` does; a checkbox adds every
 article. The files are written by :meth:`reader.core.library.Library.export_articles`
-in a QRunnable, with a progress dialog that appears only for work longer than half a
-second, like the import's. Exporting one article into a file that exists merges into it
-(the user's own writing is kept), so the question is "Update", not "Replace".
+as a :class:`reader.ui.tasks.Task`, with a progress dialog that appears only for work
+longer than half a second, like the import's. Exporting one article into a file that
+exists merges into it (the user's own writing is kept), so the question is "Update", not
+"Replace".
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSettings, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,15 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.errors import MarginError
 from reader.core.export import safe_filename
 from reader.core.library import Library
 from reader.core.model import Article
 from reader.ui.settings import app_settings
+from reader.ui.tasks import Task, TaskContext, TaskProgress, TaskRunner, Work
 
 log = logging.getLogger(__name__)
 
-PROGRESS_DELAY_MS = 500
 
 # QSettings keys: the dialog opens as the user left it.
 FOLDER_KEY = "export/folder"
@@ -166,43 +164,19 @@ def _as_bool(value: object) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
 
-class _Signals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)  # list[Path]
-    failed = Signal(str)
+def export_work(library: Library, ids: list[int], fmt: str, out: str | Path) -> Work:
+    """The export as a task: ``Library.export_articles`` with the task's progress and cancel."""
 
+    def work(context: TaskContext) -> list[Path]:
+        return library.export_articles(
+            ids,
+            fmt,
+            out,
+            progress=lambda p: context.progress(p.done, p.total, ""),
+            cancel=context.cancelled,
+        )
 
-class ExportWorker(QRunnable):
-    """Writes one file per article into ``folder``; never touches widgets."""
-
-    def __init__(
-        self, library: Library, ids: list[int], folder: str | Path, fmt: str = "markdown"
-    ) -> None:
-        super().__init__()
-        self.library = library
-        self.ids = ids
-        self.folder = folder
-        self.fmt = fmt
-        self.signals = _Signals()
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            written = self.library.export_articles(
-                self.ids,
-                self.fmt,
-                self.folder,
-                progress=lambda p: self.signals.progress.emit(p.done, p.total),
-                cancel=self._cancel.is_set,
-            )
-        except Exception as exc:
-            log.exception("export failed")
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
-            return
-        self.signals.finished.emit(written)
+    return work
 
 
 class ExportController(QObject):
@@ -220,20 +194,32 @@ class ExportController(QObject):
         self,
         library: Library,
         parent: QWidget,
-        pool: QThreadPool | None = None,
+        tasks: TaskRunner | QThreadPool | None = None,
         settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
         self.window = parent
-        self.pool = pool or QThreadPool.globalInstance()
+        self.tasks = tasks if isinstance(tasks, TaskRunner) else TaskRunner(tasks, self)
         self.settings = settings or app_settings()
-        self.worker: ExportWorker | None = None
-        self.dialog: QProgressDialog | None = None
+        self.task: Task | None = None
+        self.progress: TaskProgress | None = None
 
     @property
     def busy(self) -> bool:
-        return self.worker is not None
+        return self.task is not None
+
+    @property
+    def pool(self) -> QThreadPool:
+        return self.tasks.pool
+
+    @property
+    def dialog(self) -> QProgressDialog | None:
+        return self.progress.dialog if self.progress is not None else None
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
     # --- asking the user -------------------------------------------------------------------
 
@@ -252,7 +238,10 @@ class ExportController(QObject):
 
     def export_article(self, article: Article) -> Path | None:
         """Save one article's highlights as Markdown where the user says; a file exported
-        before is updated (the user's own writing in it is kept). Returns the path."""
+        before is updated (the user's own writing in it is kept). Returns the path it
+        is being written to; ``finished`` (or ``failed``) says when it is done."""
+        if self.busy:
+            return None
         folder = str(self.settings.value(FOLDER_KEY, "") or _default_folder())
         start = str(Path(folder) / safe_filename(article))
         path, _filter = QFileDialog.getSaveFileName(
@@ -267,14 +256,10 @@ class ExportController(QObject):
         target = Path(path)
         if target.exists() and not self.confirm_update(target):
             return None
-        try:
-            (written,) = self.library.export_articles([article.id], "markdown", target)
-        except (OSError, MarginError) as exc:
-            QMessageBox.warning(self.window, "Export failed", html.escape(str(exc)))
-            return None
         self.settings.setValue(FOLDER_KEY, str(target.parent))
-        self.finished.emit([written])
-        return written
+        # Written off the UI thread like every export; ``finished`` says when it is done.
+        self._run([article.id], "markdown", target, show_progress=False)
+        return target
 
     def confirm_update(self, target: Path) -> bool:
         """Re-exporting merges, so the question is whether to update the file."""
@@ -304,42 +289,41 @@ class ExportController(QObject):
             return False
         library = self.library
         ids = library.article_ids() if every_article else library.annotated_article_ids()
-        worker = ExportWorker(self.library, ids, folder, fmt)
-        dialog = QProgressDialog(
-            "Exporting highlights…", "Cancel", 0, max(1, len(ids)), self.window
-        )
-        dialog.setObjectName("exportProgress")
-        dialog.setAccessibleName("Export progress")
-        dialog.setWindowTitle("Exporting")
-        dialog.setWindowModality(Qt.WindowModality.NonModal)
-        dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        dialog.canceled.connect(worker.cancel)
-        worker.signals.progress.connect(self._on_progress)
-        worker.signals.finished.connect(self._on_finished)
-        worker.signals.failed.connect(self._on_failed)
-        self.worker, self.dialog = worker, dialog
-        self.pool.start(worker)
+        self._run(ids, fmt, folder, show_progress=True)
         return True
 
-    def _on_progress(self, done: int, total: int) -> None:
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(1, total))
-            self.dialog.setValue(done)
+    def _run(self, ids: list[int], fmt: str, out: str | Path, *, show_progress: bool) -> None:
+        task = self.tasks.start(
+            export_work(self.library, ids, fmt, out),
+            name="export",
+            on_done=self._on_finished,
+            on_error=self._on_failed,
+        )
+        if not task.running:  # a synchronous runner has already answered
+            return
+        self.task = task
+        if show_progress:
+            self.progress = TaskProgress(
+                task,
+                self.window,
+                title="Exporting",
+                object_name="exportProgress",
+                label=lambda done, total, _current: (
+                    f"Exporting {done + 1 if done < total else total} of {total}…"
+                ),
+            )
+            self.progress.dialog.setAccessibleName("Export progress")  # type: ignore[union-attr]
 
     def _done(self) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-        self.worker = None
-        self.dialog = None
+        if self.progress is not None:
+            self.progress.close()
+        self.progress = None
+        self.task = None
 
     def _on_finished(self, written: list[Path]) -> None:
         self._done()
         self.finished.emit(written)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: BaseException) -> None:
         self._done()
-        self.failed.emit(message)
+        self.failed.emit(str(exc) or exc.__class__.__name__)
