@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import annotations, articles, desktop, export, output, search, trash
+from reader.cli import annotations, articles, care, desktop, export, output, search, trash
 from reader.cli.output import ExitCode, HelpFormatter, UsageError
 from reader.core.errors import MarginError
 
@@ -41,7 +41,7 @@ exit codes: 0 success, 1 something failed (see the message), 2 usage error,
 """
 
 # Each module adds its subcommands; the order here is the order `margin --help` lists them.
-COMMAND_GROUPS = (articles, search, annotations, trash, export, desktop)
+COMMAND_GROUPS = (articles, search, annotations, trash, export, desktop, care)
 
 
 def build_parser() -> argparse.ArgumentParser:

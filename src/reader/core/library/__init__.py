@@ -31,12 +31,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.core.errors import NotFound
+from reader.core.errors import MarginError, NotFound
+from reader.core.library import backup
 from reader.core.library.annotations import Annotations
 from reader.core.library.blobs import Blobs
 from reader.core.library.importing import Importer
 from reader.core.library.indexing import Indexing
-from reader.core.library.store import Store
+from reader.core.library.store import SCHEMA_VERSION, Store
 from reader.core.model import (
     AnchoredAnnotations,
     Annotation,
@@ -74,7 +75,11 @@ class Library:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        self._store = Store(root / DB_NAME)
+        db_path = root / DB_NAME
+        backup.check_on_open(db_path)  # a damaged database is set aside, with advice
+        if backup.needs_migration(db_path, SCHEMA_VERSION):
+            backup.make_backup(db_path, "before-migration")
+        self._store = Store(db_path)
         self._originals = Blobs(root / "originals")
         self._indexing = Indexing(root / "index", self._store)
         self._annotations = Annotations(self._store, self._indexing.add_later)
@@ -262,6 +267,47 @@ class Library:
         return self._indexing.search(
             query, limit, store.article_text, store.annotations, store.article_note
         )
+
+    # --- backups and health -----------------------------------------------------------------
+
+    def backup(self) -> Path:
+        """A verified backup of the database now (see :mod:`.backup`); its path."""
+        return backup.make_backup(self._store.path, "manual")
+
+    def backups(self) -> list[backup.Backup]:
+        """The library's backups, newest first."""
+        return backup.list_backups(self._store.path)
+
+    @staticmethod
+    def restore_backup(
+        path: str | os.PathLike[str] | None = None, chosen: Path | None = None
+    ) -> tuple[Path, Path | None]:
+        """Replace a closed library's database by a backup (default: the newest sound one).
+
+        Returns (the backup used, where the replaced database was set aside).
+        """
+        return backup.restore(library_dir(path) / DB_NAME, chosen)
+
+    def check(self, *, repair: bool = False) -> backup.CheckReport:
+        """The database's integrity, the originals on disk, the index in step with the
+        database; with ``repair``, fix what can be fixed (stray files, the index)."""
+        self._indexing.flush()
+        report = backup.check_files(self._store.path, self._originals.folder, repair=repair)
+        listed = self._store.count()
+        queued = len(self._store.index_queue()[1])
+        try:
+            indexed = self._indexing.index().doc_count()
+        except MarginError:
+            indexed = -1
+        if indexed != listed or queued:
+            report.problems.append(
+                f"the search index holds {max(indexed, 0)} of {listed} articles"
+                + (f" ({queued} changes waiting)" if queued else "")
+            )
+            if repair:
+                self.reindex()
+                report.repaired.append("rebuilt the search index")
+        return report
 
     def reindex(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         """Rebuild the search index from the database; returns the number of articles."""

@@ -8,11 +8,21 @@ will be kept the same way, in a sibling folder.)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from reader.core.errors import StorageError
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file and flush it to the disk."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def content_hash(data: bytes) -> str:
@@ -37,12 +47,16 @@ class Blobs:
         target = self.path(digest)
         if target.exists():
             return digest
+        # A name of its own per process and thread: two imports of the same file at once
+        # must not write into one temporary file.
+        tmp = target.with_name(f"{digest}.{os.getpid()}-{threading.get_ident()}.part")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".part")
-            tmp.write_bytes(data)
+            write_file(tmp, data)
             os.replace(tmp, target)
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()  # a full disk leaves no half-written copy behind
             raise StorageError(f"cannot keep a copy of the file: {exc.strerror or exc}") from exc
         return digest
 

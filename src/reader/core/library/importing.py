@@ -17,6 +17,7 @@ What it adds to the importers (which only parse bytes):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -33,6 +34,7 @@ from reader.core import citations as citations_mod
 from reader.core.errors import ImportFailure, StorageError
 from reader.core.importers import parse_file
 from reader.core.library.annotations import Annotations
+from reader.core.library.backup import make_backup
 from reader.core.library.blobs import Blobs
 from reader.core.library.indexing import Indexing
 from reader.core.library.store import Store
@@ -96,6 +98,9 @@ class Importer:
         self._indexing.index()
         bulk = len(sources) >= BULK_THRESHOLD and len(sources) >= self._store.count()
         if bulk:
+            if self._store.count():
+                with contextlib.suppress(StorageError):  # the import itself will say why
+                    make_backup(self._store.path, "before-import")
             self._indexing.mark_dirty()
         pending: list[int] = []
         total = len(sources)

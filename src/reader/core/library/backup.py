@@ -1,0 +1,332 @@
+"""Backups of the library database, the health check at open, and restoring.
+
+* **Backups** are made with SQLite's online backup API (never a file copy, which could
+  catch a write half-done), into ``backups/library-DATE-REASON.sqlite3``. Each one is
+  checked (``PRAGMA integrity_check``) before it takes its final name, and the newest
+  :data:`KEEP` are kept. One is made each day the library is opened, before a schema
+  migration, before a bulk import, and on ``margin backup``.
+* **A damaged database** is noticed when the library is opened: a file that is not a
+  database at all, always; damaged pages by ``PRAGMA quick_check`` (at every open of a
+  database up to 32 MB, else once a day), always right before the daily backup, so a
+  bad file never pushes good backups out. The damaged file is set aside as
+  ``library.sqlite3.damaged-DATE`` (never deleted) and :class:`LibraryDamaged` says
+  which backup to restore and how.
+* **Restoring** puts a verified backup in place (the current file, if any, is set aside
+  first) and marks the search index for a rebuild.
+
+Only the database is backed up: the originals are kept by content hash and never
+rewritten, and the index is rebuilt from the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.errors import StorageError
+
+KEEP = 10  # backups kept, newest first
+QUICK_CHECK_ALWAYS_BYTES = 32 * 1024 * 1024
+DAILY = dt.timedelta(hours=24)
+_NAME = re.compile(r"^library-(\d{8}-\d{6})(?:-([a-z-]+))?\.sqlite3$")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class LibraryDamaged(StorageError):
+    """The library database is damaged; it has been set aside, and a backup may help."""
+
+    def __init__(self, message: str, aside: Path | None, newest: Path | None) -> None:
+        super().__init__(message)
+        self.aside = aside
+        self.newest = newest
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One backup file: when it was made, and why ("daily", "before-import"…)."""
+
+    path: Path
+    made: dt.datetime
+    reason: str
+    size: int
+
+
+def backups_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """The library's backups, newest first."""
+    folder = backups_dir(db_path)
+    found: list[Backup] = []
+    if not folder.is_dir():
+        return found
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match is None:
+            continue
+        made = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=dt.UTC)
+        found.append(Backup(path, made, match.group(2) or "", path.stat().st_size))
+    return sorted(found, key=lambda b: (b.made, b.path.name), reverse=True)
+
+
+def make_backup(db_path: Path, reason: str = "manual", *, keep: int = KEEP) -> Path:
+    """Copy the database with SQLite's backup API, verify the copy, rotate; its path."""
+    folder = backups_dir(db_path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot make a backup folder in {db_path.parent}: {exc}") from exc
+    stamp = dt.datetime.now(dt.UTC)
+    target = folder / f"library-{stamp:%Y%m%d-%H%M%S}-{reason}.sqlite3"
+    counter = 1
+    while target.exists():  # two in the same second
+        counter += 1
+        target = folder / f"library-{stamp:%Y%m%d-%H%M%S}-{reason}{'-' * counter}.sqlite3"
+    partial = target.with_name(target.name + ".part")
+    try:
+        source = _connect_read_only(db_path)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        problem = integrity_problem(partial, quick=False)
+        if problem:
+            raise StorageError(f"the backup did not verify ({problem}); nothing was replaced")
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(f"could not back up the library database: {exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    for old in list_backups(db_path)[keep:]:
+        with contextlib.suppress(OSError):
+            old.path.unlink()
+    return target
+
+
+def backup_due(db_path: Path) -> bool:
+    """No backup yet, or the newest is a day old: time for the daily one."""
+    newest = list_backups(db_path)[:1]
+    return not newest or dt.datetime.now(dt.UTC) - newest[0].made >= DAILY
+
+
+def integrity_problem(db_path: Path, *, quick: bool = True) -> str:
+    """What is wrong with the database file, or "" when SQLite finds it sound."""
+    try:
+        with open(db_path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if header and header != _SQLITE_HEADER:
+        return "it is not an SQLite database (its first bytes are something else)"
+    try:
+        conn = _connect_read_only(db_path)
+        try:
+            pragma = "quick_check" if quick else "integrity_check"
+            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    messages = [str(r[0]) for r in rows]
+    return "" if messages == ["ok"] else "; ".join(messages[:3])
+
+
+def check_on_open(db_path: Path) -> None:
+    """Refuse (and set aside) a damaged database; make the daily backup of a sound one.
+
+    ``quick_check`` at every open of a database up to :data:`QUICK_CHECK_ALWAYS_BYTES`
+    (a few tens of milliseconds); for a bigger one, cheap checks every time (the file's
+    header, and that SQLite can read its schema) and ``quick_check`` once a day, before
+    the daily backup.
+    """
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return
+    daily = backup_due(db_path)
+    thorough = daily or db_path.stat().st_size <= QUICK_CHECK_ALWAYS_BYTES
+    problem = integrity_problem(db_path) if thorough else _header_problem(db_path)
+    if problem:
+        raise _damaged(db_path, problem)
+    if daily and os.access(db_path.parent, os.W_OK):
+        with contextlib.suppress(StorageError):  # a full disk must not stop the reading
+            make_backup(db_path, "daily")
+
+
+def set_aside(db_path: Path, label: str = "damaged") -> Path:
+    """Rename the database (and its WAL files) out of the way; never deletes anything."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    aside = db_path.with_name(f"{db_path.name}.{label}-{stamp}")
+    os.replace(db_path, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = db_path.with_name(db_path.name + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    return aside
+
+
+def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
+    """Put ``backup`` (default: the newest sound one) in place of the database.
+
+    Returns (the backup used, where the replaced database was set aside, if there was
+    one). The restored database asks for a search-index rebuild.
+    """
+    if backup is None:
+        backup = newest_sound_backup(db_path)
+        if backup is None:
+            raise StorageError(f"there is no sound backup of {db_path} to restore")
+    problem = integrity_problem(backup, quick=False)
+    if problem:
+        raise StorageError(f"the backup {backup} is damaged ({problem}); choose another")
+    aside = set_aside(db_path, "before-restore") if db_path.exists() else None
+    partial = db_path.with_name(db_path.name + ".restoring")
+    try:
+        source = _connect_read_only(backup)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+                target.execute(
+                    "INSERT INTO settings(key, value) VALUES ('index_dirty', 'true') "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                )
+                target.commit()
+            finally:
+                target.close()
+        finally:
+            source.close()
+        os.replace(partial, db_path)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        if aside is not None and not db_path.exists():
+            os.replace(aside, db_path)  # put back what was there
+        raise StorageError(f"could not restore {backup}: {exc}") from exc
+    return backup, aside
+
+
+def newest_sound_backup(db_path: Path) -> Path | None:
+    for backup in list_backups(db_path):
+        if not integrity_problem(backup.path):
+            return backup.path
+    return None
+
+
+def _header_problem(db_path: Path) -> str:
+    try:
+        with open(db_path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+        if header != _SQLITE_HEADER:
+            return "it is not an SQLite database (its first bytes are something else)"
+        conn = _connect_read_only(db_path)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    except sqlite3.Error as exc:
+        return str(exc)
+    return ""
+
+
+def _damaged(db_path: Path, problem: str) -> LibraryDamaged:
+    newest = newest_sound_backup(db_path)
+    try:
+        aside = set_aside(db_path)
+    except OSError:
+        aside = None
+    kept = f" It was set aside as {aside.name}." if aside else ""
+    if newest is not None:
+        advice = f" Restore the newest sound backup ({newest.name}) with: margin restore-backup"
+    else:
+        advice = " There is no backup to restore; Margin starts a new, empty library."
+    return LibraryDamaged(
+        f"the library database {db_path} is damaged ({problem}).{kept}{advice}", aside, newest
+    )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+# --- margin check -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """What ``margin check`` found, and what ``--repair`` fixed."""
+
+    problems: list[str]
+    repaired: list[str]
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems or len(self.repaired) == len(self.problems)
+
+
+def needs_migration(db_path: Path, schema_version: int) -> bool:
+    """An existing database of an older schema (a backup is due before migrating it)."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return False
+    try:
+        conn = _connect_read_only(db_path)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return 0 < version < schema_version
+
+
+def check_files(db_path: Path, originals: Path, *, repair: bool = False) -> CheckReport:
+    """The database's integrity, and the originals on disk against the database."""
+    report = CheckReport([], [])
+    problem = integrity_problem(db_path, quick=False)
+    if problem:
+        report.problems.append(
+            f"the database is damaged ({problem}): restore a backup with margin restore-backup"
+        )
+        return report
+    conn = _connect_read_only(db_path)
+    try:
+        rows = conn.execute("SELECT hash, name, size FROM originals").fetchall()
+    finally:
+        conn.close()
+    missing = [
+        name
+        for digest, name, size in rows
+        if not _sized(originals / digest[:2] / digest, int(size))
+    ]
+    if missing:
+        report.problems.append(
+            f"{len(missing)} original file(s) are missing or cut short (first: {missing[0]}); "
+            "import those files again to keep a copy"
+        )
+    leftovers = sorted(originals.glob("*/*.part")) if originals.is_dir() else []
+    if leftovers:
+        report.problems.append(f"{len(leftovers)} unfinished copies (.part) in originals/")
+        if repair:
+            for path in leftovers:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            report.repaired.append(f"removed {len(leftovers)} unfinished copies")
+    return report
+
+
+def _sized(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False

@@ -1,0 +1,144 @@
+"""A damaged library heals: backups are made and verified, damage is noticed at open and
+set aside, a backup restores everything, and `check` finds what is out of step."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core.errors import StorageError
+from reader.core.library import Library, backup, blobs
+from reader.core.model import ImportStatus
+
+NOTE = "# Sleep\n\nMagnesium and sleep: what the trials found.\n"
+
+
+def make_library(root: Path) -> tuple[int, str]:
+    """A library with one article and one highlight with a note; (article id, uuid)."""
+    with Library(root) as library:
+        [result] = library.import_bytes(NOTE.encode(), "sleep.md")
+        highlight = library.add_highlight_by_quote(
+            result.article_id, "what the trials found", note="check the doses"
+        )
+    return result.article_id, highlight.uuid
+
+
+def test_a_backup_is_made_with_sqlite_verified_and_rotated(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    db = root / "library.sqlite3"
+    for _ in range(4):
+        backup.make_backup(db, "manual", keep=3)
+    found = backup.list_backups(db)
+    assert len(found) == 3
+    assert all(backup.integrity_problem(b.path, quick=False) == "" for b in found)
+    with sqlite3.connect(found[0].path) as copy:
+        assert copy.execute("SELECT title FROM articles").fetchall() == [("Sleep",)]
+    assert not list(db.parent.glob("backups/*.part"))
+
+
+def test_opening_makes_the_daily_backup(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)  # created: nothing to back up yet
+    with Library(root):
+        pass
+    assert [b.reason for b in backup.list_backups(root / "library.sqlite3")] == ["daily"]
+
+
+def test_random_bytes_are_set_aside_and_a_backup_restores_everything(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    article_id, uuid = make_library(root)
+    with Library(root) as library:
+        library.backup()
+    db = root / "library.sqlite3"
+    db.write_bytes(os.urandom(64 * 1024))
+    for extra in ("-wal", "-shm"):
+        db.with_name(db.name + extra).unlink(missing_ok=True)
+
+    with pytest.raises(backup.LibraryDamaged) as damaged:
+        Library(root)
+    message = str(damaged.value)
+    assert "damaged" in message and "margin restore-backup" in message
+    assert damaged.value.aside is not None and damaged.value.aside.exists()
+    assert damaged.value.aside.name.startswith("library.sqlite3.damaged-")
+
+    used, _ = Library.restore_backup(root)
+    assert used.parent.name == "backups"
+    with Library(root) as library:
+        assert library.article(article_id).title == "Sleep"
+        assert library.annotation(uuid).note == "check the doses"
+        assert library.search("doses").hits  # the index was rebuilt from the restore
+
+
+def test_overwritten_pages_are_noticed_at_open(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    with Library(root) as library:
+        library.backup()
+    db = root / "library.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    assert pages > 3
+    with open(db, "r+b") as handle:  # keep the header page, ruin the ones after it
+        handle.seek(page)
+        handle.write(b"\xa5" * page * (pages - 1))
+    with pytest.raises(backup.LibraryDamaged, match="damaged"):
+        Library(root)
+    Library.restore_backup(root)
+    with Library(root) as library:
+        assert library.count() == 1
+
+
+def test_a_damaged_backup_is_never_restored(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    bad = backup.backups_dir(root / "library.sqlite3") / "library-20200101-000000-manual.sqlite3"
+    bad.parent.mkdir(exist_ok=True)
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StorageError, match="damaged"):
+        Library.restore_backup(root, bad)
+    with Library(root) as library:  # the library itself is untouched
+        assert library.count() == 1
+
+
+def test_check_finds_and_repairs_what_it_can(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    with Library(root) as library:
+        assert library.check().problems == []
+    stray = next((root / "originals").glob("*/*"))
+    (stray.parent / f"{stray.name}.123-4.part").write_bytes(b"half")
+    with Library(root) as library:
+        # An edit the index never heard of (another tool wrote the database).
+        with sqlite3.connect(root / "library.sqlite3") as conn:
+            conn.execute("DELETE FROM index_queue")
+        report = library.check()
+        assert any(".part" in p for p in report.problems)
+        repaired = library.check(repair=True)
+        assert repaired.sound
+        assert library.check().problems == []
+    assert not list((root / "originals").glob("*/*.part"))
+
+
+def test_a_full_disk_leaves_no_part_file_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: Path, data: bytes) -> None:
+        path.write_bytes(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(blobs, "write_file", disk_full)
+    with Library(tmp_path / "lib") as library:
+        [result] = library.import_bytes(NOTE.encode(), "sleep.md")
+        assert result.status is ImportStatus.FAILED
+        assert "No space left on device" in result.message
+        assert library.count() == 0
+    assert list((tmp_path / "lib" / "originals").rglob("*")) == [
+        p for p in (tmp_path / "lib" / "originals").rglob("*") if p.is_dir()
+    ]
