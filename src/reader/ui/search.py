@@ -21,10 +21,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
     QThreadPool,
@@ -56,6 +54,7 @@ from reader.core.library import Library
 from reader.core.model import SearchHit, SearchResults
 from reader.ui import theme as themes
 from reader.ui.library_model import short_date
+from reader.ui.tasks import TaskRunner, Work
 
 log = logging.getLogger(__name__)
 
@@ -325,24 +324,9 @@ class SearchResultsView(QListView):
         super().keyPressEvent(event)
 
 
-class _SearchSignals(QObject):
-    done = Signal(int, object, object)  # generation, SearchResults | None, error | None
-
-
-class _SearchTask(QRunnable):
-    """``Library.search`` on a pool thread; the result goes back by a queued signal."""
-
-    def __init__(self, library: Library, text: str, generation: int, signals: _SearchSignals):
-        super().__init__()
-        self.library, self.text, self.generation, self.signals = library, text, generation, signals
-
-    def run(self) -> None:
-        try:
-            results = self.library.search(self.text, limit=RESULT_LIMIT)
-        except MarginError as exc:
-            self.signals.done.emit(self.generation, None, exc)
-            return
-        self.signals.done.emit(self.generation, results, None)
+def search_work(library: Library, text: str) -> Work:
+    """A search as a task (:mod:`reader.ui.tasks`): what typing runs off the UI thread."""
+    return lambda _context: library.search(text, limit=RESULT_LIMIT)
 
 
 class SearchController(QWidget):
@@ -382,11 +366,10 @@ class SearchController(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._search_in_background)
         # One search at a time, on its own thread, so an import never delays it.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        pool = QThreadPool(self)
+        pool.setMaxThreadCount(1)
+        self._tasks = TaskRunner(pool, self)
         self._generation = 0
-        self._signals = _SearchSignals(self)
-        self._signals.done.connect(self._on_background_done)
         field.textChanged.connect(self._on_text_changed)
         field.enter_pressed.connect(self._on_enter)
         field.down_pressed.connect(self._focus_results)
@@ -439,7 +422,13 @@ class SearchController(QWidget):
         if not text:
             self._show(None)
             return
-        self._pool.start(_SearchTask(self._library, text, self._generation, self._signals))
+        generation = self._generation
+        self._tasks.start(
+            search_work(self._library, text),
+            name="search",
+            on_done=lambda results: self._on_background_done(generation, results, None),
+            on_error=lambda error: self._on_background_done(generation, None, error),
+        )
 
     def _on_background_done(self, generation: int, results: object, error: object) -> None:
         if generation != self._generation:
@@ -468,7 +457,7 @@ class SearchController(QWidget):
     def shutdown(self) -> None:
         """Wait for a running search (before the library closes)."""
         self._generation += 1
-        self._pool.waitForDone()
+        self._tasks.wait()
 
     def _show(self, results: SearchResults | None) -> None:
         if results is None:
