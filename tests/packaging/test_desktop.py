@@ -143,7 +143,10 @@ def test_metainfo_validates_and_names_this_release() -> None:
     assert f'<release version="{__version__}"' in METAINFO.read_text(encoding="utf-8")
 
 
-def test_opened_files_are_told_apart_from_commands(tmp_path: Path) -> None:
+def test_opened_files_are_told_apart_from_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # relative words are looked up here: nothing by those names
     parser = build_parser()
     article = tmp_path / "a b.json"
     article.write_text("{}")

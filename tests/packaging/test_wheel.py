@@ -172,3 +172,29 @@ def test_cli_import_from_the_wheel(installed: tuple[Path, dict[str, str]], tmp_p
     assert report["summary"]["added"] == 1
     (row,) = report["results"]
     assert row["title"] == "Ketamine for Pain: A Guide"
+
+
+def test_wheel_ships_every_data_file(installed: tuple[Path, dict[str, str]]) -> None:
+    """CSS, scripts, icons and samples: what the package reads at run time, not only code."""
+    bin_dir, env = installed
+    installed_root = Path(
+        run(
+            bin_dir / "python",
+            "-c",
+            "import reader; print(reader.__path__[0])",
+            cwd=bin_dir,
+            env=env,
+        ).strip()
+    )
+    wanted = {
+        path.relative_to(REPO / "src" / "reader")
+        for path in (REPO / "src" / "reader").rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+    }
+    wanted |= {
+        Path("resources") / path.relative_to(REPO / "resources")
+        for path in (REPO / "resources").rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+    }
+    missing = sorted(str(p) for p in wanted if not (installed_root / p).is_file())
+    assert not missing, f"not in the wheel (add them to package-data in pyproject.toml): {missing}"
