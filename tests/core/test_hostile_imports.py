@@ -267,3 +267,10 @@ def test_control_characters_are_stripped_from_titles_and_names() -> None:
     for value in (article.title, *article.authors, *article.tags):
         assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in value), value
     assert article.title.startswith("Evil") and "red" in article.title
+
+
+def test_what_was_repaired_is_in_the_import_report(library: Library) -> None:
+    [result] = library.import_bytes(jats("&notanentity; beta").encode(), "article.xml")
+    assert result.status is ImportStatus.ADDED
+    assert "&notanentity;" in result.message
+    assert "&notanentity;" in library.article(result.article_id).text

@@ -63,6 +63,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             detail = r.title if r.status is not ImportStatus.FAILED else r.message
             if r.status is ImportStatus.SKIPPED:
                 detail = r.message
+            elif r.status is not ImportStatus.FAILED and r.message:
+                detail = f"{r.title} (repaired: {r.message})"
             ident = f" #{r.article_id}" if r.article_id is not None else ""
             out.write(f"{r.status.value:<9} {r.source}{ident}: {detail}\n")
         out.write(", ".join(f"{n} {s}" for s, n in summary.items()) + "\n")

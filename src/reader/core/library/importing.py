@@ -181,6 +181,13 @@ class Importer:
                     results.append(self._save_article(conn, imported, digest, label))
         except (ImportFailure, StorageError, ValueError) as exc:
             return [ImportResult(label, ImportStatus.FAILED, f"could not save: {exc}")]
+        if parsed.warnings:
+            # What the importer repaired (an unknown entity kept as text…) is said with
+            # each article saved from the file, so the report shows it.
+            note = "; ".join(dict.fromkeys(parsed.warnings))
+            for result in results:
+                if result.status in _SAVED and not result.message:
+                    result.message = note
         return results
 
     def _save_article(

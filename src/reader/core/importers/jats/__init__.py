@@ -193,7 +193,8 @@ def _convert(article: etree._Element) -> ImportedArticle:
 
 def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     """One article per JATS ``<article>`` (a ``<pmc-articleset>`` may hold several)."""
-    root = xmlsafe.parse_bytes(data)
+    result = ParseResult()
+    root = xmlsafe.parse_bytes(data, result.warnings)  # unknown entities, stray controls
     strip_namespaces(root)
     if local(root) == "article":
         articles = [root]
@@ -203,7 +204,6 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
         raise ImportFailure(f"this XML file is not a JATS article (its root is <{local(root)}>)")
     if not articles:
         raise ImportFailure("this PMC article set contains no articles")
-    result = ParseResult()
     for article in articles:
         result.articles.append(_convert(article))
     return result
