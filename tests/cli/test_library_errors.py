@@ -40,7 +40,7 @@ def test_every_error_of_opening_a_library_is_a_margin_error(tmp_path: Path) -> N
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     (damaged / "library.sqlite3").write_bytes(b"this is not a database, " * 100)
-    with pytest.raises(StorageError, match="not a readable Margin library"):
+    with pytest.raises(StorageError, match="is damaged"):
         Library(damaged)
     assert issubclass(IndexUnavailable, MarginError)
 
@@ -69,7 +69,7 @@ def test_cli_on_a_damaged_database(tmp_path: Path, capsys, command: list[str]) -
     (root / "library.sqlite3").write_bytes(b"\x00garbage" * 512)
     assert main(["--library", str(root), *command]) == 1
     out, err = capsys.readouterr()
-    assert "not a readable Margin library" in err and "Traceback" not in err
+    assert "is damaged" in err and "Traceback" not in err
     assert out == ""
 
 

@@ -65,11 +65,11 @@ def test_database_errors_are_margin_errors_with_a_message(tmp_path: Path) -> Non
 
 
 def test_version_1_database_is_migrated_without_losing_data(tmp_path: Path) -> None:
-    from reader.core.library.store import _SCHEMA_V1, _split_sql
+    from reader.core.library.schema import SCHEMA_V1, split_sql
 
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)
-    for statement in _split_sql(_SCHEMA_V1):
+    for statement in split_sql(SCHEMA_V1):
         conn.execute(statement)
     conn.execute(
         "INSERT INTO articles(title, html, text, source_format, added, updated, content_hash,"

@@ -87,11 +87,11 @@ def test_importing_a_trashed_article_again_brings_it_back(library: Library) -> N
 
 
 def test_version_2_database_gains_the_trash_column(tmp_path: Path) -> None:
-    from reader.core.library.store import _SCHEMA_V1, _SCHEMA_V2, _split_sql
+    from reader.core.library.schema import SCHEMA_V1, SCHEMA_V2, split_sql
 
     path = tmp_path / "v2.sqlite3"
     conn = sqlite3.connect(path)
-    for statement in _split_sql(_SCHEMA_V1) + _split_sql(_SCHEMA_V2):
+    for statement in split_sql(SCHEMA_V1) + split_sql(SCHEMA_V2):
         conn.execute(statement)
     conn.execute(
         "INSERT INTO articles(title, html, text, source_format, added, updated, content_hash,"

@@ -2,8 +2,8 @@
 
 One database file per library, in WAL mode with foreign keys on and
 ``synchronous=FULL`` (an annotation the UI shows as saved survives a power cut).
-The schema carries a version in ``PRAGMA user_version``; :data:`MIGRATIONS` brings
-an older file forward inside one transaction. Lists and dicts are stored as JSON.
+The schema and its migrations are in :mod:`.schema`; an older file is brought forward
+inside one transaction when it is opened. Lists and dicts are stored as JSON.
 
 The store is private to :mod:`reader.core.library`: only the library's parts call it,
 and nothing above the :class:`~reader.core.library.Library` facade does. Every public
@@ -22,6 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import SchemaTooNew, StorageError
+from reader.core.library.rows import (
+    ARTICLE_COLUMNS,
+    decode_annotation,
+    decode_article,
+    encode_article,
+    reference_from_dict,
+    reference_to_dict,
+)
+from reader.core.library.schema import MIGRATIONS, SCHEMA_VERSION, split_sql
 from reader.core.model import (
     Annotation,
     Article,
@@ -29,172 +38,15 @@ from reader.core.model import (
     Citation,
     CitationKind,
     LibraryFilter,
-    ReferenceEntry,
     StoredCitation,
-    TextPositionSelector,
-    TextQuoteSelector,
     now_iso,
 )
 
-SCHEMA_VERSION = 4
 # How long a write waits for another process's write to finish. Writes are short (one
 # file of an import, one edit: milliseconds), so waiting longer means something is
 # wrong; the user then hears "locked" after 10 s rather than 30.
 BUSY_TIMEOUT_S = 10.0
 
-_SCHEMA_V1 = """
-CREATE TABLE originals (
-    hash TEXT PRIMARY KEY,          -- sha256 of the bytes, stored in originals/<aa>/<hash>
-    name TEXT NOT NULL,             -- the file name it was first imported from
-    size INTEGER NOT NULL,
-    added TEXT NOT NULL
-);
-CREATE TABLE articles (
-    id INTEGER PRIMARY KEY,
-    title TEXT NOT NULL,
-    html TEXT NOT NULL,
-    text TEXT NOT NULL,
-    source_format TEXT NOT NULL,
-    authors TEXT NOT NULL DEFAULT '[]',
-    site_name TEXT NOT NULL DEFAULT '',
-    url TEXT NOT NULL DEFAULT '',
-    url_key TEXT NOT NULL DEFAULT '',   -- normalised URL, for "same article again"
-    guid TEXT NOT NULL DEFAULT '',
-    external_id TEXT NOT NULL DEFAULT '',
-    published TEXT NOT NULL DEFAULT '',
-    modified TEXT NOT NULL DEFAULT '',
-    added TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    excerpt TEXT NOT NULL DEFAULT '',
-    language TEXT NOT NULL DEFAULT '',
-    categories TEXT NOT NULL DEFAULT '[]',
-    tags TEXT NOT NULL DEFAULT '[]',
-    identifiers TEXT NOT NULL DEFAULT '{}',
-    journal TEXT NOT NULL DEFAULT '',
-    featured_image TEXT NOT NULL DEFAULT 'null',
-    metadata TEXT NOT NULL DEFAULT '{}',
-    content_hash TEXT NOT NULL,         -- hash of title + text: "same content"
-    fingerprint TEXT NOT NULL,          -- hash of everything stored: "unchanged"
-    original_hash TEXT REFERENCES originals(hash),
-    source_name TEXT NOT NULL DEFAULT '',
-    is_read INTEGER NOT NULL DEFAULT 0,
-    reading_position REAL NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT '',      -- the article note (Markdown)
-    note_modified TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX articles_guid ON articles(guid) WHERE guid != '';
-CREATE INDEX articles_url_key ON articles(url_key) WHERE url_key != '';
-CREATE INDEX articles_content_hash ON articles(content_hash);
-CREATE INDEX articles_added ON articles(added);
-
--- Identifiers of an article itself (pmid:…, pmc:…, doi:…, url:…), to link citations.
-CREATE TABLE article_keys (
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    PRIMARY KEY (key, article_id)
-);
-CREATE INDEX article_keys_article ON article_keys(article_id);
-
-CREATE TABLE citations (
-    id INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    identifier TEXT NOT NULL,
-    href TEXT NOT NULL DEFAULT '',
-    text TEXT NOT NULL DEFAULT '',
-    context TEXT NOT NULL DEFAULT '',
-    reference TEXT NOT NULL DEFAULT 'null',
-    ids TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX citations_article ON citations(article_id, ordinal);
-
-CREATE TABLE citation_keys (
-    citation_id INTEGER NOT NULL REFERENCES citations(id) ON DELETE CASCADE,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    key TEXT NOT NULL
-);
-CREATE INDEX citation_keys_key ON citation_keys(key);
-CREATE INDEX citation_keys_citation ON citation_keys(citation_id);
-
-CREATE TABLE annotations (
-    uuid TEXT PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    exact TEXT NOT NULL,
-    prefix TEXT NOT NULL DEFAULT '',
-    suffix TEXT NOT NULL DEFAULT '',
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    color TEXT NOT NULL DEFAULT 'yellow',
-    note TEXT NOT NULL DEFAULT '',
-    tags TEXT NOT NULL DEFAULT '[]',
-    created TEXT NOT NULL,
-    modified TEXT NOT NULL,
-    removed INTEGER NOT NULL DEFAULT 0,
-    orphan INTEGER NOT NULL DEFAULT 0   -- could not be re-anchored after a re-import
-);
-CREATE INDEX annotations_article ON annotations(article_id, start);
-
-CREATE TABLE settings (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
-
-# Version 2: indexes for the library list's sort orders. Paging a 50,000-article list
-# sorted by title cost ~200 ms per page deep in the list without them.
-_SCHEMA_V2 = """
-CREATE INDEX articles_title ON articles(title COLLATE NOCASE, id);
-CREATE INDEX articles_published ON articles(published, id);
-CREATE INDEX articles_site ON articles(site_name COLLATE NOCASE, id);
-CREATE INDEX annotations_live ON annotations(article_id) WHERE removed = 0;
-"""
-
-# Version 3: the Trash. A removed article keeps its row (and its highlights) with the
-# time it was trashed; lists, filters and search leave it out until it is restored.
-_SCHEMA_V3 = """
-ALTER TABLE articles ADD COLUMN trashed_at TEXT NOT NULL DEFAULT '';
-CREATE INDEX articles_trashed ON articles(trashed_at) WHERE trashed_at != '';
-"""
-
-# Version 4: the index queue. Every change the search index must hear of (an article
-# added, edited, trashed or deleted; a highlight or note saved) queues the article's id
-# in the same transaction, by trigger, so no code path (and no other process, and no
-# crash between the database and the index) can leave an edit silently unsearchable.
-# The indexer empties the queue up to what it has written; a new process catches up.
-_INDEXED_ARTICLE_COLUMNS = (
-    "title, text, authors, site_name, url, published, source_format, tags, categories, "
-    "note, trashed_at"
-)
-_SCHEMA_V4 = f"""
-CREATE TABLE index_queue (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id INTEGER NOT NULL
-);
-CREATE TRIGGER index_queue_article_added AFTER INSERT ON articles
-BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.id); END;
-CREATE TRIGGER index_queue_article_changed AFTER UPDATE OF {_INDEXED_ARTICLE_COLUMNS}
-ON articles BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.id); END;
-CREATE TRIGGER index_queue_article_deleted AFTER DELETE ON articles
-BEGIN INSERT INTO index_queue(article_id) VALUES (OLD.id); END;
-CREATE TRIGGER index_queue_annotation_added AFTER INSERT ON annotations
-BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.article_id); END;
-CREATE TRIGGER index_queue_annotation_changed AFTER UPDATE ON annotations
-BEGIN INSERT INTO index_queue(article_id) VALUES (NEW.article_id); END;
-CREATE TRIGGER index_queue_annotation_deleted AFTER DELETE ON annotations
-BEGIN INSERT INTO index_queue(article_id) VALUES (OLD.article_id); END;
-"""
-
-# version N -> SQL that brings a version N-1 database to N.
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
-
-_ARTICLE_JSON = ("authors", "categories", "tags", "identifiers", "featured_image", "metadata")
-ARTICLE_COLUMNS = (
-    "title", "html", "text", "source_format", "authors", "site_name", "url", "url_key",
-    "guid", "external_id", "published", "modified", "excerpt", "language", "categories",
-    "tags", "identifiers", "journal", "featured_image", "metadata", "content_hash",
-    "fingerprint", "original_hash", "source_name",
-)  # fmt: skip
 
 SORT_COLUMNS = {
     "title": "a.title COLLATE NOCASE",
@@ -248,7 +100,7 @@ class Store:
                 )
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 with self.transaction() as conn:
-                    for statement in _split_sql(MIGRATIONS[target]):
+                    for statement in split_sql(MIGRATIONS[target]):
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version={target}")
 
@@ -327,19 +179,20 @@ class Store:
         return None
 
     def insert_article(self, conn: sqlite3.Connection, values: dict[str, Any]) -> int:
-        row = _encode_article(values)
+        row = encode_article(values)
         stamp = now_iso()
         cols = [*ARTICLE_COLUMNS, "added", "updated"]
         cur = conn.execute(
             f"INSERT INTO articles({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [*(row[c] for c in ARTICLE_COLUMNS), stamp, stamp],
         )
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT always sets it
+        return cur.lastrowid
 
     def update_article(
         self, conn: sqlite3.Connection, article_id: int, values: dict[str, Any]
     ) -> None:
-        row = _encode_article(values)
+        row = encode_article(values)
         assignments = ", ".join(f"{c} = ?" for c in ARTICLE_COLUMNS)
         conn.execute(
             f"UPDATE articles SET {assignments}, updated = ? WHERE id = ?",
@@ -357,7 +210,7 @@ class Store:
 
     def article(self, article_id: int) -> Article | None:
         rows = self._query("SELECT * FROM articles WHERE id = ?", (article_id,))
-        return _decode_article(rows[0]) if rows else None
+        return decode_article(rows[0]) if rows else None
 
     def has_article(self, article_id: int) -> bool:
         return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
@@ -536,7 +389,7 @@ class Store:
                     citation.href,
                     citation.text,
                     citation.context,
-                    json.dumps(_reference_to_dict(citation.reference)),
+                    json.dumps(reference_to_dict(citation.reference)),
                     json.dumps(citation.ids),
                 ),
             )
@@ -569,7 +422,7 @@ class Store:
                     href=r["href"],
                     text=r["text"],
                     context=r["context"],
-                    reference=_reference_from_dict(json.loads(r["reference"])),
+                    reference=reference_from_dict(json.loads(r["reference"])),
                     ordinal=r["ordinal"],
                     ids=json.loads(r["ids"]),
                 ),
@@ -614,11 +467,11 @@ class Store:
             f"SELECT * FROM annotations WHERE article_id = ?{where} ORDER BY start, created",
             (article_id,),
         )
-        return [_decode_annotation(r) for r in rows]
+        return [decode_annotation(r) for r in rows]
 
     def annotation(self, uuid: str) -> Annotation | None:
         rows = self._query("SELECT * FROM annotations WHERE uuid = ?", (uuid,))
-        return _decode_annotation(rows[0]) if rows else None
+        return decode_annotation(rows[0]) if rows else None
 
     def orphan_uuids(self, article_id: int) -> set[str]:
         rows = self._query(
@@ -733,90 +586,3 @@ def _where(
         clauses.append("a.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps([int(i) for i in ids]))
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _split_sql(script: str) -> list[str]:
-    """Statements of a migration script (our scripts have no ';' inside literals; a
-    trigger's body, ``BEGIN … ; END``, stays one statement)."""
-    lines = [line.split("--", 1)[0] for line in script.splitlines()]
-    statements: list[str] = []
-    pending: list[str] = []
-    for part in "\n".join(lines).split(";"):
-        pending.append(part)
-        statement = ";".join(pending).strip()
-        if not statement:
-            pending.clear()
-            continue
-        upper = statement.upper()
-        if upper.startswith("CREATE TRIGGER") and not upper.endswith("END"):
-            continue
-        statements.append(statement)
-        pending.clear()
-    return statements
-
-
-def _encode_article(values: dict[str, Any]) -> dict[str, Any]:
-    row = dict(values)
-    for key in _ARTICLE_JSON:
-        row[key] = json.dumps(row.get(key), ensure_ascii=False, sort_keys=True, default=str)
-    for key in ARTICLE_COLUMNS:
-        if row.get(key) is None and key not in _ARTICLE_JSON:
-            row[key] = "" if key != "original_hash" else None
-    return row
-
-
-def _decode_article(r: sqlite3.Row) -> Article:
-    return Article(
-        id=r["id"],
-        title=r["title"],
-        html=r["html"],
-        text=r["text"],
-        source_format=r["source_format"],
-        authors=json.loads(r["authors"]),
-        site_name=r["site_name"],
-        url=r["url"],
-        guid=r["guid"],
-        external_id=r["external_id"],
-        published=r["published"],
-        modified=r["modified"],
-        added=r["added"],
-        updated=r["updated"],
-        excerpt=r["excerpt"],
-        language=r["language"],
-        categories=json.loads(r["categories"]),
-        tags=json.loads(r["tags"]),
-        identifiers=json.loads(r["identifiers"]),
-        journal=r["journal"],
-        featured_image=json.loads(r["featured_image"]),
-        metadata=json.loads(r["metadata"]),
-        is_read=bool(r["is_read"]),
-        reading_position=float(r["reading_position"]),
-    )
-
-
-def _decode_annotation(r: sqlite3.Row) -> Annotation:
-    return Annotation(
-        uuid=r["uuid"],
-        article_id=r["article_id"],
-        quote=TextQuoteSelector(exact=r["exact"], prefix=r["prefix"], suffix=r["suffix"]),
-        position=TextPositionSelector(start=r["start"], end=r["end"]),
-        color=r["color"],
-        note=r["note"],
-        tags=json.loads(r["tags"]),
-        created=r["created"],
-        modified=r["modified"],
-        removed=bool(r["removed"]),
-    )
-
-
-def _reference_to_dict(ref: ReferenceEntry | None) -> dict[str, Any] | None:
-    if ref is None:
-        return None
-    return {name: getattr(ref, name) for name in ReferenceEntry.__slots__}
-
-
-def _reference_from_dict(data: dict[str, Any] | None) -> ReferenceEntry | None:
-    if not data:
-        return None
-    known = {k: v for k, v in data.items() if k in ReferenceEntry.__slots__}
-    return ReferenceEntry(**known)
