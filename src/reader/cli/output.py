@@ -133,7 +133,7 @@ def dump_json(data: Any, stream: TextIO | None = None) -> None:
     (stream or sys.stdout).write(text + "\n")
 
 
-def emit(args: argparse.Namespace, data: Any, text: Callable[[TextIO], None]) -> None:
+def emit(args: argparse.Namespace, data: Any, text: Callable[[TextIO], object]) -> None:
     """The one output helper: JSON when --json was given, human text otherwise.
 
     Either way nothing reaches the terminal raw: imported titles and file names may hold

@@ -26,7 +26,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # Windows: one process per library is then the user's job
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 
@@ -34,8 +34,9 @@ _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 class IndexLock:
     """A re-entrant, cross-process lock on one file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self._read_only = read_only  # a read-only library: threads only, no file
         self._threads = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
@@ -45,7 +46,7 @@ class IndexLock:
         deadline = time.monotonic() + timeout
         if not self._threads.acquire(timeout=max(timeout, 0.0)):
             return False
-        if self._depth:
+        if self._depth or self._read_only:
             self._depth += 1
             return True
         try:
