@@ -165,7 +165,7 @@ class LibraryPanel(QWidget):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # The title gets the room; the dates are never cut ("14 Feb 2…").
         for col, width in (
-            (SITE, 96),
+            (SITE, 84),
             (AUTHORS, 110),
             (HIGHLIGHTS, 40),
         ):

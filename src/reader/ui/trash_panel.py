@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _short(title: str, limit: int = 60) -> str:
+    """A title for a status line or an undo step: long ones cut in the middle."""
+    return title if len(title) <= limit else f"{title[: limit // 2 - 1]}…{title[-limit // 2 :]}"
+
+
 def confirm(parent: QWidget, title: str, text: str, accept: str) -> bool:
     """Ask a yes/no question whose text is shown exactly as given.
 
@@ -137,7 +142,11 @@ class TrashPanel(QWidget):
             when = s.trashed_at
             item = QTreeWidgetItem([s.title, short_date(when)])
             item.setData(0, ID_ROLE, s.id)
-            item.setToolTip(0, s.title + (f"\n{s.site_name}" if s.site_name else ""))
+            lines = [s.title, s.site_name]
+            if s.highlight_count:
+                n = s.highlight_count
+                lines.append(f"{n} highlight{'s' if n != 1 else ''} wait with it")
+            item.setToolTip(0, "\n".join(x for x in lines if x))
             item.setToolTip(1, when)
             self.list.addTopLevelItem(item)
             item.setSelected(s.id in chosen)
@@ -250,8 +259,9 @@ class TrashController(QObject):
             "Move to Trash",
         ):
             return False
-        self.undo_stack.push(TrashCommand(self, [article_id], f"Move “{article.title}” to Trash"))
-        self.message.emit(f"Moved “{article.title}” to the Trash. Ctrl+Z brings it back.")
+        title = _short(article.title)
+        self.undo_stack.push(TrashCommand(self, [article_id], f"Move “{title}” to Trash"))
+        self.message.emit(f"Moved “{title}” to the Trash. Ctrl+Z brings it back.")
         return True
 
     def restore(self, ids: list[int]) -> None:
