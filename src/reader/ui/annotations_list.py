@@ -224,7 +224,10 @@ class AnnotationDelegate(QStyledItemDelegate):
     PAD = 8
 
     def _document(
-        self, option: QStyleOptionViewItem, index: QModelIndex, width: int
+        self,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        width: int,
     ) -> QTextDocument:
         doc = ResourceFreeDocument()  # a note's Markdown must not load local files
         doc.setDocumentMargin(0)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QUrl, Sign
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
+    QHideEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -489,7 +490,7 @@ class CitationCard(QFrame):
             return
         super().keyPressEvent(event)
 
-    def hideEvent(self, event: QEvent) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.set_pinned(False)
         self.closed.emit()
@@ -504,6 +505,8 @@ class CitationCard(QFrame):
     def _fit(self) -> None:
         """Height for the card's fixed width (adjustSize() would wrap text narrower)."""
         layout = self.layout()
+        if layout is None:  # set in __init__; never removed
+            return
         layout.activate()
         if layout.hasHeightForWidth():
             height = layout.totalHeightForWidth(self.width())

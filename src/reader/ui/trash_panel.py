@@ -159,19 +159,19 @@ class TrashPanel(QWidget):
         self._update_buttons()
 
     def ids(self) -> list[int]:
-        return [
-            int(self.list.topLevelItem(i).data(0, ID_ROLE))
-            for i in range(self.list.topLevelItemCount())
-        ]
+        return [int(item.data(0, ID_ROLE)) for item in self._items()]
 
     def selected_ids(self) -> list[int]:
         return [int(item.data(0, ID_ROLE)) for item in self.list.selectedItems()]
 
     def select(self, ids: Sequence[int]) -> None:
         wanted = set(ids)
-        for i in range(self.list.topLevelItemCount()):
-            item = self.list.topLevelItem(i)
+        for item in self._items():
             item.setSelected(int(item.data(0, ID_ROLE)) in wanted)
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        rows = (self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount()))
+        return [item for item in rows if item is not None]
 
     def _update_buttons(self) -> None:
         any_selected = bool(self.list.selectedItems())
@@ -211,7 +211,7 @@ class TrashController(QObject):
     """Moves articles to the Trash (undoable), restores them, empties the Trash.
 
     Every change is announced on the :class:`~reader.ui.events.LibraryEvents` bus; the
-    panel reloads from it like any other listener.
+    window wires :meth:`reload` to it like any other listener.
 
     Signals:
         message(str): a status line ("Moved … to the Trash. Ctrl+Z brings it back.").
@@ -238,7 +238,6 @@ class TrashController(QObject):
         panel.restore_requested.connect(self.restore)
         panel.delete_requested.connect(self.delete_for_good)
         panel.empty_requested.connect(self.empty)
-        events.articles_changed.connect(lambda _ids: self.reload())
         self.reload()
 
     def reload(self) -> None:
