@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -354,6 +356,19 @@ class LegendList(QListWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             self.addItem(item)
         self.itemChanged.connect(self._on_item_changed)
+        # Right-click a colour: "Edit Meaning…" (the double-click alone was never found).
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        name = str(item.data(Qt.ItemDataRole.UserRole))
+        menu.addAction(f"Edit the Meaning of {name.capitalize()}…", lambda: self.editItem(item))
+        menu.popup(self.viewport().mapToGlobal(pos))
 
     def set_meanings(self, meanings: dict[str, str]) -> None:
         self._loading = True

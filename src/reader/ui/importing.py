@@ -235,7 +235,8 @@ class ImportController(QObject):
                 label=_progress_label,
                 cancelling="Cancelling after the current file…",
             )
-            self.progress.dialog.setAccessibleName("Import progress")  # type: ignore[union-attr]
+            if self.progress.dialog is not None:  # a new TaskProgress always has one
+                self.progress.dialog.setAccessibleName("Import progress")
         return True
 
     def cancel(self) -> None:
