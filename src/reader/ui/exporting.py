@@ -312,7 +312,8 @@ class ExportController(QObject):
                     f"Exporting {done + 1 if done < total else total} of {total}…"
                 ),
             )
-            self.progress.dialog.setAccessibleName("Export progress")  # type: ignore[union-attr]
+            if self.progress.dialog is not None:  # a new TaskProgress always has one
+                self.progress.dialog.setAccessibleName("Export progress")
 
     def _done(self) -> None:
         if self.progress is not None:
