@@ -103,8 +103,12 @@ def test_trash_and_restore_from_the_command_line(capsys, lib) -> None:
     code, out, _ = run(capsys, *lib, "trash")
     assert "Ketamine for Pain" in out
 
+    code, _, err = run(capsys, *lib, "remove", "1")
+    assert code == 1 and "already in the Trash: 1" in err
     code, out, _ = run(capsys, *lib, "restore", "1", "--json")
     assert code == 0 and json.loads(out) == {"restored": [1]}
+    code, _, err = run(capsys, *lib, "restore", "1")
+    assert code == 1 and "not in the Trash: 1" in err
     code, out, _ = run(capsys, *lib, "annotations", "1", "--json")
     assert len(json.loads(out)["annotations"]) == 1  # the highlight came back too
 

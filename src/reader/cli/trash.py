@@ -20,10 +20,17 @@ from reader.cli.output import (
     plural,
     say,
 )
+from reader.core.errors import MarginError
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     with open_library(args) as library:
+        for i in args.ids:
+            library.article(i)  # "no article with id 9" before anything moves
+        in_trash = {s.id for s in library.trashed()}
+        already = [i for i in args.ids if i in in_trash]
+        if already:
+            raise MarginError(f"already in the Trash: {', '.join(map(str, already))}")
         highlights = sum(len(library.annotations(i)) for i in args.ids)
         moved = library.trash(args.ids)
     message = f"moved {plural(moved, 'article')} to the Trash"
@@ -58,6 +65,12 @@ def cmd_trash(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     with open_library(args) as library:
+        for i in args.ids:
+            library.article(i)
+        in_trash = {s.id for s in library.trashed()}
+        listed = [i for i in args.ids if i not in in_trash]
+        if listed:
+            raise MarginError(f"not in the Trash: {', '.join(map(str, listed))}")
         restored = library.restore_from_trash(args.ids)
     say(args, f"restored {plural(restored, 'article')}", {"restored": args.ids})
     return ExitCode.OK
