@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${1:-.venv/bin/python}"
 
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
-    "$PYTHON" -m pip install -q "pyinstaller>=6.10"
+    "$PYTHON" -m pip install -q "pyinstaller>=6.10"  # the same as pyproject's `bundle` extra
 fi
 VERSION="$("$PYTHON" -c 'import sys; sys.path.insert(0, "src"); import reader; print(reader.__version__)')"
 
