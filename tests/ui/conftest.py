@@ -5,6 +5,9 @@
   are stubbed and recorded in ``modal_calls``.
 - Each window gets its own thread pool, drained at teardown, and top-level windows
   left open by a test are closed.
+- One reading view (one web page) is shared by a module's tests that need only the
+  view: starting a page costs far more than showing another article in it. It is
+  closed at the module's end, so it never lies under another module's windows.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from ui_articles import write_articles
 
@@ -72,6 +75,41 @@ def modal_calls(monkeypatch: pytest.MonkeyPatch) -> ModalCalls:
         record("QFileDialog.getExistingDirectory", lambda: calls.folder),
     )
     return calls
+
+
+@pytest.fixture(scope="module")
+def _session_reader_view(qapp: QApplication) -> Iterator[Any]:
+    from reader.ui.reader import ReaderView
+
+    view = ReaderView()
+    view.resize(900, 700)
+    view.show()
+    yield view
+    view.close()
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def reader_view(_session_reader_view: Any, qtbot: Any) -> Iterator[Any]:
+    """The shared reading view, back to its defaults: light, default size, no history.
+
+    """
+    from reader.ui import theme as themes
+    from reader.ui.reader import Typography
+    from reader.ui.reader.history import History
+
+    view = _session_reader_view
+    view.history = History()
+    view.set_theme(themes.theme_named("light"))
+    view.set_font_size(themes.DEFAULT_FONT_SIZE)
+    view.set_typography(Typography())
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    with qtbot.waitActive(view):  # keys and focus reach only the active window
+        view.activateWindow()
+    yield view
 
 
 @pytest.fixture

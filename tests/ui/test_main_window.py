@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from ui_articles import long_markdown
+from web_helpers import input_widget, js
 
 from reader.core.library import Library
 from reader.core.model import ImportStatus
 from reader.ui import theme as themes
 from reader.ui.importing import ImportSummaryDialog
 from reader.ui.main_window import MainWindow
-from reader.ui.reader_view import ReaderView
+from reader.ui.reader import ReaderView
 
 # The offscreen platform warns when a shown top-level changes its size limits or is raised.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -38,10 +39,16 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def open_titled(window: MainWindow, title: str) -> int:
+def open_titled(qtbot: Any, window: MainWindow, title: str) -> int:
     (summary,) = [s for s in window.library.summaries() if s.title == title]
-    assert window.open_article(summary.id)
+    with qtbot.waitSignal(window.reader_view.article_shown, timeout=15_000):
+        assert window.open_article(summary.id)
     return summary.id
+
+
+def shown(qtbot: Any, view: ReaderView) -> None:
+    """Wait until the view has shown the article it was asked for."""
+    qtbot.waitUntil(lambda: view.article is not None and view.ready, timeout=15_000)
 
 
 def type_search(qtbot: Any, window: MainWindow, text: str) -> Any:
@@ -52,11 +59,9 @@ def type_search(qtbot: Any, window: MainWindow, text: str) -> Any:
     return blocker.args[0]
 
 
-def visible_in_viewport(view: ReaderView, position: int) -> bool:
-    cursor = view.textCursor()
-    cursor.setPosition(position)
-    rect = view.cursorRect(cursor)
-    return view.viewport().rect().contains(rect.center())
+def visible_in_viewport(qtbot: Any, view: ReaderView, position: int) -> bool:
+    rect = js(qtbot, view, f"Margin.rectOf({position}, {position + 1})")
+    return rect is not None and 0 <= rect["y"] < view.height()
 
 
 # --- search ----------------------------------------------------------------------------
@@ -79,10 +84,11 @@ def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
     QTest.keyClick(window.search_field, Qt.Key.Key_Return)
     view = window.reader_view
     assert view.article is not None and view.article.title == "Pain review"
-    (mark,) = view.extra_selection_layer("search")
-    assert view.document().toPlainText()[mark[0] : mark[1]] == "zygomycosis"
-    assert visible_in_viewport(view, mark[0])  # scrolled to the first match, far down
-    assert view.verticalScrollBar().value() > 0
+    qtbot.waitUntil(lambda: bool(view.mark_layer("search")), timeout=15_000)
+    (mark,) = view.mark_layer("search")
+    assert view.text[mark[0] : mark[1]] == "zygomycosis"
+    # scrolled to the first match, far down
+    qtbot.waitUntil(lambda: visible_in_viewport(qtbot, view, mark[0]) and view.scroll_y > 0)
     assert view.hasFocus()
 
 
@@ -122,21 +128,22 @@ def test_contents_click_jumps_to_the_heading(
     window = make_window(library)
     window.library_panel.select_relative(0)
     view = window.reader_view
-    assert view.article is not None and window.toc.topLevelItemCount() > 10
+    shown(qtbot, view)
+    qtbot.waitUntil(lambda: window.toc.topLevelItemCount() > 10)
     item = window.toc.topLevelItem(9)
     assert item.text(0) == "Section 10"
     rect = window.toc.visualItemRect(item)
     qtbot.mouseClick(window.toc.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     heading = next(h for h in view.headings() if h.text == "Section 10")
-    cursor = view.textCursor()
-    cursor.setPosition(heading.position)
-    assert 0 <= view.cursorRect(cursor).top() < 60  # the heading sits at the top
-    top_block = view.cursorForPosition(QPoint(10, 30)).block()
-    assert top_block.text() == "Section 10"
+    # the heading sits at the top
+    top = f"Margin.rectOf({heading.position}, {heading.position + 1}).y"
+    qtbot.waitUntil(lambda: 0 <= js(qtbot, view, top) < 60)
+    at_top = js(qtbot, view, "document.elementFromPoint(200, 30).textContent")
+    assert at_top == "Section 10"
 
 
 def test_find_in_page_counts_and_steps_through_matches(qtbot: Any, window: MainWindow) -> None:
-    open_titled(window, "Ketamine for Pain")
+    open_titled(qtbot, window, "Ketamine for Pain")
     window.reader_view.setFocus()
     QTest.keyClick(window, Qt.Key.Key_F, CTRL)
     bar = window.find_bar
@@ -145,47 +152,66 @@ def test_find_in_page_counts_and_steps_through_matches(qtbot: Any, window: MainW
     qtbot.waitUntil(lambda: bar.count_label.text().startswith("1 of"), timeout=2000)
     total = bar.match_count
     assert total >= 5 and bar.count_label.text() == f"1 of {total}"
-    assert len(window.reader_view.extra_selection_layer("find")) == total
+    view = window.reader_view
+    assert len(view.mark_layer("find")) == total
+    # Every match underlined; the first is the current one, in its own style.
+    painted = (
+        "Object.fromEntries(Array.from(CSS.highlights.entries()).map(([k, h]) => [k, h.size]))"
+    )
+    qtbot.waitUntil(
+        lambda: js(qtbot, view, painted) == {"mark-find": total - 1, "mark-find-current": 1}
+    )
     QTest.keyClick(bar.field, Qt.Key.Key_F3)
     assert bar.count_label.text() == f"2 of {total}"
+    current = [m for m in view.mark_layer("find") if m[2] == "mark-find-current"]
+    assert current == [(*bar._matches[1], "mark-find-current")]
     QTest.keyClick(bar.field, Qt.Key.Key_F3, SHIFT)
     QTest.keyClick(bar.field, Qt.Key.Key_F3, SHIFT)
     assert bar.count_label.text() == f"{total} of {total}"  # wraps around
     QTest.keyClick(bar.field, Qt.Key.Key_Escape)
     assert not bar.isVisible()
-    assert window.reader_view.extra_selection_layer("find") == []
+    assert view.mark_layer("find") == []
+    qtbot.waitUntil(lambda: js(qtbot, view, painted) == {})
 
 
 def test_find_does_not_erase_search_marks(qtbot: Any, window: MainWindow) -> None:
     type_search(qtbot, window, "placebo")
     QTest.keyClick(window.search_field, Qt.Key.Key_Return)
-    marks = window.reader_view.extra_selection_layer("search")
-    assert marks
+    view = window.reader_view
+    qtbot.waitUntil(lambda: bool(view.mark_layer("search")), timeout=15_000)
+    marks = view.mark_layer("search")
     window.find_bar.open_bar()
     QTest.keyClicks(window.find_bar.field, "statin")
     window.find_bar.update_matches()
-    assert window.reader_view.extra_selection_layer("search") == marks
-    assert len(window.reader_view.extraSelections()) == len(marks) + window.find_bar.match_count
+    assert view.mark_layer("search") == marks
+    count = "Array.from(CSS.highlights.values()).reduce((n, h) => n + h.size, 0)"
+    qtbot.waitUntil(
+        lambda: js(qtbot, view, count) == len(marks) + window.find_bar.match_count
+    )
 
 
 def test_theme_switch_recolours_the_app_and_the_page(qtbot: Any, window: MainWindow) -> None:
-    open_titled(window, "Ketamine for Pain")
+    open_titled(qtbot, window, "Ketamine for Pain")
     window.theme_actions["dark"].trigger()
     app_palette = QApplication.palette()
     assert app_palette.color(QPalette.ColorRole.Window) == QColor(themes.DARK.window)
     view = window.reader_view
-    assert view.palette().color(QPalette.ColorRole.Base) == QColor(themes.DARK.page)
-    image = view.viewport().grab().toImage()
-    assert image.pixelColor(3, image.height() - 3) == QColor(themes.DARK.page)
-    assert themes.DARK.text in view.document().defaultStyleSheet()
+
+    def corner() -> QColor:
+        image = view.grab().toImage()
+        return image.pixelColor(3, image.height() - 3)
+
+    # The page repaints live: no reload, no stale colour.
+    qtbot.waitUntil(lambda: corner() == QColor(themes.DARK.page))
+    text = "getComputedStyle(document.querySelector('#margin-body p')).color"
+    assert js(qtbot, view, text) == "rgb(220, 221, 224)"  # the dark theme's text
     window.theme_actions["sepia"].trigger()
-    image = view.viewport().grab().toImage()
-    assert image.pixelColor(3, image.height() - 3) == QColor(themes.SEPIA.page)
+    qtbot.waitUntil(lambda: corner() == QColor(themes.SEPIA.page))
     assert window.settings.theme == "sepia"
 
 
 def test_font_size_shortcuts(qtbot: Any, window: MainWindow) -> None:
-    open_titled(window, "Ketamine for Pain")
+    open_titled(qtbot, window, "Ketamine for Pain")
     view = window.reader_view
     view.setFocus()
     start = view.font_size
@@ -194,14 +220,15 @@ def test_font_size_shortcuts(qtbot: Any, window: MainWindow) -> None:
     assert view.font_size == start + 2
     QTest.keyClick(window, Qt.Key.Key_Minus, CTRL)
     assert view.font_size == start + 1
-    assert view.document().defaultFont().pixelSize() == start + 1
+    size = "getComputedStyle(document.body).fontSize"
+    qtbot.waitUntil(lambda: js(qtbot, view, size) == f"{start + 1}px")
     QTest.keyClick(window, Qt.Key.Key_0, CTRL)
     assert view.font_size == themes.DEFAULT_FONT_SIZE
     assert window.settings.font_size == themes.DEFAULT_FONT_SIZE
 
 
 def test_opening_marks_read_and_ctrl_u_toggles(qtbot: Any, window: MainWindow) -> None:
-    article_id = open_titled(window, "Sleep and blood pressure")
+    article_id = open_titled(qtbot, window, "Sleep and blood pressure")
     assert window.library.article(article_id).is_read
     row = window.library_panel.model.row_of(article_id)
     title_index = window.library_panel.model.index(row, 0)
@@ -221,13 +248,14 @@ def test_reading_position_is_saved_and_restored(
     window = make_window(library)
     window.library_panel.select_relative(0)
     view = window.reader_view
+    shown(qtbot, view)
     article_id = view.article.id
-    bar = view.verticalScrollBar()
-    bar.setValue(bar.maximum() // 2)
+    js(qtbot, view, "Margin.setFraction(0.5)")
     qtbot.waitUntil(lambda: library.article(article_id).reading_position > 0.3, timeout=3000)
     view.clear_article()
-    window.open_article(article_id)
-    assert abs(view.reading_fraction() - 0.5) < 0.03
+    with qtbot.waitSignal(view.article_shown, timeout=15_000):
+        window.open_article(article_id)
+    qtbot.waitUntil(lambda: abs(view.reading_fraction() - 0.5) < 0.03)
 
 
 # --- importing -------------------------------------------------------------------------
@@ -459,13 +487,15 @@ def test_keyboard_only_reading(qtbot: Any, window: MainWindow) -> None:
     second = window.library_panel.current_article_id()
     assert window.reader_view.article.id == second
     QTest.keyClick(table, Qt.Key.Key_Return)
-    assert window.reader_view.hasFocus()
+    assert window.reader_view.hasFocus() or input_widget(window.reader_view).hasFocus()
     QTest.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert window.reader_view.article.id != second
 
 
-def test_every_interactive_control_has_an_accessible_name(window: MainWindow) -> None:
-    open_titled(window, "Ketamine for Pain")
+def test_every_interactive_control_has_an_accessible_name(
+    qtbot: Any, window: MainWindow
+) -> None:
+    open_titled(qtbot, window, "Ketamine for Pain")
     window.find_bar.open_bar()
     missing = []
     for widget in window.findChildren(QWidget):

@@ -20,13 +20,14 @@ from reader.desktop import APP_ID, ICON_SIZES
 log = logging.getLogger(__name__)
 
 DEFAULT_SCREENSHOT_SIZE = (1280, 800)
+LOG_HANDLER = "margin-log-file"
 
 
 def _setup_logging() -> Path | None:
     """Log to ``user_log_dir/margin.log`` (``MARGIN_LOG_DIR`` overrides); never fatal."""
     folder = log_dir()
     root = logging.getLogger("reader")
-    if any(getattr(h, "_margin", False) for h in root.handlers):
+    if any(h.get_name() == LOG_HANDLER for h in root.handlers):  # a second run adds none
         return folder / "margin.log"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -35,7 +36,7 @@ def _setup_logging() -> Path | None:
         )
     except OSError:
         return None
-    handler._margin = True  # type: ignore[attr-defined]
+    handler.set_name(LOG_HANDLER)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -142,8 +143,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if window is not None:
             window.close()
-            window.importer.pool.waitForDone()
+            window.tasks.wait()
             window.deleteLater()
+            # Now, not at exit: the web pages must go before the shared web profile.
+            from PySide6.QtCore import QEvent
+
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             app.processEvents()
         library.close()
 

@@ -1,22 +1,25 @@
-"""Find in the article: a bar under the text, every match marked, "3 of 12"."""
+"""Find in the article: a bar under the text, every match marked, "3 of 12".
+
+Matches are found in the page's flat text (the same text every other mark uses) and
+drawn by the page as the "find" layer: an underline for every match, the current one
+inverted, none of them a highlight colour."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTextEdit,
     QToolButton,
     QWidget,
 )
 
 from reader.ui import theme as themes
-from reader.ui.reader_view import MAX_FIND_MATCHES, ReaderView
+from reader.ui.reader import MAX_FIND_MATCHES, ReaderView
 
 LAYER = "find"
 
@@ -40,7 +43,7 @@ class _FindField(QLineEdit):
 
 
 class FindBar(QFrame):
-    """Searches the ReaderView's document; marks all matches on the view's "find" layer."""
+    """Searches the ReaderView's page; marks all matches on the view's "find" layer."""
 
     def __init__(self, view: ReaderView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,8 +112,8 @@ class FindBar(QFrame):
 
     def open_bar(self) -> None:
         """Show the bar with the view's selection (if short) as the query."""
-        selected = self._view.textCursor().selectedText()
-        if selected and len(selected) < 80 and "\u2029" not in selected:
+        selected = self._view.selected_text().strip()
+        if selected and len(selected) < 80 and "\n" not in selected:
             self.field.setText(selected)
         self.show()
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -121,7 +124,7 @@ class FindBar(QFrame):
         self.hide()
         self._matches = []
         self._current = -1
-        self._view.set_extra_selection_layer(LAYER, [])
+        self._view.set_mark_layer(LAYER, [])
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def find_next(self) -> None:
@@ -134,11 +137,12 @@ class FindBar(QFrame):
         """Find every match of the field's text and go to the first one below the top."""
         self._timer.stop()
         text = self.field.text()
-        cursors = self._view.find_all(text, case_sensitive=self.case_box.isChecked())
-        self._matches = [(c.selectionStart(), c.selectionEnd()) for c in cursors]
+        self._matches = self._view.find_all(text, case_sensitive=self.case_box.isChecked())
         self._current = -1
         if self._matches:
-            top = self._view.cursorForPosition(self._view.viewport().rect().topLeft()).position()
+            # The first match from about where the reader is (the scroll fraction of
+            # the text: close enough to start from, and no round trip to the page).
+            top = int(self._view.reading_fraction() * len(self._view.text))
             self._current = next((i for i, (s, _e) in enumerate(self._matches) if s >= top), 0)
             self._view.scroll_to_position(self._matches[self._current][0])
         self._paint()
@@ -174,23 +178,8 @@ class FindBar(QFrame):
         else:
             more = "+" if len(self._matches) >= MAX_FIND_MATCHES else ""
             self.count_label.setText(f"{self._current + 1} of {len(self._matches)}{more}")
-        fmt = QTextCharFormat()
-        fmt.setBackground(QColor(self._theme.match_bg))
-        current_fmt = QTextCharFormat()
-        current_fmt.setBackground(QColor(self._theme.current_match_bg))
-        if self._theme.dark:
-            fmt.setForeground(QColor("#ffffff"))
-            current_fmt.setForeground(QColor("#ffffff"))
-        selections = []
-        doc = self._view.document()
-        from PySide6.QtGui import QTextCursor
-
-        for i, (start, end) in enumerate(self._matches):
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(doc)
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format = current_fmt if i == self._current else fmt
-            selections.append(sel)
-        self._view.set_extra_selection_layer(LAYER, selections)
+        marks = [
+            (start, end, "mark-find-current" if i == self._current else "mark-find")
+            for i, (start, end) in enumerate(self._matches)
+        ]
+        self._view.set_mark_layer(LAYER, marks)

@@ -1,6 +1,6 @@
 """Highlighting in the reading view: create, paint, recolour, annotate, undo.
 
-:class:`HighlightController` sits between a :class:`~reader.ui.reader_view.ReaderView`
+:class:`HighlightController` sits between a :class:`~reader.ui.reader.ReaderView`
 and the :class:`~reader.core.library.Library`. It offers three ways to highlight the
 selected text:
 
@@ -9,6 +9,9 @@ selected text:
 * a small floating toolbar that appears beside a selection made with the mouse
   (one button per colour, a note button, a copy button; Esc or a click elsewhere
   hides it);
+
+Highlights are painted by the page with the CSS Custom Highlight API (one highlight
+per colour, a dotted underline for notes): the article's stored HTML never changes.
 * shortcuts, active while the reading view has focus: **Ctrl+H** highlights with the
   last colour used, **Ctrl+Shift+H** highlights and opens the note editor.
 
@@ -24,41 +27,31 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
-    QContextMenuEvent,
     QGuiApplication,
     QIcon,
-    QKeyEvent,
     QKeySequence,
     QPainter,
     QPixmap,
-    QTextCharFormat,
     QUndoCommand,
     QUndoStack,
 )
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QMenu,
-    QTextEdit,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QToolButton, QWidget
 
 from reader.core import anchoring, export, highlight_colors
 from reader.core.errors import MarginError
 from reader.core.library import AnchoredAnnotations, Library
 from reader.core.model import Annotation, now_iso
 from reader.ui.note_editor import NoteEditor, elide
+from reader.ui.reader import ReaderView
 
 LAYER = "highlights"
 LAST_COLOR_SETTING = "last_highlight_color"
 HIGHLIGHT_SHORTCUT = QKeySequence("Ctrl+H")
 NOTE_SHORTCUT = QKeySequence("Ctrl+Shift+H")
-DARK_MIX = 0.42  # share of the highlight colour over a dark page: text stays readable
 TOOLBAR_GAP = 6
 
 COLOR_NAMES = list(highlight_colors.DEFAULT_COLORS)
@@ -71,26 +64,9 @@ def color_hex(name: str) -> str:
     return highlight_colors.DEFAULT_COLORS.get(name, highlight_colors.DEFAULT_COLORS["yellow"])[1]
 
 
-def is_dark(widget: QWidget) -> bool:
-    """Whether the widget draws on a dark background (decided from its palette)."""
-    return widget.palette().color(widget.palette().ColorRole.Base).lightnessF() < 0.5
-
-
-def paint_color(name: str, base: QColor) -> QColor:
-    """The colour a highlight is painted with over ``base``.
-
-    On light pages the plain colour; on dark pages a mix of the colour into the page,
-    so light text keeps its contrast while the hue still reads.
-    """
-    colour = QColor(color_hex(name))
-    if base.lightnessF() >= 0.5:
-        return colour
-    a = DARK_MIX
-    return QColor.fromRgbF(
-        base.redF() * (1 - a) + colour.redF() * a,
-        base.greenF() * (1 - a) + colour.greenF() * a,
-        base.blueF() * (1 - a) + colour.blueF() * a,
-    )
+def highlight_class(name: str) -> str:
+    """The page's CSS highlight name for a colour (see reader.css)."""
+    return f"hl-{name if name in highlight_colors.DEFAULT_COLORS else 'yellow'}"
 
 
 def swatch_icon(name: str, size: int = 14) -> QIcon:
@@ -144,12 +120,12 @@ class AnnotationCommand(QUndoCommand):
             self._applied = False
             return
         if self._delete:
-            self._controller._commit_remove(self._after.uuid, self._after.article_id)
+            self._controller.commit_removal(self._after.uuid, self._after.article_id)
         else:
-            self._controller._commit(self._after)
+            self._controller.commit_state(self._after)
 
     def undo(self) -> None:
-        self._controller._commit(self._before)
+        self._controller.commit_state(self._before)
 
 
 # --- the floating toolbar ------------------------------------------------------------------
@@ -158,8 +134,8 @@ class AnnotationCommand(QUndoCommand):
 class SelectionToolbar(QFrame):
     """Buttons beside a fresh selection: one per colour, a note, a copy.
 
-    A child of the view's viewport (not a window), so it scrolls with the text, needs
-    no window-manager support and never takes focus from the view.
+    A child of the view (not a window), so it needs no window-manager support and
+    never takes focus from the page.
 
     Signals:
         color_chosen(str): a colour button was pressed.
@@ -234,6 +210,7 @@ class HighlightController(QObject):
         open_article_requested(int): :meth:`reveal` needs this article shown first.
         message(str): a short status line ("Highlighted", or why a save failed).
         note_editor_opened(NoteEditor): a note editor was opened (tests, focus).
+        context_menu_shown(QMenu): the view's context menu popped up.
     """
 
     annotations_reloaded = Signal()
@@ -243,8 +220,9 @@ class HighlightController(QObject):
     open_article_requested = Signal(int)
     message = Signal(str)
     note_editor_opened = Signal(object)
+    context_menu_shown = Signal(object)
 
-    def __init__(self, view: QTextEdit, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, view: ReaderView, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent or view)
         self.view = view
         self.library = library
@@ -254,8 +232,9 @@ class HighlightController(QObject):
         self._article_id = -1
         self._pending_reveal = ""
         self._note_editor: NoteEditor | None = None
+        self._toolbar_scroll_y = 0
 
-        self.toolbar = SelectionToolbar(view.viewport())
+        self.toolbar = SelectionToolbar(view)
         self.toolbar.color_chosen.connect(lambda name: self.highlight_selection(name))
         self.toolbar.note_requested.connect(self.highlight_selection_with_note)
         self.toolbar.copy_requested.connect(self.copy_selection_markdown)
@@ -274,15 +253,15 @@ class HighlightController(QObject):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             view.addAction(action)
 
-        view.article_shown.connect(self._on_article_shown)  # type: ignore[attr-defined]
-        view.selectionChanged.connect(self._on_selection_changed)
-        if hasattr(view, "escape_pressed"):
-            view.escape_pressed.connect(self.toolbar.hide)
-        self._viewport = view.viewport()
-        view.installEventFilter(self)
-        self._viewport.installEventFilter(self)
+        view.article_shown.connect(self._on_article_shown)
+        view.selection_changed.connect(self._on_selection_changed)
+        view.selection_finished.connect(self.show_toolbar_for_selection)
+        view.mouse_pressed.connect(self.toolbar.hide)
+        view.escape_pressed.connect(self.toolbar.hide)
+        view.scrolled.connect(self._place_toolbar_if_shown)
+        view.customContextMenuRequested.connect(self.open_context_menu)
         self._refresh_toolbar_labels()
-        if getattr(view, "article", None) is not None:
+        if view.article is not None and view.ready:
             self.refresh()
 
     # --- state ---------------------------------------------------------------------------
@@ -317,11 +296,10 @@ class HighlightController(QObject):
         self.meanings_changed.emit()
 
     def annotation_at(self, position: int) -> Annotation | None:
-        """The highlight covering a document position in the view, if any."""
-        alignment = getattr(self.view, "alignment", None)
-        if alignment is None:
+        """The highlight covering a page position in the view, if any."""
+        if self.view.alignment is None or position < self.view.body_start:
             return None
-        offset = alignment.to_source(position)
+        offset = self.view.position_to_article_offset(position)
         for annotation, start, end in reversed(self._anchored.anchored):
             if start <= offset < end:
                 return annotation
@@ -335,7 +313,7 @@ class HighlightController(QObject):
 
     def refresh(self) -> None:
         """Reload the current article's annotations (after imports, merges, removals)."""
-        article = getattr(self.view, "article", None)
+        article = self.view.article
         article_id = article.id if article is not None else -1
         if article is None:
             self._anchored = AnchoredAnnotations()
@@ -349,26 +327,21 @@ class HighlightController(QObject):
             self.article_changed.emit(article_id)
 
     def paint(self) -> None:
-        """Draw the highlights as the view's "highlights" layer; orphans are not drawn."""
-        if getattr(self.view, "article", None) is None:
-            self.view.set_extra_selection_layer(LAYER, [])  # type: ignore[attr-defined]
+        """Draw the highlights as the view's "highlights" layer; orphans are not drawn.
+
+        The page paints each colour from a CSS variable, so theme changes need no repaint.
+        """
+        if self.view.article is None:
+            self.view.set_mark_layer(LAYER, [])
             return
-        base = self.view.palette().color(self.view.palette().ColorRole.Base)
-        text = self.view.palette().color(self.view.palette().ColorRole.Text)
-        selections: list[QTextEdit.ExtraSelection] = []
+        marks: list[tuple[int, int, str]] = []
         for annotation, start, end in self._anchored.anchored:
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = self.view.article_range_to_cursor(start, end)  # type: ignore[attr-defined]
-            fmt = QTextCharFormat()
-            fmt.setBackground(paint_color(annotation.color, base))
+            a, b = self.view.article_range_to_positions(start, end)
+            marks.append((a, b, highlight_class(annotation.color)))
             if annotation.note.strip():
                 # A dotted underline says "there is a note here" without a margin icon.
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                fmt.setUnderlineColor(text)
-            fmt.setToolTip(self._tooltip(annotation))
-            selection.format = fmt
-            selections.append(selection)
-        self.view.set_extra_selection_layer(LAYER, selections)  # type: ignore[attr-defined]
+                marks.append((a, b, "hl-note"))
+        self.view.set_mark_layer(LAYER, marks)
 
     def _tooltip(self, annotation: Annotation) -> str:
         meaning = self.meanings().get(annotation.color, "")
@@ -384,7 +357,7 @@ class HighlightController(QObject):
     def highlight_selection(self, color: str | None = None) -> Annotation | None:
         """Highlight the view's selection (``color`` or the last one used)."""
         rng = self._selection()
-        article = getattr(self.view, "article", None)
+        article = self.view.article
         if rng is None or article is None:
             self.message.emit("Select some text to highlight")
             return None
@@ -484,9 +457,9 @@ class HighlightController(QObject):
         self.undo_stack.push(AnnotationCommand(self, text, before, after))
         self._changed(after.article_id, "Saved")
 
-    # Called by the undo commands.
+    # Called by the undo commands (AnnotationCommand).
     # (An exception cannot cross QUndoStack's C++ frames, so failures become messages.)
-    def _commit(self, state: Annotation) -> None:
+    def commit_state(self, state: Annotation) -> None:
         annotation = _snapshot(state)
         annotation.modified = now_iso()
         try:
@@ -496,7 +469,7 @@ class HighlightController(QObject):
             return
         self._changed(annotation.article_id, "Saved")
 
-    def _commit_remove(self, uuid: str, article_id: int) -> None:
+    def commit_removal(self, uuid: str, article_id: int) -> None:
         try:
             self.library.remove_annotation(uuid)
         except MarginError as exc:
@@ -551,7 +524,7 @@ class HighlightController(QObject):
     def copy_selection_markdown(self) -> str:
         """Copy the selected text (highlighted or not) as a Markdown quote with its source."""
         rng = self._selection()
-        article = getattr(self.view, "article", None)
+        article = self.view.article
         if rng is None or article is None:
             return ""
         quote, position = anchoring.make_selectors(article.text, rng[0], rng[1])
@@ -570,8 +543,9 @@ class HighlightController(QObject):
         if found is None:
             return False
         _annotation, start, end = found
-        self.view.setTextCursor(self.view.article_range_to_cursor(start, end))  # type: ignore[attr-defined]
-        self.view.scroll_to_article_offset(start)  # type: ignore[attr-defined]
+        self.view.remember_place()
+        self.view.select_article_range(start, end)
+        self.view.scroll_to_article_offset(start)
         return True
 
     def reveal(self, uuid: str) -> bool:
@@ -583,9 +557,13 @@ class HighlightController(QObject):
         annotation = self._current(uuid)
         if annotation is None:
             return False
-        if annotation.article_id != self._article_id:
+        showing = self.view.article.id if self.view.article is not None else -1
+        if annotation.article_id != showing:
             self._pending_reveal = uuid
             self.open_article_requested.emit(annotation.article_id)
+            return True
+        if not self.view.ready or annotation.article_id != self._article_id:
+            self._pending_reveal = uuid  # the article is loading: jump once it is shown
             return True
         self._pending_reveal = ""
         self.jump_to(uuid)
@@ -594,13 +572,33 @@ class HighlightController(QObject):
 
     # --- menus -----------------------------------------------------------------------------
 
-    def build_context_menu(self, pos: QPoint) -> QMenu:
-        """The view's context menu at a viewport position: standard entries + ours."""
+    def open_context_menu(self, pos: QPoint) -> None:
+        """The view asked for its context menu at ``pos``: find what is under it, then
+        pop the menu up (the page answers asynchronously)."""
+        self.toolbar.hide()
+
+        def show(position: int) -> None:
+            menu = self.build_context_menu(position)
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.view.mapToGlobal(pos))
+            self.context_menu_shown.emit(menu)
+
+        self.view.position_at(pos, show)
+
+    def build_context_menu(self, position: int = -1) -> QMenu:
+        """The view's context menu for a page position: Copy, Select All, then ours."""
         view = self.view
-        doc_pos = pos + QPoint(view.horizontalScrollBar().value(), view.verticalScrollBar().value())
-        menu = view.createStandardContextMenu(doc_pos)
+        menu = QMenu(view)
         menu.setObjectName("readerContextMenu")
         has_selection = self._selection() is not None
+        copy = menu.addAction("&Copy")
+        copy.setObjectName("copy")
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setEnabled(bool(view.selection))
+        copy.triggered.connect(view.copy)
+        select_all = menu.addAction("Select &All")
+        select_all.setObjectName("selectAll")
+        select_all.triggered.connect(view.select_all)
         meanings = self.meanings()
         menu.addSeparator()
         highlight_menu = menu.addMenu("&Highlight")
@@ -622,7 +620,7 @@ class HighlightController(QObject):
         copy_quote.setEnabled(has_selection)
         copy_quote.triggered.connect(self.copy_selection_markdown)
 
-        under = self.annotation_at(view.cursorForPosition(pos).position())
+        under = self.annotation_at(position) if position >= 0 else None
         if under is not None:
             uuid = under.uuid
             menu.addSeparator()
@@ -656,64 +654,37 @@ class HighlightController(QObject):
 
     # --- the view's events -----------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Identity checks only until we know the event matters: this also runs while
-        # the view is being destroyed.
-        if watched is not self.view and watched is not self._viewport:
-            return False
-        kind = event.type()
-        if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
-            pos = event.pos()
-            if watched is self.view:  # keyboard menu key: the event is on the view itself
-                if event.reason() == QContextMenuEvent.Reason.Keyboard:
-                    pos = self.view.cursorRect().center()
-                else:
-                    pos = self.view.viewport().mapFrom(self.view, pos)
-            self.toolbar.hide()
-            menu = self.build_context_menu(pos)
-            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            menu.popup(self.view.viewport().mapToGlobal(pos))
-            return True
-        if watched is self._viewport:
-            if kind == QEvent.Type.MouseButtonPress:
-                self.toolbar.hide()
-            elif kind == QEvent.Type.MouseButtonRelease:
-                QTimer.singleShot(0, self, self.show_toolbar_for_selection)
-        elif watched is self.view:
-            if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-                if event.key() == Qt.Key.Key_Escape:
-                    self.toolbar.hide()
-            elif kind == QEvent.Type.PaletteChange:
-                # The view re-renders on theme changes; repaint afterwards, darker or not.
-                QTimer.singleShot(0, self, self.paint)
-        return False
-
     def show_toolbar_for_selection(self) -> None:
         """Place the toolbar just below the end of the selection (above when no room)."""
-        view = self.view
         if self._selection() is None:
             self.toolbar.hide()
             return
-        cursor = view.textCursor()
-        end_cursor = view.textCursor()
-        end_cursor.setPosition(cursor.selectionEnd())
-        start_cursor = view.textCursor()
-        start_cursor.setPosition(cursor.selectionStart())
-        end_rect = view.cursorRect(end_cursor)
-        start_rect = view.cursorRect(start_cursor)
-        self.toolbar.adjustSize()
-        size = self.toolbar.sizeHint()
-        viewport = view.viewport().rect()
-        x = min(max(4, end_rect.left() - size.width() // 2), viewport.width() - size.width() - 4)
-        y = end_rect.bottom() + TOOLBAR_GAP
-        if y + size.height() > viewport.height():
-            y = max(4, start_rect.top() - size.height() - TOOLBAR_GAP)
-        self.toolbar.setGeometry(x, y, size.width(), size.height())
+        self._place_toolbar()
+        self._toolbar_scroll_y = self.view.scroll_y
         self.toolbar.show()
         self.toolbar.raise_()
 
+    def _place_toolbar_if_shown(self) -> None:
+        # The rectangles were measured before the scroll: a moved selection loses it.
+        if self.toolbar.isVisible() and self.view.scroll_y != self._toolbar_scroll_y:
+            self.toolbar.hide()
+
+    def _place_toolbar(self) -> None:
+        selection = self.view.selection
+        start_rect, end_rect = selection.rect, selection.end_rect
+        if start_rect is None or end_rect is None:
+            return
+        self.toolbar.adjustSize()
+        size = self.toolbar.sizeHint()
+        area = self.view.rect()
+        x = min(max(4, end_rect.left() - size.width() // 2), area.width() - size.width() - 4)
+        y = end_rect.bottom() + TOOLBAR_GAP
+        if y + size.height() > area.height():
+            y = max(4, start_rect.top() - size.height() - TOOLBAR_GAP)
+        self.toolbar.setGeometry(x, y, size.width(), size.height())
+
     def _on_selection_changed(self) -> None:
-        if not self.view.textCursor().hasSelection():
+        if not self.view.selection:
             self.toolbar.hide()
 
     def _on_article_shown(self, article_id: int) -> None:
@@ -732,14 +703,12 @@ class HighlightController(QObject):
     # --- helpers ---------------------------------------------------------------------------
 
     def _selection(self) -> tuple[int, int] | None:
-        if getattr(self.view, "article", None) is None:
+        if self.view.article is None:
             return None
-        return self.view.selected_article_range()  # type: ignore[attr-defined]
+        return self.view.selected_article_range()
 
     def _clear_selection(self) -> None:
-        cursor = self.view.textCursor()
-        cursor.clearSelection()
-        self.view.setTextCursor(cursor)
+        self.view.clear_selection()
 
     def _refresh_toolbar_labels(self) -> None:
         self.toolbar.set_meanings(self.meanings(), self.last_color)

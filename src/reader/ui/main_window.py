@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
-    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
-    QTextCharFormat,
-    QTextCursor,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -41,28 +38,38 @@ from PySide6.QtWidgets import (
 from reader import __version__
 from reader.core.errors import NotFound
 from reader.core.library import Library
-from reader.core.model import ImportReport, SearchHit, StoredCitation
+from reader.core.model import ImportReport, ImportStatus, SearchHit, StoredCitation
 from reader.ui import settings as keys
 from reader.ui import theme as themes
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.citation_hover import CitationHoverController
+from reader.ui.events import LibraryEvents, LibraryWatcher
 from reader.ui.exporting import ExportController
 from reader.ui.find_bar import FindBar
 from reader.ui.highlighting import HighlightController
 from reader.ui.importing import ImportController, summary_line
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.preferences import PreferencesDialog
-from reader.ui.reader_view import ReaderView
+from reader.ui.reader import ReaderView, Typography
 from reader.ui.references_panel import ReferencesPanel
-from reader.ui.search import SearchController, SearchField, SearchResultsView, matched_terms
+from reader.ui.search import (
+    HIT_ROLE,
+    SearchController,
+    SearchField,
+    SearchResultsView,
+    matched_terms,
+)
 from reader.ui.settings import Settings
+from reader.ui.tasks import TaskRunner
 from reader.ui.toc_panel import TocPanel
+from reader.ui.trash_panel import TrashController, TrashPanel
 
 log = logging.getLogger(__name__)
 
 SEARCH_LAYER = "search"
 ARTICLE_SCHEME = "margin-article:"
 MAX_SEARCH_MARKS = 500
+_TITLE_FIELD = re.compile(r'\btitle:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
 
 SHORTCUT_HELP = [
     ("Search the library", "Ctrl+K"),
@@ -80,6 +87,18 @@ SHORTCUT_HELP = [
     ("Import files", "Ctrl+O"),
     ("Preferences", "Ctrl+,"),
 ]
+
+
+def title_terms(query: str) -> frozenset[str]:
+    """Words searched only in titles (``title:word``, ``title:"a phrase"``), lower case,
+    unless the query also asks for them anywhere."""
+    in_title = {
+        word.lower()
+        for quoted, bare in _TITLE_FIELD.findall(query)
+        for word in re.findall(r"\w+", quoted or bare)
+    }
+    elsewhere = {w.lower() for w in re.findall(r"\w+", _TITLE_FIELD.sub(" ", query))}
+    return frozenset(in_title - elsewhere)
 
 
 def _sequences(*items: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -138,6 +157,8 @@ class MainWindow(QMainWindow):
         self.left_stack = QStackedWidget(self)
         self.left_stack.addWidget(self.library_panel)
         self.left_stack.addWidget(self.search_results)
+        self.trash_panel = TrashPanel(self)
+        self.left_stack.addWidget(self.trash_panel)
         left = QWidget(self)
         left.setObjectName("leftPane")
         left_layout = QVBoxLayout(left)
@@ -149,6 +170,7 @@ class MainWindow(QMainWindow):
 
         self.reader_view = ReaderView(self)
         self.reader_view.setAcceptDrops(False)
+        self.reader_view.set_typography(self.settings.typography)
         self.find_bar = FindBar(self.reader_view, self)
         center = QWidget(self)
         center.setObjectName("readerPane")
@@ -195,8 +217,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().setSizeGripEnabled(True)
 
-        self.importer = ImportController(library, self, pool)
-        self.exporter = ExportController(library, self, self.importer.pool)
+        self.tasks = TaskRunner(pool, self)
+        self.events = LibraryEvents(self)
+        self.importer = ImportController(library, self, self.tasks)
+        self.exporter = ExportController(library, self, self.tasks)
+        self.trash = TrashController(
+            library, self.events, self.highlights.undo_stack, self.trash_panel, self
+        )
+        # Another process (``margin import`` in a terminal) writing to the library.
+        self.watcher = LibraryWatcher(library.change_token, self.events, self)
         self._build_actions()
         self._build_menus()
         self._wire()
@@ -227,7 +256,7 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
         action.setCheckable(checkable)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -254,7 +283,7 @@ class MainWindow(QMainWindow):
         self.action_copy = a("&Copy", self.reader_view.copy, _sequences(sk.Copy, "Ctrl+C"))
         self.action_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.reader_view.addAction(self.action_copy)
-        self.action_select_all = a("Select &All", self.reader_view.selectAll)
+        self.action_select_all = a("Select &All", self.reader_view.select_all)
         self.action_find = a(
             "&Find in Article…", self.find_bar.open_bar, _sequences(sk.Find, "Ctrl+F")
         )
@@ -263,6 +292,15 @@ class MainWindow(QMainWindow):
         )
         self.action_find_previous = a(
             "Find Pre&vious", self.find_bar.find_previous, _sequences(sk.FindPrevious, "Shift+F3")
+        )
+        self.action_back = a(
+            "&Back",
+            self.reader_view.go_back,
+            _sequences(sk.Back, "Alt+Left"),
+            tip="Back to where you were reading (across articles and jumps)",
+        )
+        self.action_forward = a(
+            "&Forward", self.reader_view.go_forward, _sequences(sk.Forward, "Alt+Right")
         )
         self.action_search = a(
             "&Search the Library", self.focus_search, _sequences("Ctrl+K", "Ctrl+Shift+F")
@@ -323,19 +361,20 @@ class MainWindow(QMainWindow):
         self.action_previous_pane.setShortcuts(_sequences("Shift+F6"))
 
         self.action_next_article = a(
-            "&Next Article", lambda: self.library_panel.select_relative(1), _sequences("Alt+Down")
+            "&Next Article", lambda: self.step_article(1), _sequences("Alt+Down")
         )
         self.action_previous_article = a(
-            "&Previous Article",
-            lambda: self.library_panel.select_relative(-1),
-            _sequences("Alt+Up"),
+            "&Previous Article", lambda: self.step_article(-1), _sequences("Alt+Up")
         )
         self.action_toggle_read = a("Mark as &Unread", self.toggle_read, _sequences("Ctrl+U"))
         self.action_remove = a(
-            "&Remove from Library…",
+            "&Move to Trash…",
             self.remove_current,
             _sequences(sk.Delete, "Del"),
-            tip="Remove this article, with its highlights and notes, after asking",
+            tip="Move this article, with its highlights and notes, to the Trash (Ctrl+Z undoes)",
+        )
+        self.action_show_trash = a(
+            "T&rash", self.show_trash, tip="Articles removed in the last 30 days: restore them"
         )
         # Delete in the article view or the search box must not remove articles.
         self.action_remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -390,8 +429,9 @@ class MainWindow(QMainWindow):
         view.addActions([self.action_next_pane, self.action_previous_pane])
         go = bar.addMenu("&Go")
         go.addActions([self.action_next_article, self.action_previous_article])
+        go.addActions([self.action_back, self.action_forward])
         go.addSeparator()
-        go.addActions([self.action_toggle_read, self.action_remove])
+        go.addActions([self.action_toggle_read, self.action_remove, self.action_show_trash])
         go.addSeparator()
         go.addActions(
             [
@@ -414,13 +454,20 @@ class MainWindow(QMainWindow):
         panel.import_files_requested.connect(self.import_files)
         panel.model.modelReset.connect(self._update_count)
         self.search.open_hit_requested.connect(self.open_hit)
+        self.article_opened.connect(self._follow_in_results)
         self.search.active_changed.connect(self._on_search_active)
         self.search_field.escape_pressed.connect(self.focus_library)
         view = self.reader_view
         view.reading_position_changed.connect(self.library.set_reading_position)
         view.escape_pressed.connect(self._on_reader_escape)
         view.font_size_changed.connect(self._on_font_size_changed)
-        self.toc.heading_activated.connect(lambda pos: view.scroll_to_position(pos, top=True))
+        self.toc.heading_activated.connect(self._jump_to_heading)
+        view.article_shown.connect(lambda _id: self.toc.set_headings(view.headings()))
+        view.place_requested.connect(
+            lambda article_id, fraction: self.open_article(
+                article_id, fraction=fraction, record=False
+            )
+        )
         self.importer.started.connect(self._on_import_started)
         self.importer.finished.connect(self._on_import_finished)
         self.importer.failed.connect(self._on_import_failed)
@@ -437,7 +484,7 @@ class MainWindow(QMainWindow):
             lambda _on: setattr(hover, "hover_mode", self.settings.hover_mode)
         )
         hover.open_external.connect(QDesktopServices.openUrl)
-        hover.go_to_reference.connect(view.scrollToAnchor)
+        hover.go_to_reference.connect(view.scroll_to_anchor)
         hover.open_article.connect(lambda i: self.open_article(i, focus=True))
         hover.jump_to_citation.connect(self._jump_to_ordinal)
         refs = self.references_panel
@@ -451,25 +498,61 @@ class MainWindow(QMainWindow):
         self.exporter.failed.connect(
             lambda m: QMessageBox.warning(self, "Export stopped", html.escape(m))
         )
+        # Changes to the library, from this window or another process: each listener
+        # reloads what it shows, so no panel refreshes another by hand.
+        events = self.events
+        events.articles_changed.connect(lambda _ids: self.library_panel.refresh())
+        events.articles_changed.connect(lambda _ids: self.trash.reload())
+        events.articles_changed.connect(
+            lambda _ids: self.search.search_now() if self.search.active else None
+        )
+        events.articles_changed.connect(self._on_articles_changed)
+        events.annotations_changed.connect(lambda _id: self.library_panel.refresh())
+        events.save_pending.connect(self.annotations_panel.flush)
+        self.highlights.undo_stack.indexChanged.connect(
+            lambda _i: events.annotations_changed.emit(self.highlights.article_id)
+        )
+        self.trash.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.trash.restored.connect(lambda ids: self.open_article(ids[0]) if ids else None)
+        self.trash_panel.back_requested.connect(self.show_library)
 
     # --- articles ------------------------------------------------------------------------
 
     def open_article(
-        self, article_id: int, *, focus: bool = False, restore_position: bool = True
+        self,
+        article_id: int,
+        *,
+        focus: bool = False,
+        restore_position: bool = True,
+        fraction: float | None = None,
+        record: bool = True,
     ) -> bool:
+        """Show an article (asynchronously: the view emits ``article_shown``).
+
+        ``fraction`` opens it at that reading position (back/forward); ``record`` keeps
+        the place being left for Back.
+        """
         try:
             article = self.library.article(article_id)
         except NotFound:
             self.statusBar().showMessage("That article is no longer in the library.", 5000)
             return False
-        self.annotations_panel.flush()
+        if not self.library.is_listed(article_id):
+            self.statusBar().showMessage("That article is in the Trash (Go ▸ Trash).", 5000)
+            return False
+        self.events.save_pending.emit()  # the note being typed, before another article
         stored = self.library.citations(article.id)
         self._citations_by_href = {}
         for item in stored:
             self._citations_by_href.setdefault(item.citation.href, []).append(item)
         cited_by = [(s.id, s.title) for s in self.library.cited_by(article.id)]
-        self.reader_view.show_article(article, restore_position=restore_position, cited_by=cited_by)
-        self.toc.set_headings(self.reader_view.headings())
+        current = self.reader_view.article
+        if record and current is not None and current.id != article.id:
+            self.reader_view.remember_place()
+        self.reader_view.show_article(
+            article, restore_position=restore_position, cited_by=cited_by, fraction=fraction
+        )
+        self.toc.set_headings([])
         self.references_panel.load(self.library, article.id)
         if not article.is_read:
             self.library.set_read(article.id, True)
@@ -489,74 +572,129 @@ class MainWindow(QMainWindow):
         if not showing and not self.open_article(hit.article_id, restore_position=False):
             return
         self.library_panel.select_article(hit.article_id, emit=False)
-        self.mark_terms(matched_terms(hit.snippet_html))
+        title_only = title_terms(self.search_field.text())
+        # A title: query's words may not be in the (body) snippet: mark them in the title.
+        terms = list(dict.fromkeys([*matched_terms(hit.snippet_html), *sorted(title_only)]))
+        self.when_shown(hit.article_id, lambda: self.mark_terms(terms, title_only=title_only))
         if hit.annotation_uuid:
             self.highlights.reveal(hit.annotation_uuid)
         self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def mark_terms(self, terms: list[str]) -> int:
-        """Mark every whole-word occurrence of ``terms`` in the body; scroll to the first.
+    def step_article(self, step: int) -> None:
+        """Alt+Down / Alt+Up: the next or previous article of the list on screen.
+
+        While search results are shown that is the results list, not the hidden library.
+        """
+        if not self.search.active:
+            self.library_panel.select_relative(step)
+            return
+        view = self.search_results
+        model = view.model()
+        if model is None or model.rowCount() == 0:
+            return
+        current = view.currentIndex()
+        row = current.row() + step if current.isValid() else 0
+        if 0 <= row < model.rowCount():
+            index = model.index(row, 0)
+            view.setCurrentIndex(index)
+            view.scrollTo(index)
+            hit = index.data(HIT_ROLE)
+            if hit is not None:
+                self.open_hit(hit)
+
+    def _follow_in_results(self, article_id: int) -> None:
+        """The results list's selection follows the article opened (from anywhere)."""
+        view = self.search_results
+        model = view.model()
+        if not self.search.active or model is None:
+            return
+        current = view.currentIndex()
+        hit = current.data(HIT_ROLE) if current.isValid() else None
+        if hit is not None and hit.article_id == article_id:
+            return
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            found = index.data(HIT_ROLE)
+            if found is not None and found.article_id == article_id:
+                view.setCurrentIndex(index)
+                view.scrollTo(index)
+                return
+        view.clearSelection()
+        view.setCurrentIndex(QModelIndex())
+
+    def when_shown(self, article_id: int, action: Callable[[], None]) -> None:
+        """Run ``action`` once the view shows ``article_id`` (now, if it already does)."""
+        view = self.reader_view
+        if view.ready and view.article is not None and view.article.id == article_id:
+            action()
+            return
+
+        def run(shown: int) -> None:
+            view.article_shown.disconnect(run)
+            if shown == article_id:
+                action()
+
+        view.article_shown.connect(run)
+
+    def mark_terms(self, terms: list[str], *, title_only: frozenset[str] = frozenset()) -> int:
+        """Mark every whole-word occurrence of ``terms`` in the body (terms searched
+        with ``title:`` only in the title); scroll to the first body mark.
 
         Returns the number of marks.
         """
         view = self.reader_view
         positions: list[tuple[int, int]] = []
+        title_start, title_end = view.title_range
         for term in terms:
-            for cursor in view.find_all(term, whole_words=True, start=view.body_start):
-                positions.append((cursor.selectionStart(), cursor.selectionEnd()))
-                if len(positions) >= MAX_SEARCH_MARKS:
-                    break
+            if term.lower() in title_only:
+                found = view.find_all(term, whole_words=True, start=title_start, end=title_end)
+            else:
+                found = view.find_all(term, whole_words=True, start=view.body_start)
+            positions.extend(found[: MAX_SEARCH_MARKS - len(positions)])
         positions.sort()
-        fmt = QTextCharFormat()
-        fmt.setBackground(QColor(self._theme.match_bg))
-        if self._theme.dark:
-            fmt.setForeground(QColor("#ffffff"))
-        selections = []
-        for start, end in positions:
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(view.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format = fmt
-            selections.append(sel)
-        view.set_extra_selection_layer(SEARCH_LAYER, selections)
-        if positions:
-            view.scroll_to_position(positions[0][0])
+        view.set_mark_layer(SEARCH_LAYER, [(s, e, "mark-search") for s, e in positions])
+        body = [s for s, _e in positions if s >= view.body_start]
+        if body:
+            view.scroll_to_position(body[0])
         return len(positions)
 
     def remove_current(self) -> bool:
-        """Remove the open article after asking; its highlights go with it, so say so."""
+        """Move the open article, with its highlights, to the Trash (asks; Ctrl+Z undoes)."""
         article = self.reader_view.article
         if article is None:
             return False
-        count = len(self.library.annotations(article.id))
-        detail = (
-            f" Its {count} highlight{'s' if count != 1 else ''} and notes will be removed too;"
-            " export them first (Ctrl+E) to keep them."
-            if count
-            else ""
-        )
-        answer = QMessageBox.question(
-            self,
-            "Remove Article",
-            f"Remove “{html.escape(article.title)}” from the library?{detail}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        self.library.remove([article.id])
-        self.highlights.undo_stack.clear()
+        return self.trash.move_to_trash(article.id)
+
+    def _on_articles_changed(self, ids: list[int]) -> None:
+        """The open article changed (``[]``: anything may have, e.g. another process):
+        close it if it went to the Trash, else reload its highlights and sources."""
+        article = self.reader_view.article
+        if article is None or (ids and article.id not in ids):
+            return
+        if not self.library.is_listed(article.id):  # trashed or deleted meanwhile
+            self._close_article()
+            return
+        self.highlights.refresh()
+        self.references_panel.load(self.library, article.id)
+
+    def _close_article(self) -> None:
+        article = self.reader_view.article
+        if article is not None:
+            self.reader_view.history.forget(article.id)
         self.reader_view.clear_article()
         self.highlights.refresh()
         self.references_panel.clear()
         self.toc.set_headings([])
-        self.library_panel.refresh()
-        self._update_count()
         self.setWindowTitle("Margin")
-        self.statusBar().showMessage(f"Removed “{article.title}”.", 5000)
-        return True
+        self._update_read_action()
+
+    def show_trash(self) -> None:
+        self.trash.reload()
+        self.left_stack.setCurrentWidget(self.trash_panel)
+        self.trash_panel.list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_library(self) -> None:
+        self._on_search_active(self.search.active)
 
     def toggle_read(self) -> None:
         article = self.reader_view.article
@@ -620,10 +758,8 @@ class MainWindow(QMainWindow):
     def _jump_to_citation(self, stored: StoredCitation) -> None:
         position = self.citation_hover.position_of(stored.citation)
         if position is not None:
+            self.reader_view.remember_place()
             self.reader_view.scroll_to_position(position)
-            cursor = QTextCursor(self.reader_view.document())
-            cursor.setPosition(position)
-            self.reader_view.setTextCursor(cursor)
 
     def _jump_to_ordinal(self, ordinal: int) -> None:
         for items in self._citations_by_href.values():
@@ -647,11 +783,11 @@ class MainWindow(QMainWindow):
         if article is None:
             self.statusBar().showMessage("Open an article to export its highlights.", 4000)
             return
-        self.annotations_panel.flush()
+        self.events.save_pending.emit()
         self.exporter.export_article(article)
 
     def export_all(self) -> None:
-        self.annotations_panel.flush()
+        self.events.save_pending.emit()
         self.exporter.export_all()
 
     def panes(self) -> list[QWidget]:
@@ -686,13 +822,13 @@ class MainWindow(QMainWindow):
     def _on_search_active(self, active: bool) -> None:
         self.left_stack.setCurrentWidget(self.search_results if active else self.library_panel)
         if not active:
-            self.reader_view.set_extra_selection_layer(SEARCH_LAYER, [])
+            self.reader_view.set_mark_layer(SEARCH_LAYER, [])
 
     def _on_reader_escape(self) -> None:
         if self.find_bar.isVisible():
             self.find_bar.close_bar()
         else:
-            self.reader_view.set_extra_selection_layer(SEARCH_LAYER, [])
+            self.reader_view.set_mark_layer(SEARCH_LAYER, [])
 
     def set_contents_visible(self, visible: bool) -> None:
         self.side_tabs.setVisible(bool(visible))
@@ -775,18 +911,31 @@ class MainWindow(QMainWindow):
 
     def _on_import_finished(self, report: ImportReport) -> None:
         self._import_done()
-        self.library_panel.refresh()
-        self._update_count()
+        touched = [r.article_id for r in report.results if r.article_id is not None]
+        self.events.article_ids_changed(touched)
         self.statusBar().showMessage(summary_line(report), 8000)
-        if self.reader_view.article is None and self.library_panel.model.rowCount():
+        self._show_imported(report)
+
+    def _show_imported(self, report: ImportReport) -> None:
+        """One article imported: open it. A batch: select the first new one in the list."""
+        articles = list(dict.fromkeys(r.article_id for r in report.results if r.article_id))
+        added = [
+            r.article_id for r in report.results if r.status is ImportStatus.ADDED and r.article_id
+        ]
+        if len(articles) == 1:
+            self.library_panel.select_article(articles[0], emit=False)
+            self.open_article(articles[0])
+            return
+        rows = [(row, i) for i in added if (row := self.library_panel.model.row_of(i)) is not None]
+        if rows:
+            first = min(rows)[1]
+            self.library_panel.select_article(first, emit=self.reader_view.article is None)
+        elif self.reader_view.article is None and self.library_panel.model.rowCount():
             self.library_panel.select_relative(0)
-        if self.search.active:
-            self.search.search_now()
 
     def _on_import_failed(self, message: str) -> None:
         self._import_done()
-        self.library_panel.refresh()
-        self._update_count()
+        self.events.anything_changed()
         QMessageBox.warning(self, "Import stopped", f"The import stopped: {html.escape(message)}")
 
     def _update_count(self) -> None:
@@ -824,6 +973,14 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---------------------------------------------------------------------------
 
+    def set_typography(self, typography: Typography) -> None:
+        self.settings.typography = typography
+        self.reader_view.set_typography(typography)
+
+    def _jump_to_heading(self, position: int) -> None:
+        self.reader_view.remember_place()
+        self.reader_view.scroll_to_position(position, top=True)
+
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(
             theme=self._theme.name,
@@ -831,10 +988,12 @@ class MainWindow(QMainWindow):
             hover_previews=self.settings.hover_previews,
             hover_needs_modifier=self.settings.hover_needs_modifier,
             library_path=self.library.root,
+            typography=self.reader_view.typography,
             parent=self,
         )
         dialog.theme_chosen.connect(self.apply_theme)
         dialog.font_size_chosen.connect(self.reader_view.set_font_size)
+        dialog.typography_chosen.connect(self.set_typography)
         dialog.hover_previews_toggled.connect(self._set_hover_previews)
         dialog.hover_modifier_toggled.connect(self._set_hover_modifier)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -880,6 +1039,7 @@ class MainWindow(QMainWindow):
         header = self.settings.bytes_value(keys.LIBRARY_HEADER)
         if header is not None:
             self.library_panel.table.horizontalHeader().restoreState(header)
+            self.library_panel.fit_date_columns()
             # The sort shown by the header is the sort the model uses.
             h = self.library_panel.table.horizontalHeader()
             self.library_panel.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
@@ -896,13 +1056,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.search.shutdown()
-        self.annotations_panel.flush()
+        self.events.save_pending.emit()
         self.citation_hover.hide_card()
         self.reader_view.flush_reading_position()
         self.save_settings()
         if self.importer.busy:
             self.importer.cancel()
-        if self.exporter.worker is not None:
-            self.exporter.worker.cancel()
-        self.importer.pool.waitForDone()
+        self.exporter.cancel()
+        self.tasks.wait()
+        # Closed: nothing reloads any more (the library may be closed right after).
+        self.watcher.stop()
+        self.events.blockSignals(True)
+        self.reader_view.blockSignals(True)  # a page still loading must not reach panels
         super().closeEvent(event)

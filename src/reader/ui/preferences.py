@@ -1,4 +1,5 @@
-"""A small preferences dialog: theme, font size, hover previews, where the library lives."""
+"""A small preferences dialog: theme, text (size, font, spacing, width), hover previews,
+where the library lives."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,18 +23,22 @@ from PySide6.QtWidgets import (
 )
 
 from reader.ui import theme as themes
+from reader.ui.reader.page import Typography
+
+FAMILIES = [("Serif", "serif"), ("Sans serif", "sans")]
 
 
 class PreferencesDialog(QDialog):
     """Changes apply at once (no OK/Cancel dance); the window persists them.
 
     Signals:
-        theme_chosen(str), font_size_chosen(int), hover_previews_toggled(bool),
-        hover_modifier_toggled(bool)
+        theme_chosen(str), font_size_chosen(int), typography_chosen(Typography),
+        hover_previews_toggled(bool), hover_modifier_toggled(bool)
     """
 
     theme_chosen = Signal(str)
     font_size_chosen = Signal(int)
+    typography_chosen = Signal(object)
     hover_previews_toggled = Signal(bool)
     hover_modifier_toggled = Signal(bool)
 
@@ -44,6 +50,7 @@ class PreferencesDialog(QDialog):
         hover_previews: bool,
         library_path: Path,
         hover_needs_modifier: bool = False,
+        typography: Typography | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,6 +67,26 @@ class PreferencesDialog(QDialog):
         self.font_spin.setRange(themes.MIN_FONT_SIZE, themes.MAX_FONT_SIZE)
         self.font_spin.setSuffix(" px")
         self.font_spin.setValue(font_size)
+        typography = typography or Typography()
+        self.family_combo = QComboBox(self)
+        self.family_combo.setAccessibleName("Article font")
+        for label, value in FAMILIES:
+            self.family_combo.addItem(label, value)
+        if self.family_combo.findData(typography.family) < 0:
+            self.family_combo.addItem(typography.family, typography.family)
+        self.family_combo.setCurrentIndex(self.family_combo.findData(typography.family))
+        self.spacing_spin = QDoubleSpinBox(self)
+        self.spacing_spin.setAccessibleName("Line spacing")
+        self.spacing_spin.setRange(1.0, 2.4)
+        self.spacing_spin.setSingleStep(0.1)
+        self.spacing_spin.setDecimals(1)
+        self.spacing_spin.setValue(typography.line_spacing)
+        self.width_spin = QSpinBox(self)
+        self.width_spin.setAccessibleName("Column width")
+        self.width_spin.setRange(40, 120)
+        self.width_spin.setSingleStep(4)
+        self.width_spin.setSuffix(" characters")
+        self.width_spin.setValue(typography.column_chars)
         self.hover_box = QCheckBox("Preview cited sources when hovering over a link", self)
         self.hover_box.setAccessibleName("Preview cited sources on hover")
         self.hover_box.setChecked(hover_previews)
@@ -83,6 +110,9 @@ class PreferencesDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Theme:", self.theme_combo)
         form.addRow("Article &font size:", self.font_spin)
+        form.addRow("Article f&ont:", self.family_combo)
+        form.addRow("&Line spacing:", self.spacing_spin)
+        form.addRow("&Column width:", self.width_spin)
         form.addRow("", self.hover_box)
         form.addRow("", self.modifier_box)
         form.addRow("Library folder:", folder_row)
@@ -97,6 +127,19 @@ class PreferencesDialog(QDialog):
             lambda _i: self.theme_chosen.emit(str(self.theme_combo.currentData()))
         )
         self.font_spin.valueChanged.connect(self.font_size_chosen)
+        self.family_combo.currentIndexChanged.connect(lambda _i: self._emit_typography())
+        self.spacing_spin.valueChanged.connect(lambda _v: self._emit_typography())
+        self.width_spin.valueChanged.connect(lambda _v: self._emit_typography())
         self.hover_box.toggled.connect(self.hover_previews_toggled)
         self.hover_box.toggled.connect(self.modifier_box.setEnabled)
         self.modifier_box.toggled.connect(self.hover_modifier_toggled)
+
+    def typography(self) -> Typography:
+        return Typography(
+            family=str(self.family_combo.currentData()),
+            line_spacing=round(self.spacing_spin.value(), 1),
+            column_chars=self.width_spin.value(),
+        )
+
+    def _emit_typography(self) -> None:
+        self.typography_chosen.emit(self.typography())

@@ -11,12 +11,16 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from reader.ui import theme as themes
+from reader.ui.reader.page import Typography
 
 ORG = "Margin"
 APP = "Margin"
 
 THEME = "reader/theme"
 FONT_SIZE = "reader/font_size"
+FONT_FAMILY = "reader/font_family"
+LINE_SPACING = "reader/line_spacing"
+COLUMN_WIDTH = "reader/column_width"
 HOVER_PREVIEWS = "reader/hover_previews"
 HOVER_MODIFIER = "reader/hover_needs_modifier"
 SHOW_CONTENTS = "view/show_contents"
@@ -59,6 +63,27 @@ class Settings:
     @font_size.setter
     def font_size(self, size: int) -> None:
         self.store.setValue(FONT_SIZE, int(size))
+
+    @property
+    def typography(self) -> Typography:
+        """Font family, line spacing and column width of the article (Preferences)."""
+        default = Typography()
+        family = str(self._get(FONT_FAMILY, default.family) or default.family)
+        try:
+            spacing = min(2.4, max(1.0, float(self._get(LINE_SPACING, default.line_spacing))))
+        except (TypeError, ValueError):
+            spacing = default.line_spacing
+        try:
+            width = min(120, max(40, int(self._get(COLUMN_WIDTH, default.column_chars))))
+        except (TypeError, ValueError):
+            width = default.column_chars
+        return Typography(family, spacing, width)
+
+    @typography.setter
+    def typography(self, value: Typography) -> None:
+        self.store.setValue(FONT_FAMILY, value.family)
+        self.store.setValue(LINE_SPACING, float(value.line_spacing))
+        self.store.setValue(COLUMN_WIDTH, int(value.column_chars))
 
     @property
     def hover_previews(self) -> bool:

@@ -6,14 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from reader.ui.reader_view import Heading
+from reader.ui.reader import Heading
 
 POSITION_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class TocPanel(QTreeWidget):
     """Signals:
-    heading_activated(int): jump to this document position.
+    heading_activated(int): jump to this page position.
     """
 
     heading_activated = Signal(int)
