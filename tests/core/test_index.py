@@ -780,3 +780,19 @@ def test_snippets_of_real_articles_are_prose(tmp_path: Path, corpora: Path) -> N
             assert not re.search(r"(^|…|\s)(Image|Video)(:|$)", snippet), snippet
     finally:
         library.close()
+
+
+def test_filtered_words_rank_like_the_words_on_a_large_index(tmp_path: Path, corpora: Path) -> None:
+    """Beside a filter, the top hits are the words' top hits that pass it. (Whoosh's own
+    Require failed an assertion here once block-quality skipping began.)"""
+    lines = (corpora / "nfcorpus" / "dev.docs").read_text(encoding="utf-8").splitlines()
+    bodies = [line.partition("\t")[2] for line in lines[:1500]]
+    formats = {i + 1: "jats" if i % 3 == 0 else "html" for i in range(len(bodies))}
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(doc(i + 1, "", body, source_format=formats[i + 1]) for i, body in enumerate(bodies))
+    for words, fmt in (("cancer", "html"), ("breast cancer", "jats"), ("diet", "html")):
+        every = ix.search(words, limit=len(bodies)).hits
+        expected = [h.article_id for h in every if formats[h.article_id] == fmt][:5]
+        found = [h.article_id for h in ix.search(f"{words} format:{fmt}", limit=5).hits]
+        assert found == expected
+    ix.close()

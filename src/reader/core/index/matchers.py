@@ -37,6 +37,8 @@ __all__ = [
     "MAX_EXPANSION",
     "MAX_EXPANSION_SCAN",
     "ExpansionOr",
+    "FilterMatcher",
+    "Filtered",
     "Phrase",
     "TreeOr",
     "WordsOr",
@@ -115,6 +117,35 @@ class AllWordsMatcher(matching.WrappingMatcher):
                 found.add(i)
         score = self.child.score()
         return score * self.boost if len(found) == self._count else score
+
+
+class Filtered(query.Require):
+    """The articles of ``a`` that ``b`` also matches, scored by ``a`` alone.
+
+    How words beside a filter are searched (``published:[2010 to 2015] cancer``): it is
+    Whoosh's ``Require`` with a matcher that survives block-quality skipping.
+    """
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        scored = self.a.matcher(searcher, context)
+        required = self.b.matcher(searcher, searcher.boolean_context())
+        return FilterMatcher(scored, required)
+
+
+class FilterMatcher(matching.RequireMatcher):
+    """Whoosh's ``RequireMatcher`` with its skip fixed.
+
+    After ``a`` skips blocks that cannot reach the top hits it may already stand on the
+    article ``b`` stands on; Whoosh re-synchronised the two anyway and failed an
+    assertion (it asserts they differ) at 10,000 articles.
+    """
+
+    def skip_to_quality(self, minquality):  # type: ignore[no-untyped-def]
+        skipped = self.a.skip_to_quality(minquality)
+        a, b = self.a, self.b
+        if a.is_active() and b.is_active() and a.id() != b.id():
+            self.child._find_next()  # noqa: SLF001 - the intersection's own re-sync
+        return skipped
 
 
 def any_of(queries: list[query.Query]) -> query.Query:

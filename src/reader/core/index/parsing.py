@@ -29,7 +29,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 
 from reader.core.citations import identifier_key
 from reader.core.errors import QueryError
-from reader.core.index.matchers import WordsOr
+from reader.core.index.matchers import Filtered, WordsOr
 from reader.core.index.schema import DEFAULT_FIELD, FIELD_ALIASES, make_schema
 
 __all__ = ["MIN_PREFIX", "QUERY_GROUP", "QueryParser", "check_syntax", "restrict_by_filters"]
@@ -246,7 +246,7 @@ def restrict_by_filters(q: query.Query) -> query.Query:
         parts = [subs[0] if len(subs) == 1 else query.Or(subs) for subs in by_fields.values()]
         required = parts[0] if len(parts) == 1 else query.And(parts)
         if any(not isinstance(sub, query.Not) for sub in rest):
-            return query.Require(WordsOr(rest, boost=node.boost), required)
+            return Filtered(WordsOr(rest, boost=node.boost), required)
         if rest:  # only exclusions beside the filters: "tag:sleep NOT coffee"
             excluded = [sub.query for sub in rest if isinstance(sub, query.Not)]
             either = excluded[0] if len(excluded) == 1 else query.Or(excluded)
