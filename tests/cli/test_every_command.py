@@ -89,6 +89,18 @@ def test_every_action_has_a_command_with_json(capsys, lib) -> None:
     assert json.loads(out) == {"reindexed": 1}
 
 
+def test_export_and_import_annotations_take_json(capsys, lib, tmp_path: Path) -> None:
+    run(capsys, *lib, "highlight", "1", "--quote", "lower risk of abuse")
+    out_dir = tmp_path / "w3c"
+    code, out, _ = run(
+        capsys, *lib, "export", "1", "--format", "w3c", "--out", str(out_dir), "--json"
+    )
+    (written,) = json.loads(out)["written"]
+    assert code == 0 and Path(written).parent == out_dir.resolve()
+    code, out, _ = run(capsys, *lib, "import-annotations", written, "--json")
+    assert code == 0 and json.loads(out) == {"imported": 0, "not_imported": []}  # ours already
+
+
 def test_trash_and_restore_from_the_command_line(capsys, lib) -> None:
     run(capsys, *lib, "highlight", "1", "--quote", "lower risk of abuse")
     code, out, _ = run(capsys, *lib, "remove", "1")

@@ -173,9 +173,12 @@ def test_remove_moves_to_the_trash_with_highlights_and_ctrl_z_brings_it_back(
 def test_trash_view_restores_and_empties(qtbot, window, monkeypatch) -> None:
     first, second = (s.id for s in window.library.summaries()[:2])
     answer_every_question(monkeypatch, accept=True)
+    assert not window.library_panel.trash_button.isVisible()  # nothing in the Trash
     window.trash.move_to_trash(first)
     window.trash.move_to_trash(second)
-    window.action_show_trash.trigger()
+    button = window.library_panel.trash_button
+    assert button.isVisible() and "Trash (2)" in button.text()
+    button.click()
     assert window.left_stack.currentWidget() is window.trash_panel
     assert sorted(window.trash_panel.ids()) == sorted([first, second])
 
@@ -187,6 +190,9 @@ def test_trash_view_restores_and_empties(qtbot, window, monkeypatch) -> None:
 
     window.trash_panel.empty_button.click()
     assert window.trash_panel.ids() == []
+    assert not button.isVisibleTo(window.library_panel)
+    window.action_show_trash.trigger()  # Go ▸ Trash works too
+    assert window.left_stack.currentWidget() is window.trash_panel
     with pytest.raises(Exception, match="no article"):
         window.library.article(second)
     window.trash_panel.back_button.click()

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from reader.cli.output import (
     ExitCode,
     Subparsers,
     UsageError,
     add_command,
+    emit,
     id_number,
+    json_flag,
     open_library,
+    say,
 )
 
 
@@ -38,17 +42,27 @@ def cmd_export(args: argparse.Namespace) -> int:
             "(--all-articles exports every article)",
             file=sys.stderr,
         )
-    for path in written:
-        print(path.resolve())  # where it went, also when --out was left to its default
+    paths = [str(path.resolve()) for path in written]  # where it went, also by default
+
+    def text(out: TextIO) -> None:
+        for path in paths:
+            out.write(path + "\n")
+
+    emit(args, {"written": paths}, text)
     return ExitCode.OK
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         count, unmatched = library.import_annotations(Path(args.file))
-    print(f"imported {count} annotations")
-    for message in unmatched:
-        print(f"not imported: {message}", file=sys.stderr)
+    say(
+        args,
+        f"imported {count} annotations",
+        {"imported": count, "not_imported": unmatched},
+    )
+    if not getattr(args, "json", False):
+        for message in unmatched:
+            print(f"not imported: {message}", file=sys.stderr)
     return ExitCode.FAILED if unmatched else ExitCode.OK
 
 
@@ -76,6 +90,7 @@ def register(sub: Subparsers) -> None:
         help="folder to write into (one file per article), a file name for one article, "
         "or - for standard output",
     )
+    json_flag(p)
 
     p = add_command(
         sub,
@@ -84,3 +99,4 @@ def register(sub: Subparsers) -> None:
         "import a W3C Web Annotation JSON-LD file",
     )
     p.add_argument("file", metavar="FILE", help="a .jsonld file written by margin export")
+    json_flag(p)

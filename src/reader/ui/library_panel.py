@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -102,12 +103,14 @@ class LibraryPanel(QWidget):
         article_activated(int): Enter / double-click (open it and move focus to it).
         add_sample_requested(): the empty state's "Add the sample articles".
         import_files_requested(): the empty state's "Import files…".
+        trash_requested(): the "Trash (N)" button under the list.
     """
 
     article_selected = Signal(int)
     article_activated = Signal(int)
     add_sample_requested = Signal()
     import_files_requested = Signal()
+    trash_requested = Signal()
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +197,14 @@ class LibraryPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.stack, 1)
+        # Removed articles are one click away, where a user looks for them.
+        self.trash_button = QToolButton(self)
+        self.trash_button.setObjectName("trashButton")
+        self.trash_button.setAutoRaise(True)
+        self.trash_button.setToolTip("Removed articles, restorable for 30 days")
+        self.trash_button.clicked.connect(self.trash_requested)
+        layout.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.set_trash_count(0)
         self.model.modelReset.connect(self._update_state)
         self.reload_filter_values()
         self._update_state()
@@ -237,6 +248,12 @@ class LibraryPanel(QWidget):
         return page
 
     # --- behaviour -----------------------------------------------------------------------
+
+    def set_trash_count(self, count: int) -> None:
+        """Show "Trash (N)" under the list; hidden while the Trash is empty."""
+        self.trash_button.setText(f"🗑 Trash ({count})")
+        self.trash_button.setAccessibleName(f"Trash, {count} article{'s' if count != 1 else ''}")
+        self.trash_button.setVisible(count > 0)
 
     def fit_date_columns(self) -> None:
         """Dates whole, whatever a restored header state said."""

@@ -216,10 +216,12 @@ class TrashController(QObject):
     Signals:
         message(str): a status line ("Moved … to the Trash. Ctrl+Z brings it back.").
         restored(object): ``list[int]`` of articles back from the Trash (open one).
+        count_changed(int): how many articles are in the Trash now.
     """
 
     message = Signal(str)
     restored = Signal(object)
+    count_changed = Signal(int)
 
     def __init__(
         self,
@@ -241,7 +243,9 @@ class TrashController(QObject):
         self.reload()
 
     def reload(self) -> None:
-        self.panel.set_articles(self.library.trashed())
+        trashed = self.library.trashed()
+        self.panel.set_articles(trashed)
+        self.count_changed.emit(len(trashed))
 
     def move_to_trash(self, article_id: int, *, ask: bool = True) -> bool:
         """Move one article (and its highlights) to the Trash; Ctrl+Z undoes it."""
