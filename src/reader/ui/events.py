@@ -55,10 +55,14 @@ class LibraryWatcher(QObject):
         parent: QObject | None = None,
         *,
         interval_ms: int = 2000,
+        paused: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
         self._token = token
         self._events = events
+        # While the window's own import or export runs, its worker may hold the
+        # database for a while; it announces its changes when done, so skip the poll.
+        self._paused = paused
         self._last = token()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -67,6 +71,8 @@ class LibraryWatcher(QObject):
 
     def check(self) -> bool:
         """Compare now; True (and an event) when someone else changed the library."""
+        if self._paused():
+            return False
         try:
             token = self._token()
         except MarginError:  # a busy or closing database: try again at the next tick
