@@ -7,6 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${1:-.venv/bin/python}"
 
+# The bundle carries the xcb libraries Qt's window needs, copied from this machine: build
+# where the README's window packages are installed, or the bundle cannot open a window.
+for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxkbcommon-x11.so.0 libnss3.so; do
+    if ! /sbin/ldconfig -p | grep -q "$lib"; then
+        echo "build-bundle: $lib is missing here; install the README's window packages first" >&2
+        exit 1
+    fi
+done
+
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
     "$PYTHON" -m pip install -q "pyinstaller>=6.10"  # the same as pyproject's `bundle` extra
 fi

@@ -28,12 +28,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core.errors import MarginError
 from reader.core.paths import resources_dir
 
 APP_ID = "io.github.margin_reader.Margin"
 ICON_SIZES = (48, 128, 256)
 # Characters that force quoting in an Exec key (Desktop Entry spec, "The Exec key").
 _EXEC_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
+
+
+class DesktopUnsupported(MarginError):
+    """Not a freedesktop.org desktop: Windows and macOS installers do this instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,11 @@ def desktop_entry(command: Sequence[str]) -> str:
 
 def install(target_home: Path | None = None, command: Sequence[str] | None = None) -> list[Path]:
     """Write the menu entry, icons, MIME type and metainfo; returns the files written."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        raise DesktopUnsupported(
+            "margin desktop install is for Linux and BSD desktops; on Windows and macOS "
+            "the installer adds Margin to the Start menu or Applications"
+        )
     command = list(command or launcher_command())
     written = []
     for item in planned_files(target_home):

@@ -164,3 +164,12 @@ def test_opened_files_are_told_apart_from_commands(
     assert split_open_files(parser, ["--library", "L", "list"]) == (["--library", "L", "list"], [])
     # A word that is neither a command nor a file goes to argparse, which reports it.
     assert split_open_files(parser, ["serch", "x"]) == (["serch", "x"], [])
+
+
+def test_install_elsewhere_says_what_to_do(
+    data_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr(desktop.sys, "platform", "win32")
+    assert main(["desktop", "install"]) == 1
+    assert "installer" in capsys.readouterr().err
+    assert not data_home.exists()
