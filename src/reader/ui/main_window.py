@@ -225,7 +225,9 @@ class MainWindow(QMainWindow):
             library, self.events, self.highlights.undo_stack, self.trash_panel, self
         )
         # Another process (``margin import`` in a terminal) writing to the library.
-        self.watcher = LibraryWatcher(library.change_token, self.events, self)
+        self.watcher = LibraryWatcher(
+            library.change_token, self.events, self, paused=lambda: self.tasks.busy
+        )
         self._build_actions()
         self._build_menus()
         self._wire()
@@ -515,6 +517,9 @@ class MainWindow(QMainWindow):
         self.trash.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.trash.restored.connect(lambda ids: self.open_article(ids[0]) if ids else None)
         self.trash_panel.back_requested.connect(self.show_library)
+        self.trash.count_changed.connect(self.library_panel.set_trash_count)
+        self.library_panel.trash_requested.connect(self.show_trash)
+        self.trash.reload()
 
     # --- articles ------------------------------------------------------------------------
 
