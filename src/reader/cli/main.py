@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from reader import __version__
 from reader.cli import annotations, articles, care, desktop, export, output, search, trash
-from reader.cli.output import ExitCode, HelpFormatter, UsageError
+from reader.cli.output import ExitCode, HelpFormatter, UsageError, id_number
 from reader.core.errors import MarginError
 
 DESCRIPTION = """\
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window offscreen to a PNG and exit"
     )
-    window.add_argument("--open", metavar="ID", type=int, help="open this article")
+    window.add_argument("--open", metavar="ID", type=id_number, help="open this article")
     window.add_argument("--search", metavar="QUERY", help="start with this search")
     window.add_argument(
         "--theme", choices=["light", "dark", "sepia"], help="colour theme (default: your setting)"
