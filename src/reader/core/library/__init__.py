@@ -222,6 +222,10 @@ class Library:
         self._indexing.add_later(ids)
         return restored
 
+    def is_listed(self, article_id: int) -> bool:
+        """The article exists and is not in the Trash."""
+        return self._store.has_article(article_id) and not self._store.is_trashed(article_id)
+
     def trashed(self) -> list[ArticleSummary]:
         """The articles in the Trash, most recently trashed first."""
         rows = self._store.summaries(None, trashed=True, sort="added")
