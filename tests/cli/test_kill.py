@@ -80,7 +80,8 @@ def test_kill_during_an_import(tmp_path: Path) -> None:
         for _, word in seen:
             assert library.search(word).hits, word
         assert library.count() >= len(seen)
-        assert library.check().problems == []
+        problems = library.check().problems
+        assert problems == [], problems
 
 
 def test_kill_during_edits(tmp_path: Path) -> None:
@@ -95,4 +96,5 @@ def test_kill_during_edits(tmp_path: Path) -> None:
         for uuid, word in seen:
             assert library.annotation(uuid).note == f"saved {word}"
             assert library.search(word).hits, word
-        assert library.check().problems == []
+        problems = library.check().problems
+        assert problems == [], problems

@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,17 @@ from reader.core.library import Library, backup, blobs
 from reader.core.model import ImportStatus
 
 NOTE = "# Sleep\n\nMagnesium and sleep: what the trials found.\n"
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout)
 
 
 def make_library(root: Path) -> tuple[int, str]:
@@ -113,8 +126,8 @@ def test_check_finds_and_repairs_what_it_can(tmp_path: Path) -> None:
     with Library(root) as library:
         assert library.check().problems == []
     stray = next((root / "originals").glob("*/*"))
-    (stray.parent / f"{stray.name}.123-4.part").write_bytes(b"half")
     with Library(root) as library:
+        (stray.parent / f"{stray.name}.{dead_pid()}-4.part").write_bytes(b"half")
         # An edit the index never heard of (another tool wrote the database).
         with sqlite3.connect(root / "library.sqlite3") as conn:
             conn.execute("DELETE FROM index_queue")
@@ -142,3 +155,17 @@ def test_a_full_disk_leaves_no_part_file_and_says_so(
     assert list((tmp_path / "lib" / "originals").rglob("*")) == [
         p for p in (tmp_path / "lib" / "originals").rglob("*") if p.is_dir()
     ]
+
+
+def test_copies_left_half_written_by_a_dead_process_are_swept_at_open(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    folder = next((root / "originals").iterdir())
+    digest = "ab" * 32
+    left = folder / f"{digest}.{dead_pid()}-1.part"
+    writing = folder / f"{digest}.{os.getpid()}-2.part"  # a live writer's: left alone
+    left.write_bytes(b"half")
+    writing.write_bytes(b"half")
+    with Library(root):
+        pass
+    assert not left.exists() and writing.exists()

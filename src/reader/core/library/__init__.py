@@ -26,16 +26,17 @@ error a caller sees is a :class:`~reader.core.errors.MarginError`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.core.errors import MarginError, NotFound
 from reader.core.library import backup
 from reader.core.library.annotations import Annotations
 from reader.core.library.blobs import Blobs
-from reader.core.library.importing import Importer
+from reader.core.library.images import Images, StoredImageRow
 from reader.core.library.indexing import Indexing
 from reader.core.library.store import SCHEMA_VERSION, Store
 from reader.core.model import (
@@ -55,6 +56,10 @@ from reader.core.model import (
     now_iso,
 )
 from reader.core.paths import library_dir
+
+if TYPE_CHECKING:
+    from reader.core.images.fetch import FetchReport
+    from reader.core.library.importing import Importer
 
 __all__ = [
     "AnchoredAnnotations",
@@ -76,20 +81,35 @@ class Library:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         db_path = root / DB_NAME
-        backup.check_on_open(db_path)  # a damaged database is set aside, with advice
-        if backup.needs_migration(db_path, SCHEMA_VERSION):
+        self.read_only = _read_only(root, db_path)
+        # A damaged database is set aside, with advice; a sound one is backed up daily.
+        backup.check_on_open(db_path, read_only=self.read_only)
+        if not self.read_only and backup.needs_migration(db_path, SCHEMA_VERSION):
             backup.make_backup(db_path, "before-migration")
-        self._store = Store(db_path)
+        self._store = Store(db_path, read_only=self.read_only)
         self._originals = Blobs(root / "originals")
-        self._indexing = Indexing(root / "index", self._store)
+        if not self.read_only:
+            self._originals.sweep_leftovers()  # what a killed import left half-written
+        self._indexing = Indexing(root / "index", self._store, read_only=self.read_only)
         self._annotations = Annotations(self._store, self._indexing.add_later)
-        self._importer = Importer(self._store, self._originals, self._indexing, self._annotations)
+        self._images = Images(self._store, root / "images")
+
+    @functools.cached_property
+    def _importer(self) -> Importer:
+        # Made on first use: the importers, lxml and the citation finder cost a command
+        # that only searches or lists ~0.1 s of start-up (issue 13).
+        from reader.core.library.importing import Importer
+
+        return Importer(
+            self._store, self._originals, self._indexing, self._annotations, self._images
+        )
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
         """The library at ``path``, else ``$MARGIN_LIBRARY``, else the user data folder."""
         library = cls(library_dir(path))
-        library.empty_trash(older_than_days=TRASH_DAYS)
+        if not library.read_only:
+            library.empty_trash(older_than_days=TRASH_DAYS)
         return library
 
     def close(self) -> None:
@@ -253,11 +273,45 @@ class Library:
         self._indexing.flush()  # a queued re-index must not bring a removed article back
         for article_id in ids:
             self.article(article_id)  # NotFound before anything is deleted
+        images = self._images.hashes_of(ids)
         with self._store.transaction() as conn:
             removed = self._store.delete_articles(conn, ids)
+        self._images.discard_unused(images)  # those no other article shows
         self._annotations.forget(ids)
         self._indexing.delete(ids)
         return removed
+
+    # --- images ---------------------------------------------------------------------------
+
+    def image(self, name: str) -> tuple[bytes, str] | None:
+        """A stored image's bytes and media type, by the name the article's HTML uses
+        (``margin-image:NAME``); None for any name that is not a stored image's hash."""
+        return self._images.image(name)
+
+    def images(self, article_id: int) -> list[StoredImageRow]:
+        """The images the article shows, and its web images (fetched or not)."""
+        self.article(article_id)
+        return self._images.rows(article_id)
+
+    def fetch_images(
+        self,
+        article_id: int,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> FetchReport:
+        """Download the article's web images, once, because the user asked (see
+        :mod:`reader.core.images.fetch`); nothing else in Margin uses the network."""
+        from reader.core.library.fetching import fetch_article_images
+
+        article = self.article(article_id)
+        report = fetch_article_images(
+            self._store, self._images, self._annotations, article, progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
+        if report.fetched:
+            self._indexing.add_later([article_id])  # the placeholders' words are gone
+        return report
 
     # --- search ---------------------------------------------------------------------------
 
@@ -296,7 +350,13 @@ class Library:
         """The database's integrity, the originals on disk, the index in step with the
         database; with ``repair``, fix what can be fixed (stray files, the index)."""
         self._indexing.flush()
-        report = backup.check_files(self._store.path, self._originals.folder, repair=repair)
+        report = backup.check_files(self._store.path, self._originals.folder)
+        leftovers = self._originals.leftovers()
+        if leftovers:
+            report.problems.append(f"{len(leftovers)} unfinished copies (.part) in originals/")
+            if repair:
+                self._originals.sweep_leftovers()
+                report.repaired.append(f"removed {len(leftovers)} unfinished copies")
         listed = self._store.count()
         queued = len(self._store.index_queue()[1])
         try:
@@ -485,3 +545,10 @@ class Library:
     def set_setting(self, key: str, value: Any) -> None:
         """Store a value with the library."""
         self._store.set_setting(key, value)
+
+
+def _read_only(root: Path, db_path: Path) -> bool:
+    """A library on a read-only disk, or one the user may not write: read it as it is."""
+    if not os.access(root, os.W_OK):
+        return True
+    return db_path.exists() and not os.access(db_path, os.W_OK)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import StorageError
+from reader.core.library.store import connect_read_only
 
 KEEP = 10  # backups kept, newest first
 QUICK_CHECK_ALWAYS_BYTES = 32 * 1024 * 1024
@@ -143,7 +144,7 @@ def integrity_problem(db_path: Path, *, quick: bool = True) -> str:
     return "" if messages == ["ok"] else "; ".join(messages[:3])
 
 
-def check_on_open(db_path: Path) -> None:
+def check_on_open(db_path: Path, *, read_only: bool = False) -> None:
     """Refuse (and set aside) a damaged database; make the daily backup of a sound one.
 
     ``quick_check`` at every open of a database up to :data:`QUICK_CHECK_ALWAYS_BYTES`
@@ -152,6 +153,19 @@ def check_on_open(db_path: Path) -> None:
     the daily backup.
     """
     if not db_path.exists() or db_path.stat().st_size == 0:
+        return
+    if read_only:  # nothing may be written: no backup, no setting aside; just say so
+        conn = None
+        try:
+            conn = connect_read_only(db_path)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            raise LibraryDamaged(
+                f"the library database {db_path} is damaged ({exc}), and read-only", None, None
+            ) from exc
+        finally:
+            if conn is not None:
+                conn.close()
         return
     daily = backup_due(db_path)
     thorough = daily or db_path.stat().st_size <= QUICK_CHECK_ALWAYS_BYTES
@@ -257,6 +271,8 @@ def _damaged(db_path: Path, problem: str) -> LibraryDamaged:
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
+    # mode=ro takes SQLite's locks, so a check or a backup sees one consistent state
+    # even while another Margin process writes (unlike ``immutable``).
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
@@ -290,7 +306,7 @@ def needs_migration(db_path: Path, schema_version: int) -> bool:
     return 0 < version < schema_version
 
 
-def check_files(db_path: Path, originals: Path, *, repair: bool = False) -> CheckReport:
+def check_files(db_path: Path, originals: Path) -> CheckReport:
     """The database's integrity, and the originals on disk against the database."""
     report = CheckReport([], [])
     problem = integrity_problem(db_path, quick=False)
@@ -314,14 +330,6 @@ def check_files(db_path: Path, originals: Path, *, repair: bool = False) -> Chec
             f"{len(missing)} original file(s) are missing or cut short (first: {missing[0]}); "
             "import those files again to keep a copy"
         )
-    leftovers = sorted(originals.glob("*/*.part")) if originals.is_dir() else []
-    if leftovers:
-        report.problems.append(f"{len(leftovers)} unfinished copies (.part) in originals/")
-        if repair:
-            for path in leftovers:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            report.repaired.append(f"removed {len(leftovers)} unfinished copies")
     return report
 
 

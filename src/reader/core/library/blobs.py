@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -60,9 +61,46 @@ class Blobs:
             raise StorageError(f"cannot keep a copy of the file: {exc.strerror or exc}") from exc
         return digest
 
+    def leftovers(self) -> list[Path]:
+        """Temporary copies whose writer is dead (a crash, a kill -9).
+
+        A temporary name carries its writer's pid, so another process's copy that is
+        still being written is never counted.
+        """
+        found = []
+        for path in sorted(self.folder.glob("*/*.part")):
+            match = _PART.fullmatch(path.name)
+            if match is None or not _alive(int(match.group(1))):
+                found.append(path)
+        return found
+
+    def sweep_leftovers(self) -> int:
+        """Remove :meth:`leftovers`; how many were removed."""
+        removed = 0
+        for path in self.leftovers():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+        return removed
+
     def read(self, digest: str) -> bytes:
         """The bytes stored under ``digest``."""
         try:
             return self.path(digest).read_bytes()
         except OSError as exc:
             raise StorageError(f"the original file {digest} is missing: {exc}") from exc
+
+
+_PART = re.compile(r"[0-9a-f]{64}\.(\d+)-\d+\.part")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive, just not ours to signal
+    return True

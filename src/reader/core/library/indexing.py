@@ -51,9 +51,9 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.errors import IndexUnavailable, MarginError
-from reader.core.index import ArticleIndex
 from reader.core.library.locking import IndexLock
 from reader.core.library.store import Store
 from reader.core.model import (
@@ -64,6 +64,9 @@ from reader.core.model import (
     ProgressFn,
     SearchResults,
 )
+
+if TYPE_CHECKING:
+    from reader.core.index import ArticleIndex
 
 DIRTY = "index_dirty"  # the setting that says "rebuild the index from the store"
 # How long each kind of writer waits for another process's writer lock (seconds).
@@ -77,13 +80,14 @@ log = logging.getLogger(__name__)
 class Indexing:
     """The search index of one library, and the lane that feeds it edits."""
 
-    def __init__(self, folder: Path, store: Store) -> None:
+    def __init__(self, folder: Path, store: Store, *, read_only: bool = False) -> None:
         self.folder = folder
         self._store = store
+        self._read_only = read_only  # a read-only library: search the index as it is
         self._index: ArticleIndex | None = None
         self._opened: tuple[int, int] | None = None  # the folder's identity when opened
         self._writing = threading.RLock()
-        self._lock = IndexLock(folder.with_name(folder.name + ".lock"))
+        self._lock = IndexLock(folder.with_name(folder.name + ".lock"), read_only=read_only)
         self._queue = threading.Condition()
         self._pending: set[int] = set()
         self._lane: threading.Thread | None = None
@@ -99,10 +103,21 @@ class Indexing:
         rebuild since it was opened: reopened. When another process holds the writer
         lock for long (a big import's rebuild), the index is opened as it is.
         """
+        # Whoosh is imported on first use: `margin list` and `show` never pay for it.
+        from reader.core.index import ArticleIndex
+
         with self._writing:
             if self._index is not None and self._opened != _identity(self.folder):
                 self._index.close()  # another process swapped a rebuilt index in
                 self._index = None
+            if self._index is None and self._read_only:
+                if not ArticleIndex.exists(self.folder):
+                    raise IndexUnavailable(
+                        f"the library at {self.folder.parent} is read-only and has no search "
+                        "index yet; reading and listing work, searching does not"
+                    )
+                self._index, _ = ArticleIndex.open_or_create(self.folder)
+                self._opened = _identity(self.folder)
             if self._index is None:
                 with self._lock.held(OPEN_WAIT_S) as writer:
                     if not writer and not ArticleIndex.exists(self.folder):
@@ -168,6 +183,8 @@ class Indexing:
         Called with the writer lock held. An article that is gone or in the Trash
         leaves the index.
         """
+        if self._read_only:
+            return
         through, queued = self._store.index_queue()
         ids = sorted(set(queued).union(also))
         if not ids:
@@ -286,6 +303,8 @@ class Indexing:
                 if not writer:
                     raise self._busy_error() from None
                 self._reopen()
+                from reader.core.index import ArticleIndex
+
                 ArticleIndex.destroy(self.folder)
                 return self.index().search(query, limit=limit, **sources)
 

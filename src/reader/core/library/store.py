@@ -65,21 +65,23 @@ _LIVE_COUNTS = (
 class Store:
     """Thread-safe access to one library database."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._lock = threading.RLock()
         try:
-            self._conn = sqlite3.connect(
-                path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
-            )
+            self._conn = _connect(path, read_only)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open the library database {path}: {exc}") from exc
         try:
             self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._migrate()
+            if read_only:
+                self._refuse_other_schema()
+            else:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=FULL")
+                self._migrate()
         except sqlite3.Error as exc:
             self._conn.close()
             raise StorageError(f"{path} is not a readable Margin library: {exc}") from exc
@@ -88,6 +90,15 @@ class Store:
             raise
 
     # --- plumbing ------------------------------------------------------------------------
+
+    def _refuse_other_schema(self) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StorageError(
+                f"the library at {self.path.parent} is read-only and was written by another "
+                f"version of Margin (schema {version}, this one uses {SCHEMA_VERSION}); open "
+                "it once where it can be written"
+            )
 
     def _migrate(self) -> None:
         with self._lock:
@@ -107,6 +118,11 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic unit of work: everything in it lands, or nothing does."""
+        if self.read_only:
+            raise StorageError(
+                f"the library at {self.path.parent} is read-only: reading works, but nothing "
+                "can be changed (copy the folder somewhere writable to change it)"
+            )
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -132,6 +148,10 @@ class Store:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise StorageError(f"cannot read the library database: {exc}") from exc
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of one read (for the library's other parts: images…)."""
+        return self._query(sql, params)
 
     def close(self) -> None:
         with self._lock:
@@ -549,6 +569,43 @@ class Store:
 
 
 # --- query and encoding helpers ---------------------------------------------------------
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
+        )
+    return connect_read_only(path)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that writes nothing at all, not even WAL bookkeeping files.
+
+    With no write-ahead log waiting (a library closed cleanly), the file is opened
+    ``immutable``: SQLite then creates no ``-shm``/``-wal`` beside it, which a read-only
+    folder could not hold anyway. With one waiting (a crash), ``mode=ro`` reads it too.
+    """
+    uri = path.resolve().as_uri()
+    wal = path.with_name(path.name + "-wal")
+    waiting = wal.exists() and wal.stat().st_size > 0
+    modes = ("mode=ro", "immutable=1") if waiting else ("immutable=1",)
+    for mode in modes:
+        conn = sqlite3.connect(
+            f"{uri}?{mode}",
+            uri=True,
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_S,
+        )
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if mode == modes[-1]:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _where(
