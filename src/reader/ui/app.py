@@ -54,6 +54,21 @@ def _cannot_open(exc: MarginError, *, show: bool) -> int:
     return 1
 
 
+def _open_library(path: str | None, *, ask: bool) -> Library:
+    """The library; when its database is damaged, offer the newest backup first."""
+    from reader.core.library import Library
+    from reader.core.library.backup import LibraryDamaged
+
+    try:
+        return Library.open(path)
+    except LibraryDamaged as exc:
+        from reader.ui.damaged import offer_restore
+
+        if not ask or not offer_restore(exc, path):
+            raise
+    return Library.open(path)
+
+
 def _has_display() -> bool:
     if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
         return True
@@ -110,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     _set_window_icon(app)
 
     try:
-        library = Library.open(getattr(args, "library", None))
+        library = _open_library(getattr(args, "library", None), ask=not screenshot)
     except MarginError as exc:
         # A library from a newer Margin, a damaged database, a folder we cannot use.
         return _cannot_open(exc, show=not screenshot)
@@ -159,7 +174,9 @@ def _set_window_icon(app: object) -> None:
 
     assert isinstance(app, QApplication)
     icons = resources_dir() / "icons"
-    icon = QIcon(str(icons / f"{APP_ID}.svg"))
+    # The PNGs, not the SVG: an SVG-backed QIcon lists no sizes, and task switchers and
+    # X11's _NET_WM_ICON pick from the sizes given. (The menu entry uses the SVG.)
+    icon = QIcon()
     for size in ICON_SIZES:
         icon.addFile(str(icons / f"{APP_ID}-{size}.png"))
     app.setWindowIcon(icon)
