@@ -12,10 +12,14 @@ import logging.handlers
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.errors import MarginError
 from reader.core.paths import log_dir, resources_dir
 from reader.desktop import APP_ID, ICON_SIZES
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +114,6 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from reader.core.library import Library
     from reader.ui.main_window import MainWindow
 
     QCoreApplication.setOrganizationName("Margin")
