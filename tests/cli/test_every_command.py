@@ -187,6 +187,7 @@ HOSTILE_VALUES = [
 ]
 
 
+@pytest.mark.slow  # ~500 runs of the command line, in process
 def test_no_argument_ends_in_a_traceback(capsys, lib, tmp_path: Path) -> None:
     commands = sorted(set(subcommands()) - NOT_HERE)
     assert {"trash", "restore", "tag", "edit-highlight", "colors"} <= set(commands)
