@@ -88,6 +88,27 @@ class SourceFormat(StrEnum):
 
 
 @dataclass(slots=True)
+class ImportedImage:
+    """An image that came with an article, as it is stored (see :mod:`reader.core.images`)."""
+
+    name: str  # "<sha256>.<ext>": the article's HTML shows it as margin-image:NAME
+    data: bytes
+    mime: str
+    source: str = ""  # the reference in the file: an href, a src, a URL
+    figure: str = ""  # id of the figure (or img) it belongs to, when it has one
+    alt: str = ""
+
+
+@dataclass(slots=True)
+class RemoteImage:
+    """An image the article shows from the web: fetched only when the user asks."""
+
+    url: str
+    alt: str = ""
+    placeholder: str = ""  # id of the placeholder it replaces once it is fetched
+
+
+@dataclass(slots=True)
 class ImportedArticle:
     """What an importer makes of one article. ``html`` is already canonical.
 
@@ -118,6 +139,10 @@ class ImportedArticle:
     citations: list[Citation] | None = None
     journal: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping
+    # Filled by the library's import from what the sanitizer resolved (importers need
+    # not): the stored images the HTML shows, and the web images left as placeholders.
+    images: list[ImportedImage] = field(default_factory=list)
+    remote_images: list[RemoteImage] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -83,6 +83,7 @@ import nh3
 from lxml import etree
 
 from reader.core.errors import ImportFailure
+from reader.core.images.collect import active as image_collector
 
 __all__ = [
     "ALLOWED_TAGS",
@@ -239,6 +240,12 @@ def canonicalize(
     came out: an article is stored whole or not at all, never half-empty.
     """
     html = html or ""
+    collector = image_collector()
+    if collector is not None:
+        # An import is collecting images: the pictures the file itself holds become
+        # stored images first (and a saved page's data: URIs stop counting as HTML).
+        html, stored = collector.rewrite(html, base_url.strip())
+        own_images = {*own_images, *stored}
     if len(html) > MAX_INPUT_HTML_CHARS:
         raise ImportFailure(
             f"the article's HTML is {_megabytes(len(html))}; Margin reads articles up to "

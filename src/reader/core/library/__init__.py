@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import MarginError, NotFound
+from reader.core.images.fetch import FetchReport
 from reader.core.library import backup
 from reader.core.library.annotations import Annotations
 from reader.core.library.blobs import Blobs
+from reader.core.library.images import Images, StoredImageRow
 from reader.core.library.importing import Importer
 from reader.core.library.indexing import Indexing
 from reader.core.library.store import SCHEMA_VERSION, Store
@@ -87,7 +89,10 @@ class Library:
             self._originals.sweep_leftovers()  # what a killed import left half-written
         self._indexing = Indexing(root / "index", self._store, read_only=self.read_only)
         self._annotations = Annotations(self._store, self._indexing.add_later)
-        self._importer = Importer(self._store, self._originals, self._indexing, self._annotations)
+        self._images = Images(self._store, root / "images")
+        self._importer = Importer(
+            self._store, self._originals, self._indexing, self._annotations, self._images
+        )
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
@@ -258,11 +263,45 @@ class Library:
         self._indexing.flush()  # a queued re-index must not bring a removed article back
         for article_id in ids:
             self.article(article_id)  # NotFound before anything is deleted
+        images = self._images.hashes_of(ids)
         with self._store.transaction() as conn:
             removed = self._store.delete_articles(conn, ids)
+        self._images.discard_unused(images)  # those no other article shows
         self._annotations.forget(ids)
         self._indexing.delete(ids)
         return removed
+
+    # --- images ---------------------------------------------------------------------------
+
+    def image(self, name: str) -> tuple[bytes, str] | None:
+        """A stored image's bytes and media type, by the name the article's HTML uses
+        (``margin-image:NAME``); None for any name that is not a stored image's hash."""
+        return self._images.image(name)
+
+    def images(self, article_id: int) -> list[StoredImageRow]:
+        """The images the article shows, and its web images (fetched or not)."""
+        self.article(article_id)
+        return self._images.rows(article_id)
+
+    def fetch_images(
+        self,
+        article_id: int,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> FetchReport:
+        """Download the article's web images, once, because the user asked (see
+        :mod:`reader.core.images.fetch`); nothing else in Margin uses the network."""
+        from reader.core.library.fetching import fetch_article_images
+
+        article = self.article(article_id)
+        report = fetch_article_images(
+            self._store, self._images, self._annotations, article, progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
+        if report.fetched:
+            self._indexing.add_later([article_id])  # the placeholders' words are gone
+        return report
 
     # --- search ---------------------------------------------------------------------------
 

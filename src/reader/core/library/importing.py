@@ -23,19 +23,26 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
 import stat
+import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from sqlite3 import Connection
 from typing import Any
 
 from reader.core import citations as citations_mod
 from reader.core.errors import ImportFailure, StorageError
-from reader.core.importers import parse_file
+from reader.core.images.collect import collecting
+from reader.core.images.resources import FolderResources, MemberResources, Resources
+from reader.core.importers import parse_file, pmc_package
 from reader.core.library.annotations import Annotations
 from reader.core.library.backup import make_backup
 from reader.core.library.blobs import Blobs
+from reader.core.library.images import Images
 from reader.core.library.indexing import Indexing
 from reader.core.library.store import Store
 from reader.core.model import (
@@ -45,6 +52,7 @@ from reader.core.model import (
     ImportReport,
     ImportResult,
     ImportStatus,
+    ParseResult,
     Progress,
     ProgressFn,
 )
@@ -62,8 +70,11 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 INDEX_BATCH = 200  # articles per index commit during imports
 BULK_THRESHOLD = 300  # files in one import from which the index is rebuilt in bulk
+PARALLEL_FROM = 48  # files in one import from which worker processes parse them
 
 Reader = Callable[[], bytes]
+# (label, read the bytes, the files beside it: images of a package, a bundle, a page)
+Source = tuple[str, Reader, Resources | None]
 log = logging.getLogger(__name__)
 _SAVED = (ImportStatus.ADDED, ImportStatus.UPDATED)
 
@@ -72,12 +83,18 @@ class Importer:
     """The import pipeline of one library."""
 
     def __init__(
-        self, store: Store, originals: Blobs, indexing: Indexing, annotations: Annotations
+        self,
+        store: Store,
+        originals: Blobs,
+        indexing: Indexing,
+        annotations: Annotations,
+        images: Images,
     ) -> None:
         self._store = store
         self._originals = originals
         self._indexing = indexing
         self._annotations = annotations
+        self._images = images
 
     def import_paths(
         self,
@@ -102,9 +119,16 @@ class Importer:
                 with contextlib.suppress(StorageError):  # the import itself will say why
                     make_backup(self._store.path, "before-import")
             self._indexing.mark_dirty()
+        if len(sources) >= PARALLEL_FROM:
+            # Many files: parsed in worker processes, indexed as they are saved
+            # (reader.core.library.pipeline, with its measurements).
+            from reader.core.library.pipeline import import_many
+
+            import_many(self, sources, options, report, bulk, progress=progress, cancel=cancel)
+            return report
         pending: list[int] = []
         total = len(sources)
-        for done, (label, read) in enumerate(sources):
+        for done, (label, read, resources) in enumerate(sources):
             if cancel and cancel():
                 report.cancelled = True
                 break
@@ -120,7 +144,7 @@ class Importer:
                 report.results.append(ImportResult(label, ImportStatus.FAILED, str(exc)))
                 continue
             try:
-                results = self.import_one(data, label, options)
+                results = self.import_one(data, label, options, resources)
             except StorageError as exc:
                 results = [ImportResult(label, ImportStatus.FAILED, str(exc))]
             report.results.extend(results)
@@ -148,23 +172,21 @@ class Importer:
         self._indexing.add_now(_saved_ids(results))
         return results
 
-    def import_one(self, data: bytes, label: str, options: ImportOptions) -> list[ImportResult]:
-        """Parse one file and save its articles in one transaction (not indexed yet)."""
-        try:
-            parsed = parse_file(data, label, options)
-        except ImportFailure as exc:
-            return [ImportResult(label, ImportStatus.FAILED, str(exc))]
-        except RecursionError:
-            return [
-                ImportResult(label, ImportStatus.FAILED, "the file is nested too deeply to read")
-            ]
-        except (MemoryError, ValueError, UnicodeError) as exc:
-            return [ImportResult(label, ImportStatus.FAILED, f"unreadable content: {exc}")]
-        except Exception as exc:
-            # A bug or a limit hit in one importer costs that file, never the batch.
-            log.exception("importing %s failed", label)
-            message = f"Margin could not read this file ({type(exc).__name__}: {exc})"
-            return [ImportResult(label, ImportStatus.FAILED, message)]
+    def import_one(
+        self,
+        data: bytes,
+        label: str,
+        options: ImportOptions,
+        resources: Resources | None = None,
+        prepared: Parsed | None = None,
+    ) -> list[ImportResult]:
+        """Parse one file and save its articles, with their images, in one transaction
+        (not indexed yet). ``resources`` are the files beside it, where images are found;
+        ``prepared`` is the file already parsed (by a worker process)."""
+        prepared = prepared or parse_source(data, label, options, resources)
+        if prepared.result is None:
+            return prepared.failures
+        parsed = prepared.result
         results = [ImportResult(label, ImportStatus.SKIPPED, s.reason) for s in parsed.skipped]
         results += [ImportResult(label, ImportStatus.FAILED, reason) for reason in parsed.failed]
         if not parsed.articles:
@@ -173,14 +195,24 @@ class Importer:
                     ImportResult(label, ImportStatus.SKIPPED, "no articles in this file")
                 )
             return results
+        written: list[str] = []
+        unused: list[str] = []
         try:
-            digest = self._originals.put(data)
+            digest = prepared.digest or self._originals.put(data)
+            # Image files first (by content hash, harmless to repeat); the rows that
+            # name them land in the same transaction as the articles, or not at all.
+            written = self._images.put_files(im for a in parsed.articles for im in a.images)
             with self._store.transaction() as conn:
                 self._store.add_original(conn, digest, label, len(data))
                 for imported in parsed.articles:
-                    results.append(self._save_article(conn, imported, digest, label))
+                    results.append(self._save_article(conn, imported, digest, label, unused))
         except (ImportFailure, StorageError, ValueError) as exc:
+            self._images.remove_files(written)  # the library stays as it was
             return [ImportResult(label, ImportStatus.FAILED, f"could not save: {exc}")]
+        self._images.discard_unused(unused)
+        # Images missing, refused or over a cap, and what a damaged archive lost: one
+        # line each, after the articles they belong to.
+        results += [ImportResult(label, ImportStatus.SKIPPED, note) for note in prepared.notes]
         if parsed.warnings:
             # What the importer repaired (an unknown entity kept as text…) is said with
             # each article saved from the file, so the report shows it.
@@ -191,7 +223,12 @@ class Importer:
         return results
 
     def _save_article(
-        self, conn: Connection, imported: ImportedArticle, digest: str, label: str
+        self,
+        conn: Connection,
+        imported: ImportedArticle,
+        digest: str,
+        label: str,
+        unused_images: list[str],
     ) -> ImportResult:
         if imported.citations is None:
             found = citations_mod.extract_citations(imported.html, imported.text)
@@ -244,7 +281,63 @@ class Importer:
         self._store.replace_citations(
             conn, article_id, found, [citations_mod.citation_keys(c) for c in found]
         )
+        unused_images += self._images.replace_rows(
+            conn, article_id, imported.images, imported.remote_images
+        )
         return ImportResult(label, status, "", article_id, values["title"])
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One file as an importer read it, ready to save (made here or in a worker)."""
+
+    label: str
+    result: ParseResult | None  # None: the file failed, and ``failures`` say why
+    failures: list[ImportResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # images missing, refused, over a cap
+    digest: str = ""  # the original, already kept under this hash (by a worker)
+
+
+def parse_source(
+    data: bytes,
+    label: str,
+    options: ImportOptions,
+    resources: Resources | None = None,
+    originals: Blobs | None = None,
+) -> Parsed:
+    """Parse one file, find its citations and collect its images: everything about a
+    file that needs no database, so a worker process can do it. With ``originals``, the
+    file's bytes are kept there too (a worker's fsync does not hold up the saving)."""
+    try:
+        with collecting(resources) as collector:
+            parsed = parse_file(data, label, options)
+            for imported in parsed.articles:
+                collector.attach(imported)
+                if imported.citations is None:
+                    imported.citations = citations_mod.extract_citations(
+                        imported.html, imported.text
+                    )
+    except ImportFailure as exc:
+        return Parsed(label, None, [ImportResult(label, ImportStatus.FAILED, str(exc))])
+    except RecursionError:
+        why = "the file is nested too deeply to read"
+        return Parsed(label, None, [ImportResult(label, ImportStatus.FAILED, why)])
+    except (MemoryError, ValueError, UnicodeError) as exc:
+        why = f"unreadable content: {exc}"
+        return Parsed(label, None, [ImportResult(label, ImportStatus.FAILED, why)])
+    except Exception as exc:
+        # A bug or a limit hit in one importer costs that file, never the batch.
+        log.exception("importing %s failed", label)
+        why = f"Margin could not read this file ({type(exc).__name__}: {exc})"
+        return Parsed(label, None, [ImportResult(label, ImportStatus.FAILED, why)])
+    digest = ""
+    if originals is not None and parsed.articles:
+        try:
+            digest = originals.put(data)
+        except StorageError as exc:
+            why = f"could not save: {exc}"
+            return Parsed(label, None, [ImportResult(label, ImportStatus.FAILED, why)])
+    return Parsed(label, parsed, [], collector.notes, digest)
 
 
 def _saved_ids(results: Sequence[ImportResult]) -> list[int]:
@@ -269,10 +362,10 @@ def _iso(value: dt.datetime | None) -> str:
 # --- where the bytes come from ------------------------------------------------------------
 
 
-def expand(
-    paths: Sequence[str | os.PathLike[str]], report: ImportReport
-) -> Iterator[tuple[str, Reader]]:
-    """Every importable file under ``paths`` as (label, read-bytes) pairs, in a stable order.
+def expand(paths: Sequence[str | os.PathLike[str]], report: ImportReport) -> Iterator[Source]:
+    """Every importable file under ``paths`` as (label, read-bytes, the files beside it),
+    in a stable order. A package (PMC ``.tar.gz``, a folder or zip with a ``.nxml``, a
+    MECA zip) gives only its article XML; its other files are where images are found.
 
     Paths that do not exist, and things that are not regular files (a FIFO would hang
     the import, ``/dev/zero`` never ends), are reported as failures in ``report``. In a
@@ -291,19 +384,32 @@ def expand(
             report.results.append(ImportResult(str(path), ImportStatus.FAILED, problem))
         elif zipfile.is_zipfile(path):
             yield from _zip_members(path, report)
+        elif pmc_package.is_tar_name(path):
+            yield from _tar_members(path, report)
         else:
-            yield str(path), _file_reader(path)
+            yield str(path), _file_reader(path), FolderResources(path.parent, path.parent)
 
 
-def _folder_files(folder: Path, report: ImportReport) -> Iterator[tuple[str, Reader]]:
+def _folder_files(folder: Path, report: ImportReport) -> Iterator[Source]:
     root = folder.resolve()
     found: list[Path] = []
     for directory, subdirs, files in os.walk(folder, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         found.extend(Path(directory) / f for f in files if not f.startswith("."))
+    # In a package's folder only the article XML is an article (not license.txt).
+    by_folder: dict[Path, list[str]] = {}
+    for child in found:
+        by_folder.setdefault(child.parent, []).append(child.name)
+    packages = {d: pmc_package.article_members(names) for d, names in by_folder.items()}
     for child in sorted(found):
         suffix = child.suffix.lower()
+        if pmc_package.is_tar_name(child):
+            yield from _tar_members(child, report)
+            continue
         if suffix != ".zip" and suffix not in ARTICLE_SUFFIXES:
+            continue
+        articles = packages.get(child.parent)
+        if articles is not None and child.name not in articles and suffix != ".zip":
             continue
         if child.is_symlink() and not child.resolve().is_relative_to(root):
             report.results.append(
@@ -320,7 +426,7 @@ def _folder_files(folder: Path, report: ImportReport) -> Iterator[tuple[str, Rea
         elif suffix == ".zip":
             yield from _zip_members(child, report)
         else:
-            yield str(child), _file_reader(child)
+            yield str(child), _file_reader(child), FolderResources(root, child.parent)
 
 
 _KINDS = (
@@ -368,7 +474,7 @@ def _file_reader(path: Path) -> Reader:
     return read
 
 
-def _zip_members(path: Path, report: ImportReport) -> Iterator[tuple[str, Reader]]:
+def _zip_members(path: Path, report: ImportReport) -> Iterator[Source]:
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
@@ -387,30 +493,70 @@ def _zip_members(path: Path, report: ImportReport) -> Iterator[tuple[str, Reader
             )
         )
         return
+    readers: dict[str, Reader] = {}
     for info in sorted(members, key=lambda i: i.filename):
-        name = info.filename
+        name = pmc_package.safe_member_name(info.filename)
+        if name is None or info.is_dir():
+            continue  # nothing is written to disk, but such a name is never looked up
+        readers[name] = _zip_reader(archive, info)
+    articles = pmc_package.article_members(readers)
+    for name, read in readers.items():
         parts = Path(name).parts
-        if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts):
+        if any(p.startswith(".") or p == "__MACOSX" for p in parts):
             continue
         if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
             continue
+        if articles is not None and name not in articles:
+            continue
+        resources = MemberResources(readers, posixpath.dirname(name))
+        yield f"{path}:{name}", read, resources
 
-        def read(info: zipfile.ZipInfo = info) -> bytes:
-            limit = MAX_MEMBER_BYTES
-            too_big = f"the archive member is larger than {_size(limit)} once uncompressed"
-            if info.file_size > limit:
-                raise ImportFailure(too_big)
-            try:
-                with archive.open(info) as handle:
-                    # Read one byte past the limit so a lying header cannot inflate us.
-                    data = handle.read(limit + 1)
-            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
-                raise ImportFailure(f"cannot extract from the archive: {exc}") from None
-            if len(data) > limit:
-                raise ImportFailure(too_big)
-            return data
 
-        yield f"{path}:{name}", read
+def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Reader:
+    def read() -> bytes:
+        limit = MAX_MEMBER_BYTES
+        too_big = f"the archive member is larger than {_size(limit)} once uncompressed"
+        if info.file_size > limit:
+            raise ImportFailure(too_big)
+        try:
+            with archive.open(info) as handle:
+                # Read one byte past the limit so a lying header cannot inflate us.
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
+            raise ImportFailure(f"cannot extract from the archive: {exc}") from None
+        if len(data) > limit:
+            raise ImportFailure(too_big)
+        return data
+
+    return read
+
+
+def _tar_members(path: Path, report: ImportReport) -> Iterator[Source]:
+    """A PMC package (``.tar.gz``): its article XML, with the other members as resources.
+    A truncated archive gives what was read before the damage (and says so)."""
+    try:
+        contents = pmc_package.read_tar(path)
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        report.results.append(
+            ImportResult(str(path), ImportStatus.FAILED, f"not a readable tar archive: {exc}")
+        )
+        return
+    files = contents.files
+    articles = pmc_package.article_members(files)
+    if articles is None:
+        articles = [n for n in files if n.lower().endswith(".xml")]
+    if not articles:
+        problem = "; ".join(contents.problems) or "no article (.nxml or .xml) in the archive"
+        report.results.append(ImportResult(str(path), ImportStatus.FAILED, problem))
+        return
+    readers = {name: _constant(data) for name, data in files.items()}
+    for name in articles:
+        resources = MemberResources(readers, posixpath.dirname(name), contents.problems)
+        yield f"{path}:{name}", readers[name], resources
+
+
+def _constant(data: bytes) -> Reader:
+    return lambda: data
 
 
 def _size(limit: int) -> str:

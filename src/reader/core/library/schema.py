@@ -9,7 +9,7 @@ an old one: libraries out there were made by the old ones.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA_V1 = """
 CREATE TABLE originals (
@@ -154,8 +154,32 @@ CREATE TRIGGER index_queue_annotation_deleted AFTER DELETE ON annotations
 BEGIN INSERT INTO index_queue(article_id) VALUES (OLD.article_id); END;
 """
 
+# Version 5: the images each article shows (issue 11). The bytes live in images/ by
+# content hash (core/library/images.py); a row says which article uses which, where
+# (the figure or img id), and what the file called it. A web image the user has not
+# asked for yet has status 'remote' and no hash; once fetched, 'stored' (or 'failed',
+# with the reason, so it is never asked for again).
+SCHEMA_V5 = """
+CREATE TABLE article_images (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    name TEXT NOT NULL DEFAULT '',      -- <sha256>.<ext>, as in margin-image:NAME
+    hash TEXT NOT NULL DEFAULT '',      -- sha256 of the stored bytes; '' when not stored
+    mime TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'stored',  -- stored | remote | failed
+    source TEXT NOT NULL DEFAULT '',    -- the href, src or URL in the article's file
+    figure TEXT NOT NULL DEFAULT '',    -- id of the figure (or img, or placeholder)
+    alt TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',    -- why a fetch failed
+    PRIMARY KEY (article_id, ordinal)
+);
+CREATE INDEX article_images_hash ON article_images(hash) WHERE hash != '';
+"""
+
 # version N -> SQL that brings a version N-1 database to N.
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4}
+MIGRATIONS: dict[int, str] = {
+    1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4, 5: SCHEMA_V5,
+}  # fmt: skip
 
 
 def split_sql(script: str) -> list[str]:

@@ -20,6 +20,8 @@ from reader.core.identifiers import (
     normalise_pmcid,
     normalise_pmid,
 )
+from reader.core.images.collect import OPTIONAL, PACKAGE_FILE
+from reader.core.images.collect import active as image_collector
 from reader.core.importers.jats.contexts import Contexts
 from reader.core.importers.jats.math import formula_text, math_text, plain, tex_text
 from reader.core.importers.jats.references import (
@@ -61,6 +63,16 @@ def _esc(text: str | None) -> str:
 
 def _attr(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _img(graphic: etree._Element | None, alt: str, *, optional: bool = False) -> str:
+    """An ``<img>`` for a ``<graphic>``: its ``xlink:href`` names the file beside the XML
+    (PMC leaves the extension off). Stored when an import finds the file; otherwise the
+    sanitizer makes it the placeholder it always was (or drops an ``optional`` one)."""
+    href = (graphic.get(XLINK_HREF) or "").strip() if graphic is not None else ""
+    src = f' src="{_attr(href)}"' if href else ""
+    flag = f" {PACKAGE_FILE}" + (f" {OPTIONAL}" if optional else "")
+    return f'<img alt="{_attr(alt)}"{src}{flag}>'
 
 
 @dataclass
@@ -113,11 +125,15 @@ class Renderer:
         if name == "pub-id":
             return self.pub_id(el)
         if name in ("inline-formula", "disp-formula"):
-            return f"<span>{_esc(formula_text(el))}</span>"
+            return f"<span>{_esc(formula_text(el))}{self.formula_image(el)}</span>"
         if name == "math":
             return f"<span>{_esc(norm(math_text(el)))}</span>"
         if name == "tex-math":
             return f"<span>{_esc(tex_text(el))}</span>"
+        if name == "inline-graphic" and image_collector() is not None:
+            # An equation or symbol given only as a picture; without a stored file it
+            # says nothing (no placeholder inside a sentence).
+            return _img(el, plain(child_named(el, "alt-text")), optional=True)
         if name in ("inline-graphic", "graphic", "media"):
             return ""
         if name == "fn":
@@ -290,7 +306,7 @@ class Renderer:
         if name == "disp-formula":
             label = plain(child_named(el, "label"))
             text = _esc(formula_text(el)) + (f" {_esc(label)}" if label else "")
-            return f"<p{self.id_attr(el)}>{text}</p>"
+            return f"<p{self.id_attr(el)}>{self.formula_image(el)}{text}</p>"
         if name in ("disp-quote", "statement", "speech", "verse-group"):
             head = self.caption_line(el)
             return f"<blockquote{self.id_attr(el)}>{head}{self.flow(el, depth + 1)}</blockquote>"
@@ -308,7 +324,7 @@ class Renderer:
             return f"<div{self.id_attr(el)}>{head}</div>" if head else ""
         if name in ("graphic", "chem-struct-wrap"):
             alt = plain(child_named(el, "alt-text")) or plain(child_named(el, "caption")) or "image"
-            return f'<p{self.id_attr(el)}><img alt="{_attr(alt)}"></p>'
+            return f"<p{self.id_attr(el)}>{_img(el, alt)}</p>"
         if name == "title":
             return f"<p><strong>{self.inline(el)}</strong></p>"
         if name == "caption":
@@ -389,13 +405,24 @@ class Renderer:
                     parts.append(self.inline(p).strip())
         return " ".join(p for p in parts if p)
 
+    def formula_image(self, el: etree._Element) -> str:
+        """A formula that exists only as a picture (no MathML, no TeX), while an import
+        is storing images; nothing otherwise, so the text stays what it always was."""
+        if image_collector() is None:
+            return ""
+        if any(local(d) in ("math", "tex-math") for d in el.iter()):
+            return ""
+        graphic = next((g for g in el.iter() if local(g) in ("graphic", "inline-graphic")), None)
+        return _img(graphic, "formula", optional=True) if graphic is not None else ""
+
     def figure(self, el: etree._Element) -> str:
         # The caption follows as text: the placeholder only needs to say which figure.
         alt = plain(child_named(el, "label")).rstrip(".:") or plain(child_named(el, "alt-text"))
         figcaption = self.caption_text(el)
         extra = "".join(self.block(c, 3) for c in el if local(c) in _FIGURE_EXTRAS)
         cap = f"<figcaption>{figcaption}</figcaption>" if figcaption else ""
-        img = f'<img alt="{_attr(alt or "figure")}">'
+        graphics = [g for g in el.iter() if local(g) == "graphic"] or [None]
+        img = "".join(_img(g, alt or "figure") for g in graphics[:1])
         return f"<figure{self.id_attr(el)}>{img}{extra}{cap}</figure>"
 
     def table_wrap(self, el: etree._Element, depth: int) -> str:
@@ -414,7 +441,9 @@ class Renderer:
         else:
             alt = ": ".join(p for p in (label, plain(title)) if p) or "table"
             body = f"<p>{' '.join(cap_parts)}</p>" if cap_parts else ""
-            body += f'<p><img alt="{_attr(alt)}"></p>'
+            # A table given only as pictures (medRxiv: one TIFF per page of the table).
+            graphics = [g for g in el.iter() if local(g) == "graphic"] or [None]
+            body += "".join(f"<p>{_img(g, alt)}</p>" for g in graphics)
         foot = ""
         for part in el:
             if local(part) == "table-wrap-foot":
