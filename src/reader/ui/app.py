@@ -127,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
     app.setDesktopFileName(APP_ID)
     _set_window_icon(app)
 
+    if not screenshot and _handed_over(args):
+        return 0  # the window already showing this library took the files
+
     try:
         library = _open_library(getattr(args, "library", None), ask=not screenshot)
     except MarginError as exc:
@@ -149,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
         window = MainWindow(library, settings=settings, theme=getattr(args, "theme", None))
         if screenshot:
             return _screenshot(app, window, library, args, Path(screenshot))
+        _listen_for_others(window, library.root)
         window.show()
         window.raise_()
         window.activateWindow()  # keyboard focus at start, even without a window manager
@@ -169,6 +173,40 @@ def run(args: argparse.Namespace) -> int:
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             app.processEvents()
         library.close()
+
+
+def _handed_over(args: argparse.Namespace) -> bool:
+    """A window already shows this library: give it our files and arguments."""
+    from reader.core.paths import library_dir
+    from reader.ui.single_instance import hand_over, request_from
+
+    return hand_over(library_dir(getattr(args, "library", None)), request_from(args))
+
+
+def _listen_for_others(window: object, root: Path) -> None:
+    """Take the requests of later ``margin`` runs on this library (one window each)."""
+    from reader.ui.single_instance import InstanceServer
+
+    server = InstanceServer(root, window)  # type: ignore[arg-type]
+    server.received.connect(lambda request: take_request(window, request))
+    if not server.listen():
+        log.warning("another window listens for this library at %s", server.path)
+
+
+def take_request(window: object, request: dict[str, object]) -> None:
+    """Do what another ``margin`` asked: bring the window up, import, open, search."""
+    from reader.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    files = request.get("files") or []
+    if files:
+        open_files(window, list(files))  # type: ignore[arg-type]
+    if "open" in request or "search" in request:
+        options = argparse.Namespace(open=request.get("open"), search=request.get("search"))
+        _apply_start_options(window, options)
 
 
 def _set_window_icon(app: object) -> None:
@@ -260,7 +298,9 @@ def wait_until_painted(app: object, window: object, timeout_s: float = 15.0) -> 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         app.processEvents()
-        if view.painted and view.frame_shows_page():
+        if view.painted and (
+            view.article is None or not view.isVisible() or view.frame_shows_page()
+        ):
             app.processEvents()
             return True
         # The engine paints in another process: wait a little for its frames.
