@@ -262,7 +262,9 @@ class Indexing:
                 # Short: an edit must not wait behind another process's long rebuild; the
                 # change is queued in the store and that rebuild's last step picks it up.
                 self.add_now(ids, wait=LANE_WAIT_S)
-            except MarginError:
+            except Exception:
+                # Whatever it is (an index bug, a full disk), the edit is safe in the
+                # database and stays queued; it must not become a traceback on stderr.
                 log.exception("the index lane could not write; the changes stay queued")
             finally:
                 with self._queue:
