@@ -306,6 +306,7 @@ def test_numbered_citation_goes_to_its_reference_and_back(
     _open(qtbot, window, result.article_id)
     href = next(h for h in view._links if h.startswith("#"))
     point = _link_point(qtbot, view, href)
+    qtbot.waitUntil(lambda: view.scroll_y == js(qtbot, view, "Math.round(window.scrollY)"))
     before = view.scroll_y
     QTest.mouseClick(
         input_widget(view), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point

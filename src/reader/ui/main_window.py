@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
 
         self.reader_view = ReaderView(self)
         self.reader_view.setAcceptDrops(False)
+        images = getattr(library, "image", None)  # the library's stored figures, by name
+        if callable(images):
+            self.reader_view.profile_.scheme_handler.images = images
         self.reader_view.set_typography(self.settings.typography)
         self.find_bar = FindBar(self.reader_view, self)
         center = QWidget(self)

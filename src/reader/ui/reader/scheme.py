@@ -2,8 +2,8 @@
 
 ``margin://app/page/<n>`` serves an article page, ``margin://app/web/<file>`` Margin's
 CSS and JS (real files in ``reader/ui/reader/web``, read with importlib.resources) and
-Qt's ``qwebchannel.js``, and ``margin://app/image/<name>`` the library's images (a
-placeholder until the library stores images).
+Qt's ``qwebchannel.js``, and ``margin://app/image/<name>`` the library's images (from
+the image source the window sets, ``Library.image``; a placeholder when it has none).
 
 Privacy by construction: the profile is off the record (no disk cache, cookies or
 storage) and :class:`RequestGuard` blocks every request that is not for Margin's
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
+from collections.abc import Callable
 from threading import Lock
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
@@ -114,6 +115,8 @@ class MarginSchemeHandler(QWebEngineUrlSchemeHandler):
     def __init__(self, pages: PageStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pages = pages
+        # name → (bytes, MIME type) or None; the library's images (set by the window).
+        self.images: Callable[[str], tuple[bytes, str] | None] | None = None
         self._web_cache: dict[str, bytes | None] = {}
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
@@ -132,8 +135,7 @@ class MarginSchemeHandler(QWebEngineUrlSchemeHandler):
             data = self._web_cache[name]
             mime = MIME.get(name.rpartition(".")[2], b"application/octet-stream")
         elif kind == "image":
-            # The library does not store images yet: every stored image is a placeholder.
-            data, mime = web_file("image.svg"), MIME["svg"]
+            data, mime = self._image(name)
         if data is None:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
@@ -141,6 +143,19 @@ class MarginSchemeHandler(QWebEngineUrlSchemeHandler):
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime, buffer)
+
+
+    def _image(self, name: str) -> tuple[bytes | None, bytes]:
+        found = None
+        if self.images is not None:
+            try:
+                found = self.images(name)
+            except (OSError, ValueError):
+                found = None
+        if found is None:
+            return web_file("image.svg"), MIME["svg"]  # not stored (yet): a placeholder
+        data, mime = found
+        return data, mime.encode("ascii", "replace")
 
 
 class RequestGuard(QWebEngineUrlRequestInterceptor):

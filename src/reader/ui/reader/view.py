@@ -350,6 +350,7 @@ class ReaderView(QWebEngineView):
             masked = " " * self._body_start + self._text[self._body_start :]
             self.alignment = TextAlignment(self.article.text, masked)
         self._ready = True
+        self._name_input_widget()
         self._set_state(data.get("state") or {})
         for code in self._queued:
             self._page.runJavaScript(code, 0)
@@ -360,13 +361,19 @@ class ReaderView(QWebEngineView):
                 self.set_reading_fraction(self._restore)
             self.article_shown.emit(self.article.id)
 
+    def _name_input_widget(self) -> None:
+        # The engine's own child widget takes the focus: screen readers must hear "Article".
+        proxy = self.focusProxy()
+        if proxy is not None and not proxy.accessibleName():
+            proxy.setAccessibleName("Article")
+
     def _on_painted(self, _data: dict[str, Any]) -> None:
         self._painted = True
         self.article_painted.emit(self.article.id if self.article is not None else -1)
 
     def _set_state(self, state: dict[str, Any]) -> None:
         self._fraction = float(state.get("fraction", self._fraction) or 0.0)
-        self._scroll_y = int(state.get("y", self._scroll_y) or 0)
+        self._scroll_y = round(float(state.get("y", self._scroll_y) or 0))
 
     def _on_scroll(self, data: dict[str, Any]) -> None:
         self._set_state(data)
