@@ -126,7 +126,7 @@ class Filtered(query.Require):
     Whoosh's ``Require`` with a matcher that survives block-quality skipping.
     """
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         scored = self.a.matcher(searcher, context)
         required = self.b.matcher(searcher, searcher.boolean_context())
         return FilterMatcher(scored, required)
@@ -140,7 +140,7 @@ class FilterMatcher(matching.RequireMatcher):
     assertion (it asserts they differ) at 10,000 articles.
     """
 
-    def skip_to_quality(self, minquality):  # type: ignore[no-untyped-def]
+    def skip_to_quality(self, minquality):
         skipped = self.a.skip_to_quality(minquality)
         a, b = self.a, self.b
         if a.is_active() and b.is_active() and a.id() != b.id():
