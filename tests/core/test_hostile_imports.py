@@ -274,3 +274,10 @@ def test_what_was_repaired_is_in_the_import_report(library: Library) -> None:
     assert result.status is ImportStatus.ADDED
     assert "&notanentity;" in result.message
     assert "&notanentity;" in library.article(result.article_id).text
+
+
+def test_control_characters_never_reach_the_article_text() -> None:
+    page = "# Title\n\nPlain \x1b[31mred\x1b[0m and \x9b6n and \x1b]0;bell.\n".encode()
+    text = parse_file(page, "note.md").articles[0].text
+    assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)
+    assert "red" in text and "bell." in text

@@ -45,7 +45,7 @@ Canonical article HTML
   white space around them) become one plain space outside ``<pre>``, since editors
   scatter them at random; white space at the start and end of a block is trimmed.
   Blocks are separated by one newline in the HTML source.
-* NULs and other C0 control characters are removed first and lone surrogates become
+* NULs and other C0 and C1 control characters are removed first and lone surrogates become
   U+FFFD; nesting deeper than :data:`MAX_DEPTH` is flattened (its tags unwrapped, text
   kept), because pathological nesting makes HTML parsers slow (html5ever is quadratic
   in depth) and libxml2 silently drops content past 255 levels.
@@ -203,7 +203,8 @@ _DROP_WHEN_EMPTY = HEADINGS | {"p", "li", "div", "blockquote", "figcaption", "fi
 _CONTENT_TAGS = {"img", "hr", "table", "span", "iframe", "video", "audio"}
 _NO_LINKIFY = {"a", "code", "pre"}
 
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+# C0 and C1 controls and DEL: invisible in a page, obeyed by a terminal.
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)")
 # Never counted for depth: void elements and those whose end tag may be omitted.
 _NO_DEPTH = {
