@@ -85,6 +85,7 @@ class SourceFormat(StrEnum):
     HTML = "html"
     MARKDOWN = "markdown"
     JATS = "jats"
+    MHTML = "mhtml"  # a page saved as one MIME message (Chrome's "Save as MHTML")
 
 
 @dataclass(slots=True)

@@ -106,7 +106,7 @@ class ImageCollector:
                 return match.group(0)  # the sanitizer decides about these
             alt = attrs.get("alt", "") or attrs.get("title", "")
             refs = _srcset(attrs.get("srcset", "")) + ([src] if src else [])
-            stored = self._store_first(refs, budget)
+            stored, found = self._store_first(refs, budget)
             if stored is not None:
                 names.add(stored)
                 keep_id = f' id="{_esc(attrs["id"])}"' if attrs.get("id") else ""
@@ -118,7 +118,7 @@ class ImageCollector:
                 return f'<img alt="{_esc(alt)}" id="{_esc(ident)}">'
             if OPTIONAL in attrs:
                 return ""
-            for ref in refs:
+            for ref in refs if not found else ():  # found but refused: already said why
                 if local_path(ref) is not None:
                     self.note(f"{ref}: image not found (its description is shown instead)")
                     break
@@ -130,11 +130,15 @@ class ImageCollector:
         self._remote_count += 1
         return self._remote_count
 
-    def _store_first(self, refs: list[str], budget: _Budget) -> str | None:
+    def _store_first(self, refs: list[str], budget: _Budget) -> tuple[str | None, bool]:
+        """The stored name of the first reference that gives a keepable image, and
+        whether any reference gave bytes at all (refused ones included)."""
+        found_any = False
         for ref in refs:
             found = self._bytes_of(ref)
             if found is None:
                 continue
+            found_any = True
             source, data = found
             try:
                 kept = keep(data, source)
@@ -144,11 +148,11 @@ class ImageCollector:
             refusal = budget.take(len(kept.data))
             if refusal:
                 self.note(f"{source}: {refusal}")
-                return None
+                return None, True
             name = f"{hashlib.sha256(kept.data).hexdigest()}.{kept.extension}"
             self.images.setdefault(name, ImportedImage(name, kept.data, kept.mime, source))
-            return name
-        return None
+            return name, True
+        return None, found_any
 
     def _bytes_of(self, ref: str) -> tuple[str, bytes] | None:
         if ref[:5].lower() == "data:":

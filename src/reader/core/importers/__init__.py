@@ -41,12 +41,13 @@ class Importer:
 def _load() -> list[Importer]:
     # Order matters: the most specific sniffers first (JATS and WXR are XML, and a
     # saved HTML page may contain anything).
-    from reader.core.importers import html, jats, markdown, wordpress, wxr
+    from reader.core.importers import html, jats, markdown, mhtml, wordpress, wxr
 
     modules: list[tuple[str, ModuleType]] = [
         ("wordpress-json", wordpress),
         ("jats", jats),
         ("wxr", wxr),
+        ("mhtml", mhtml),  # before html: its page part is HTML
         ("html", html),
         ("markdown", markdown),
     ]

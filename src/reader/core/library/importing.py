@@ -62,6 +62,7 @@ from reader.core.model import (
 # explicitly is always tried: its content decides.
 ARTICLE_SUFFIXES = {
     ".json", ".xml", ".nxml", ".wxr", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt",
+    ".mhtml", ".mht",
 }  # fmt: skip
 MAX_FILE_BYTES = 256 * 1024 * 1024  # refuse larger files outright
 # An article export inside an archive is a few MB; a member past this is refused with a
@@ -411,6 +412,8 @@ def _folder_files(folder: Path, report: ImportReport) -> Iterator[Source]:
         articles = packages.get(child.parent)
         if articles is not None and child.name not in articles and suffix != ".zip":
             continue
+        if _saved_page_part(child, folder):
+            continue  # "Web page, complete": page_files/ holds the page's images, not pages
         if child.is_symlink() and not child.resolve().is_relative_to(root):
             report.results.append(
                 ImportResult(
@@ -427,6 +430,19 @@ def _folder_files(folder: Path, report: ImportReport) -> Iterator[Source]:
             yield from _zip_members(child, report)
         else:
             yield str(child), _file_reader(child), FolderResources(root, child.parent)
+
+
+def _saved_page_part(child: Path, top: Path) -> bool:
+    """Inside ``NAME_files/`` beside ``NAME.html``: a browser's "Web page, complete"."""
+    for parent in child.parents:
+        if parent == top or not parent.is_relative_to(top):
+            return False
+        stem = parent.name.removesuffix("_files")
+        if stem != parent.name and any(
+            (parent.parent / f"{stem}{ext}").is_file() for ext in (".html", ".htm")
+        ):
+            return True
+    return False
 
 
 _KINDS = (
