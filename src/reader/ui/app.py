@@ -296,9 +296,15 @@ def wait_until_painted(app: object, window: object, timeout_s: float = 15.0) -> 
     assert isinstance(app, QApplication) and isinstance(window, MainWindow)
     view = window.reader_view
     deadline = time.monotonic() + timeout_s
+    settled = False
     while time.monotonic() < deadline:
         app.processEvents()
-        if view.painted and (
+        if view.painted and view.ready and not settled:
+            # What the window sent after the load (search marks, a scroll) painted too.
+            settled = True
+            view.request_paint_report()
+            continue
+        if view.painted and (settled or not view.ready) and (
             view.article is None or not view.isVisible() or view.frame_shows_page()
         ):
             app.processEvents()

@@ -367,6 +367,13 @@ class ReaderView(QWebEngineView):
         if proxy is not None and not proxy.accessibleName():
             proxy.setAccessibleName("Article")
 
+    def request_paint_report(self) -> None:
+        """Ask the page to say "painted" again once what was sent so far is on screen
+        (marks, a scroll): :attr:`painted` is False until it does."""
+        if self._ready:
+            self._painted = False
+            self.run_js("Margin.reportPaint()")
+
     def _on_painted(self, _data: dict[str, Any]) -> None:
         self._painted = True
         self.article_painted.emit(self.article.id if self.article is not None else -1)

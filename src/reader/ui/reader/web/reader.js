@@ -340,6 +340,10 @@
       if (same[occurrence]) same[occurrence].focus();
       return !!same[occurrence];
     },
+    reportPaint() {
+      requestAnimationFrame(() => requestAnimationFrame(() => post("painted", {})));
+      return true;
+    },
     state() {
       return { fraction: fraction(), y: window.scrollY, height: window.innerHeight,
                scrollHeight: document.documentElement.scrollHeight };
