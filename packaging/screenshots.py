@@ -24,10 +24,6 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from reader.ui.reader import prepare_web_engine
-
-prepare_web_engine()  # before the QApplication: Margin's URL scheme
-
 from PySide6.QtCore import QEventLoop, QPoint, QRect, QSettings, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
@@ -36,6 +32,7 @@ from reader.core import sample
 from reader.core.library import Library
 from reader.ui.app import wait_until_painted
 from reader.ui.main_window import MainWindow
+from reader.ui.reader import prepare_web_engine
 
 REPO = Path(__file__).resolve().parent.parent
 ELIFE = REPO.parent / "shared" / "corpora" / "jats" / "elife-tools" / "elife-00666.xml"
@@ -93,6 +90,7 @@ def main(out_dir: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp())
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "qs"))
+    prepare_web_engine()  # before the QApplication: Margin's URL scheme
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("MarginScreenshots")
     library = Library(tmp / "library")

@@ -16,8 +16,8 @@ scheme and, only when running as root (CI, containers), turns Chromium's sandbox
 from __future__ import annotations
 
 import os
-from importlib import resources
 from collections.abc import Callable
+from importlib import resources
 from threading import Lock
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
