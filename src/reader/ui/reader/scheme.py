@@ -144,7 +144,6 @@ class MarginSchemeHandler(QWebEngineUrlSchemeHandler):
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime, buffer)
 
-
     def _image(self, name: str) -> tuple[bytes | None, bytes]:
         found = None
         if self.images is not None:

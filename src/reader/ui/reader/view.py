@@ -153,7 +153,7 @@ class ReaderView(QWebEngineView):
         self.setAcceptDrops(False)
 
         self.article: Article | None = None
-        self.alignment: TextAlignment | None = None
+        self._alignment: TextAlignment | None = None
         self.history = History()
         self.selection = Selection()
         self._key = f"v{next(_keys)}"
@@ -179,6 +179,15 @@ class ReaderView(QWebEngineView):
         self._load(None)
 
     # --- state ---------------------------------------------------------------------------
+
+    @property
+    def alignment(self) -> TextAlignment | None:
+        """The one map between the page's flat text and the article's canonical text
+        (the header masked out), made once per article when first needed."""
+        if self._alignment is None and self._ready and self.article is not None:
+            masked = " " * self._body_start + self._text[self._body_start :]
+            self._alignment = TextAlignment(self.article.text, masked)
+        return self._alignment
 
     @property
     def ready(self) -> bool:
@@ -251,7 +260,7 @@ class ReaderView(QWebEngineView):
         self._ready = self._painted = False
         self._queued.clear()
         self._layers.clear()
-        self.alignment = None
+        self._alignment = None
         self._text, self._body_start, self._headings, self._links = "", 0, [], {}
         self.selection = Selection()
         self._fraction = 0.0
@@ -345,10 +354,7 @@ class ReaderView(QWebEngineView):
         ]
         for href, position in data.get("links", []):
             self._links.setdefault(str(href), []).append(int(position))
-        if self.article is not None:
-            # The one alignment of page text and canonical text; the header is masked.
-            masked = " " * self._body_start + self._text[self._body_start :]
-            self.alignment = TextAlignment(self.article.text, masked)
+        self._alignment = None  # made on first use: most articles open without highlights
         self._ready = True
         self._name_input_widget()
         self._set_state(data.get("state") or {})
