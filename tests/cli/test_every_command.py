@@ -16,8 +16,10 @@ from reader.cli import main
 from reader.cli.main import build_parser
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "ketamine-for-pain.json"
-# Commands that change the user's desktop, not the library: tested by the packaging tests.
-NOT_HERE = {"desktop"}
+# Commands that change the user's desktop, not the library: tested by the packaging tests;
+# and the one that uses the network (the seed's images are on the web): tested against a
+# local server in tests/core/test_fetch_images.py.
+NOT_HERE = {"desktop", "fetch-images"}
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:

@@ -13,7 +13,17 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import annotations, articles, care, desktop, export, output, search, trash
+from reader.cli import (
+    annotations,
+    articles,
+    care,
+    desktop,
+    export,
+    images,
+    output,
+    search,
+    trash,
+)
 from reader.cli.output import ExitCode, HelpFormatter, UsageError, id_number
 from reader.core.errors import MarginError
 
@@ -35,13 +45,14 @@ examples:
   margin highlight 3 --quote "lower risk of abuse" --color red --note "check dose"
   margin remove 3 && margin restore 3
   margin export --all --out ~/notes/margin/
+  margin fetch-images 3       (the only command that uses the network)
 
 exit codes: 0 success, 1 something failed (see the message), 2 usage error,
 130 interrupted (Ctrl+C; what was done so far is kept).
 """
 
 # Each module adds its subcommands; the order here is the order `margin --help` lists them.
-COMMAND_GROUPS = (articles, search, annotations, trash, export, desktop, care)
+COMMAND_GROUPS = (articles, search, annotations, trash, export, images, desktop, care)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -61,8 +61,13 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_Redirects)
 
 
-def fetch_image(url: str, *, timeout: float = TIMEOUT, limit: int = MAX_FETCH_BYTES) -> KeptImage:
-    """The image at ``url``, checked and in its stored form, or :class:`FetchFailed`."""
+def fetch_image(url: str, *, timeout: float | None = None, limit: int | None = None) -> KeptImage:
+    """The image at ``url``, checked and in its stored form, or :class:`FetchFailed`.
+
+    ``timeout`` and ``limit`` default to :data:`TIMEOUT` and :data:`MAX_FETCH_BYTES`.
+    """
+    timeout = TIMEOUT if timeout is None else timeout
+    limit = MAX_FETCH_BYTES if limit is None else limit
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise FetchFailed("only http and https addresses are downloaded")
     request = urllib.request.Request(
