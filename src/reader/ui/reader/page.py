@@ -40,6 +40,32 @@ class Typography:
     column_chars: int = 68
 
 
+def find_spans(
+    haystack: str,
+    needle: str,
+    *,
+    case_sensitive: bool = False,
+    whole_words: bool = False,
+    start: int = 0,
+    end: int | None = None,
+    limit: int = 5000,
+) -> list[tuple[int, int]]:
+    """Where ``needle`` occurs in ``haystack[start:end]``: find in page and search marks."""
+    if not needle or not haystack:
+        return []
+    pattern = re.escape(needle)
+    if whole_words:
+        pattern = rf"(?<!\w){pattern}(?!\w)"
+    flags = 0 if case_sensitive else re.IGNORECASE
+    stop = len(haystack) if end is None else end
+    found: list[tuple[int, int]] = []
+    for match in re.compile(pattern, flags).finditer(haystack, start, stop):
+        found.append(match.span())
+        if len(found) >= limit:
+            break
+    return found
+
+
 def _pretty_date(value: str) -> str:
     if not value:
         return ""

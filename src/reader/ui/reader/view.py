@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
@@ -31,6 +29,7 @@ from reader.core.textalign import TextAlignment
 from reader.ui import theme as themes
 from reader.ui.reader import page as pages
 from reader.ui.reader.bridge import Bridge, make_channel
+from reader.ui.reader.engine import Heading, ReaderPage, Selection, rect_from, shows_content
 from reader.ui.reader.history import History, Place
 from reader.ui.reader.scheme import MarginProfile, shared_profile
 
@@ -38,68 +37,6 @@ POSITION_SAVE_DELAY_MS = 700
 MAX_FIND_MATCHES = 5000
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 _keys = itertools.count(1)
-
-
-@dataclass(slots=True)
-class Heading:
-    """A heading of the open article, for the contents panel."""
-
-    level: int
-    text: str
-    position: int  # flat-text offset of the heading
-
-
-@dataclass(slots=True)
-class Selection:
-    """The reader's selection: its offsets in the article's text, and where it shows."""
-
-    start: int = -1
-    end: int = -1
-    text: str = ""
-    rect: QRect | None = None  # first line, view coordinates
-    end_rect: QRect | None = None  # last line
-
-    def __bool__(self) -> bool:
-        return self.end > self.start >= 0
-
-
-def _rect(data: Any) -> QRect | None:
-    if not isinstance(data, dict):
-        return None
-    return QRect(
-        round(data.get("x", 0)),
-        round(data.get("y", 0)),
-        max(1, round(data.get("w", 1))),
-        max(1, round(data.get("h", 1))),
-    )
-
-
-class ReaderPage(QWebEnginePage):
-    """Never navigates: only Margin's own pages load; a clicked link is reported."""
-
-    link_requested = Signal(QUrl)
-
-    def __init__(self, profile: MarginProfile, parent: QWidget | None = None) -> None:
-        super().__init__(profile, parent)
-        self.console: list[str] = []  # what the page logged (CSP reports, errors)
-
-    def acceptNavigationRequest(
-        self, url: QUrl | str, type: QWebEnginePage.NavigationType, isMainFrame: bool
-    ) -> bool:
-        url = QUrl(url)
-        if not isMainFrame:
-            return False  # no frames at all
-        if type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
-            self.link_requested.emit(url)
-            return False
-        return url.scheme() == pages.SCHEME
-
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:
-        return None  # no pop-ups
-
-    def javaScriptConsoleMessage(self, level: Any, message: str, line: int, source: str) -> None:
-        if len(self.console) < 200:
-            self.console.append(message)
 
 
 class ReaderView(QWebEngineView):
@@ -121,6 +58,8 @@ class ReaderView(QWebEngineView):
         mouse_pressed(): a mouse button went down in the page.
         scrolled(): the page scrolled.
         place_requested(int, float): back/forward wants this article at this position.
+        figure_requested(str, str, str): a stored image was clicked (or Enter on it):
+            its library name, alt text and the caption of its figure.
     """
 
     article_shown = Signal(int)
@@ -136,6 +75,7 @@ class ReaderView(QWebEngineView):
     mouse_pressed = Signal()
     scrolled = Signal()
     place_requested = Signal(int, float)
+    figure_requested = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None = None, profile: MarginProfile | None = None) -> None:
         super().__init__(parent)
@@ -310,18 +250,9 @@ class ReaderView(QWebEngineView):
             self.set_reading_fraction(fraction)
 
     def frame_shows_page(self) -> bool:
-        """Whether the view's own image shows the page yet (more than one colour):
-        the page reports "painted" a moment before the frame reaches the widget."""
-        image = self.grab().toImage()
-        if image.isNull() or image.width() < 8 or image.height() < 8:
-            return False
-        first = image.pixel(0, 0)
-        step_x, step_y = max(1, image.width() // 40), max(1, image.height() // 40)
-        return any(
-            image.pixel(x, y) != first
-            for y in range(0, image.height(), step_y)
-            for x in range(0, image.width(), step_x)
-        )
+        """Whether the view's own image shows the page yet: the page reports "painted"
+        a moment before the frame reaches the widget."""
+        return shows_content(self.grab().toImage())
 
     # --- talking to the page -----------------------------------------------------------------
 
@@ -401,7 +332,7 @@ class ReaderView(QWebEngineView):
             start,
             end,
             str(data.get("text", "")),
-            _rect(rect),
+            rect_from(rect),
             QRect(round(rect.get("ex", 0)) - 1, round(rect.get("ey", 0)) - 1, 1, 1)
             if rect
             else None,
@@ -415,16 +346,22 @@ class ReaderView(QWebEngineView):
 
     def _on_hover(self, data: dict[str, Any]) -> None:
         href = str(data.get("href", ""))
-        rect = self._global(_rect(data.get("rect"))) if href else QRect()
+        rect = self._global(rect_from(data.get("rect"))) if href else QRect()
         self.link_hovered.emit(
             href, rect, int(data.get("occurrence", 0)), bool(data.get("modifier"))
         )
+
+    def _on_figure(self, data: dict[str, Any]) -> None:
+        name = str(data.get("name", ""))
+        if name:
+            alt, caption = str(data.get("alt", "")), str(data.get("caption", ""))
+            self.figure_requested.emit(name, alt, caption)
 
     def _on_link(self, data: dict[str, Any]) -> None:
         self._follow(str(data.get("href", "")))
 
     def _on_link_key(self, data: dict[str, Any]) -> None:
-        rect = self._global(_rect(data.get("rect")))
+        rect = self._global(rect_from(data.get("rect")))
         href, occurrence = str(data.get("href", "")), int(data.get("occurrence", 0))
         self.link_card_requested.emit(href, rect, occurrence)
 
@@ -546,19 +483,10 @@ class ReaderView(QWebEngineView):
         end: int | None = None,
     ) -> list[tuple[int, int]]:
         """Every occurrence of ``text`` in the page between two positions (capped)."""
-        if not text or not self._text:
-            return []
-        pattern = re.escape(text)
-        if whole_words:
-            pattern = rf"(?<!\w){pattern}(?!\w)"
-        flags = 0 if case_sensitive else re.IGNORECASE
-        found: list[tuple[int, int]] = []
-        stop = len(self._text) if end is None else end
-        for match in re.compile(pattern, flags).finditer(self._text, start, stop):
-            found.append(match.span())
-            if len(found) >= MAX_FIND_MATCHES:
-                break
-        return found
+        return pages.find_spans(
+            self._text, text, case_sensitive=case_sensitive, whole_words=whole_words,
+            start=start, end=end, limit=MAX_FIND_MATCHES,
+        )  # fmt: skip
 
     # --- scrolling ---------------------------------------------------------------------------
 
