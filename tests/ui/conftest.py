@@ -100,7 +100,7 @@ def reader_view(_session_reader_view: Any, qtbot: Any) -> Iterator[Any]:
     from reader.ui.reader.history import History
 
     view = _session_reader_view
-    view.history = History()
+    view.places = History()
     view.set_theme(themes.theme_named("light"))
     view.set_font_size(themes.DEFAULT_FONT_SIZE)
     view.set_typography(Typography())

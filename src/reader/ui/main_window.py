@@ -47,6 +47,7 @@ from reader.ui.events import LibraryEvents, LibraryWatcher
 from reader.ui.exporting import ExportController
 from reader.ui.find_bar import FindBar
 from reader.ui.highlighting import HighlightController
+from reader.ui.images import ImageActions
 from reader.ui.importing import ImportController, summary_line
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.preferences import PreferencesDialog
@@ -224,6 +225,7 @@ class MainWindow(QMainWindow):
         self.events = LibraryEvents(self)
         self.importer = ImportController(library, self, self.tasks)
         self.exporter = ExportController(library, self, self.tasks)
+        self.images = ImageActions(library, self, self.tasks)  # Download Images, figures
         self.trash = TrashController(
             library, self.events, self.highlights.undo_stack, self.trash_panel, self
         )
@@ -437,6 +439,7 @@ class MainWindow(QMainWindow):
         go.addActions([self.action_back, self.action_forward])
         go.addSeparator()
         go.addActions([self.action_toggle_read, self.action_remove, self.action_show_trash])
+        go.addAction(self.images.download_action)
         go.addSeparator()
         go.addActions(
             [
@@ -468,6 +471,11 @@ class MainWindow(QMainWindow):
         view.font_size_changed.connect(self._on_font_size_changed)
         self.toc.heading_activated.connect(self._jump_to_heading)
         view.article_shown.connect(lambda _id: self.toc.set_headings(view.headings()))
+        view.article_shown.connect(self.images.set_article)
+        view.figure_requested.connect(self.images.show_figure)
+        self.images.article_changed.connect(
+            lambda i: self.open_article(i, record=False) if self._showing(i) else None
+        )
         view.place_requested.connect(
             lambda article_id, fraction: self.open_article(
                 article_id, fraction=fraction, record=False
@@ -630,7 +638,7 @@ class MainWindow(QMainWindow):
         view.clearSelection()
         view.setCurrentIndex(QModelIndex())
 
-    def when_shown(self, article_id: int, action: Callable[[], None]) -> None:
+    def when_shown(self, article_id: int, action: Callable[[], object]) -> None:
         """Run ``action`` once the view shows ``article_id`` (now, if it already does)."""
         view = self.reader_view
         if view.ready and view.article is not None and view.article.id == article_id:
@@ -673,6 +681,10 @@ class MainWindow(QMainWindow):
             return False
         return self.trash.move_to_trash(article.id)
 
+    def _showing(self, article_id: int) -> bool:
+        article = self.reader_view.article
+        return article is not None and article.id == article_id
+
     def _on_articles_changed(self, ids: list[int]) -> None:
         """The open article changed (``[]``: anything may have, e.g. another process):
         close it if it went to the Trash, else reload its highlights and sources."""
@@ -688,7 +700,7 @@ class MainWindow(QMainWindow):
     def _close_article(self) -> None:
         article = self.reader_view.article
         if article is not None:
-            self.reader_view.history.forget(article.id)
+            self.reader_view.places.forget(article.id)
         self.reader_view.clear_article()
         self.highlights.refresh()
         self.references_panel.clear()
@@ -743,8 +755,9 @@ class MainWindow(QMainWindow):
             self.set_contents_visible(True)
         self.side_tabs.setCurrentWidget(self.toc)
         self.toc.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if self.toc.currentItem() is None and self.toc.topLevelItemCount():
-            self.toc.setCurrentItem(self.toc.topLevelItem(0))
+        first = self.toc.topLevelItem(0)
+        if self.toc.currentItem() is None and first is not None:
+            self.toc.setCurrentItem(first)
 
     def focus_side_tab(self, widget: QWidget) -> None:
         if not self.side_tabs.isVisible():

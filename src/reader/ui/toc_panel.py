@@ -63,10 +63,14 @@ class TocPanel(QTreeWidget):
             if pos is not None:
                 out.append(int(pos))
             for i in range(item.childCount()):
-                walk(item.child(i))
+                child = item.child(i)
+                if child is not None:
+                    walk(child)
 
         for i in range(self.topLevelItemCount()):
-            walk(self.topLevelItem(i))
+            top = self.topLevelItem(i)
+            if top is not None:
+                walk(top)
         return out
 
     def _on_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -53,7 +53,10 @@ def rect_from(data: Any) -> QRect | None:
 
 
 class ReaderPage(QWebEnginePage):
-    """Never navigates: only Margin's own pages load; a clicked link is reported."""
+    """Never navigates: only Margin's own pages load; a clicked link is reported.
+
+    No pop-ups either: createWindow() keeps its default (no window), and the profile
+    forbids scripts to open windows."""
 
     link_requested = Signal(QUrl)
 
@@ -71,9 +74,6 @@ class ReaderPage(QWebEnginePage):
             self.link_requested.emit(url)
             return False
         return url.scheme() == pages.SCHEME
-
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:
-        return None  # no pop-ups
 
     def javaScriptConsoleMessage(self, level: Any, message: str, line: int, source: str) -> None:
         if len(self.console) < 200:

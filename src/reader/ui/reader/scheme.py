@@ -44,7 +44,7 @@ MIME = {
 QWEBCHANNEL_JS = ":/qtwebchannel/qwebchannel.js"
 
 _registered = False
-_profile: QWebEngineProfile | None = None
+_profile: MarginProfile | None = None
 
 
 def prepare_web_engine() -> None:

@@ -94,7 +94,7 @@ class ReaderView(QWebEngineView):
 
         self.article: Article | None = None
         self._alignment: TextAlignment | None = None
-        self.history = History()
+        self.places = History()  # not history(): that is QWebEngineView's
         self.selection = Selection()
         self._key = f"v{next(_keys)}"
         self._url_path = ""
@@ -536,13 +536,13 @@ class ReaderView(QWebEngineView):
         """Record where the reader is before a jump (a link, a reference, another article)."""
         here = self.here()
         if here is not None and self._ready:
-            self.history.record(here)
+            self.places.record(here)
 
     def go_back(self) -> bool:
-        return self._go(self.history.back)
+        return self._go(self.places.back)
 
     def go_forward(self) -> bool:
-        return self._go(self.history.forward)
+        return self._go(self.places.forward)
 
     def _go(self, step: Callable[[Place], Place | None]) -> bool:
         here = self.here()
