@@ -17,7 +17,18 @@ from PySide6.QtWebChannel import QWebChannel
 log = logging.getLogger(__name__)
 
 KINDS = frozenset(
-    {"ready", "painted", "selection", "hover", "link", "link-key", "key", "scroll", "mouse"}
+    {
+        "ready",
+        "painted",
+        "selection",
+        "hover",
+        "link",
+        "link-key",
+        "key",
+        "scroll",
+        "mouse",
+        "figure",
+    }
 )
 
 

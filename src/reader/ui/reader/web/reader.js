@@ -218,8 +218,30 @@
     post("hover", a ? linkInfo(a, event) : { href: "" });
   }
 
+  // A stored image (figure, formula): the window shows it large (issue 11).
+  const LIBRARY_IMAGE = "margin://app/image/";
+
+  function libraryImage(el) {
+    const img = el && el.closest ? el.closest("img") : null;
+    return img && img.src.indexOf(LIBRARY_IMAGE) === 0 ? img : null;
+  }
+
+  function figureInfo(img) {
+    const figure = img.closest("figure");
+    const caption = figure ? figure.querySelector("figcaption") : null;
+    return {
+      name: img.src.slice(LIBRARY_IMAGE.length), alt: img.alt,
+      caption: caption ? caption.textContent.trim() : "",
+    };
+  }
+
   function onClick(event) {
     const a = event.target.closest ? event.target.closest("a[href]") : null;
+    const img = a ? null : libraryImage(event.target);
+    if (img) {
+      post("figure", figureInfo(img));
+      return;
+    }
     if (!a) return;
     event.preventDefault();  // links never navigate the view; Python decides
     post("link", linkInfo(a, event));
@@ -228,9 +250,13 @@
   function onKeyDown(event) {
     const a = document.activeElement && document.activeElement.closest
       ? document.activeElement.closest("a[href]") : null;
+    const img = libraryImage(document.activeElement);
     if (event.key === "Enter" && a) {
       event.preventDefault();
       post(event.shiftKey ? "link" : "link-key", linkInfo(a, null));
+    } else if (event.key === "Enter" && img) {
+      event.preventDefault();
+      post("figure", figureInfo(img));
     } else if (event.key === "Escape") {
       post("key", { key: "Escape" });
     } else if (event.key === "ArrowLeft" && event.altKey) {
@@ -368,6 +394,10 @@
 
   function start() {
     dressTables();
+    // Figures can be reached with Tab and opened with Enter; the alt text names them.
+    document.querySelectorAll("figure img").forEach((img) => {
+      if (libraryImage(img)) img.tabIndex = 0;
+    });
     const bodyStart = collect();
     const title = document.querySelector("#margin-header .title");
     const titleRange = title
