@@ -229,29 +229,33 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def speed(n: int, words: int, rounds: int, limit: int) -> None:
+def speed(n: int, words: int, rounds: int, limit: int, keep: str | None = None) -> None:
     print(f"building {n} articles of ~{words} words from NFCorpus dev…", flush=True)
     articles = make_articles(n, words)
     texts = {a.article_id: a.body for a in articles}
     total_words = sum(t.count(" ") + 1 for t in texts.values())
     print(f"  {n} articles, {total_words / n:.0f} words each on average")
     with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp) / "index"
+        root = Path(keep) if keep else Path(tmp)
+        directory = root / f"index-{n}"
         index = ArticleIndex(directory)
-        t0 = time.perf_counter()
-        index.rebuild(articles)
-        build_s = time.perf_counter() - t0
-        print(
-            f"Whoosh rebuild: {build_s:.1f} s, {n / build_s:.0f} articles/s, "
-            f"index {_dir_size(directory) / 2**20:.1f} MiB, doc_count {index.doc_count()}"
-        )
-        # An import adds to a big index through add(): time a batch of 50.
-        extra = make_articles(50, words)
-        for k, a in enumerate(extra):
-            a.article_id = n + 1 + k
-        t0 = time.perf_counter()
-        index.add(extra)
-        print(f"Whoosh add() 50 more: {time.perf_counter() - t0:.2f} s")
+        if keep and index.doc_count() == n + 50:
+            print(f"Whoosh: reusing the index in {directory} (--keep)")
+        else:
+            t0 = time.perf_counter()
+            index.rebuild(articles)
+            build_s = time.perf_counter() - t0
+            print(
+                f"Whoosh rebuild: {build_s:.1f} s, {n / build_s:.0f} articles/s, "
+                f"index {_dir_size(directory) / 2**20:.1f} MiB, doc_count {index.doc_count()}"
+            )
+            # An import adds to a big index through add(): time a batch of 50.
+            extra = make_articles(50, words)
+            for k, a in enumerate(extra):
+                a.article_id = n + 1 + k
+            t0 = time.perf_counter()
+            index.add(extra)
+            print(f"Whoosh add() 50 more: {time.perf_counter() - t0:.2f} s")
         index.close()
 
         index = ArticleIndex(directory)  # as the app finds it at start-up
@@ -266,7 +270,8 @@ def speed(n: int, words: int, rounds: int, limit: int) -> None:
                 assert res.hits or q.startswith("cites:"), q
         index.close()
 
-        fts_path = Path(tmp) / "fts.sqlite"
+        fts_path = root / f"fts-{n}.sqlite"
+        fts_path.unlink(missing_ok=True)
         con = sqlite3.connect(fts_path)
         con.execute(
             "CREATE VIRTUAL TABLE fts USING fts5(title, body, authors, tags, "
@@ -334,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--limit", type=int, default=20, help="hits per search")
     parser.add_argument(
+        "--keep", metavar="DIR", help="keep the Whoosh index in DIR and reuse it next time"
+    )
+    parser.add_argument(
         "--queries",
         default="titles,vid-titles,nontopic-titles",
         help="NFCorpus dev query sets for relevance (comma-separated)",
@@ -345,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.what in ("relevance", "all"):
         relevance(args.queries.split(","))
     if args.what in ("speed", "all"):
-        speed(args.n, args.words, args.rounds, args.limit)
+        speed(args.n, args.words, args.rounds, args.limit, args.keep)
     return 0
 
 

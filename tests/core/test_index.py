@@ -796,3 +796,47 @@ def test_filtered_words_rank_like_the_words_on_a_large_index(tmp_path: Path, cor
         found = [h.article_id for h in ix.search(f"{words} format:{fmt}", limit=5).hits]
         assert found == expected
     ix.close()
+
+
+# --- what is read from memory finds and scores what Whoosh's own reads do ------------
+
+
+def test_date_ranges_read_from_the_column_match_whoosh(tmp_path: Path) -> None:
+    ix = ArticleIndex(tmp_path / "index")
+    ix.add(
+        doc(i, f"Article {i}", f"cancer study {i}", published=dt.datetime(1960 + i, 6, 1))
+        if i % 5
+        else doc(i, f"Undated {i}", f"cancer study {i}")  # no date: never in a range
+        for i in range(1, 71)
+    )
+    ix.delete([53])
+    for q in (
+        "date:[2010 to 2015]",
+        "date:[to 1965]",
+        "date:[2020 to]",
+        "date:1999",
+        "date:[1965 to 1970}",
+        "study date:[1990 to 2000]",
+    ):
+        assert set(ids(ix, q)) == whoosh_ids(ix, q) - {53}, q
+    assert set(ids(ix, "date:[2010 to 2015]")) == {51, 52, 54}
+    ix.close()
+
+
+def test_scores_are_whoosh_bm25f_scores(nfcorpus_index: ArticleIndex) -> None:
+    from whoosh import scoring
+
+    from reader.core.index import article_index
+
+    plain = scoring.BM25F(
+        B=article_index.BM25_B, K1=article_index.BM25_K1, title_B=article_index.BM25_TITLE_B
+    )
+    with nfcorpus_index._ix.searcher(weighting=plain) as searcher:
+        for q in ("cancer", "breast cancer", "title:diet", "vitamin D deficiency"):
+            ours = {h.article_id: round(h.score, 6) for h in nfcorpus_index.search(q).hits}
+            parsed = nfcorpus_index.parse(q)
+            theirs = {
+                int(h["article_id"]): round(h.score, 6)
+                for h in searcher.search(parsed, limit=len(ours))
+            }
+            assert ours == theirs, q

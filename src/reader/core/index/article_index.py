@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -34,13 +35,21 @@ from typing import Any
 from whoosh import query, scoring
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from reader.core.errors import IndexUnavailable, QueryError
 from reader.core.index.matchers import positive_terms, prepare
 from reader.core.index.parsing import QueryParser
-from reader.core.index.schema import INDEX_NAME, STEMMED_FIELDS, fields_of, make_schema
+from reader.core.index.schema import (
+    INDEX_NAME,
+    SORTABLE_FIELDS,
+    STEMMED_FIELDS,
+    fields_of,
+    make_schema,
+)
+from reader.core.index.scoring import CachedBM25F, column_ranges
 from reader.core.index.snippets import MATCH_TAG, annotation_snippet, make_snippet, note_text
 from reader.core.index.spelling import corrected_query, corrections
 from reader.core.model import Annotation, IndexDocument, SearchHit, SearchResults
@@ -259,6 +268,48 @@ class ArticleIndex:
             self._swap_in(tmp)
             return True
 
+    def import_writer(self, procs: int) -> SegmentWriter:
+        """A writer for a big import's new articles, fed while the import goes on.
+
+        ``procs`` > 1: Whoosh's multi-process writer, each of its ``procs`` processes
+        analysing a share of the articles into a segment of its own (no final merge:
+        that is the serial part that made it slower than one process for a rebuild).
+        Its processes start by :data:`START_METHOD`, never by fork, which is unsafe in
+        a process that has Qt's threads. Commit with ``commit(merge=False)``: merging
+        segments is left to an idle moment (:meth:`merge_segments`).
+        """
+        if procs <= 1:
+            return self._writer(limitmb=REBUILD_LIMIT_MB)
+        if self._ix is None:
+            raise IndexUnavailable("The search index is closed.")
+        try:
+            return _ProcessWriter(
+                self._ix,
+                procs=procs,
+                multisegment=True,
+                timeout=WRITER_TIMEOUT_S,
+                subargs={"limitmb": REBUILD_LIMIT_MB // procs},
+            )
+        except LockError as exc:
+            raise IndexUnavailable(
+                "The search index is locked by another Margin process; try again."
+            ) from exc
+
+    def segment_count(self) -> int:
+        with self._search_lock:
+            # Whoosh has no public list of segments; the TOC's is read, never changed.
+            return len(self._ix._segments())  # noqa: SLF001
+
+    def merge_segments(self) -> None:
+        """Merge every segment into one (slow on a big index: run it when idle)."""
+        with self._write_lock:
+            writer = self._writer(limitmb=REBUILD_LIMIT_MB)
+            try:
+                writer.commit(optimize=True)
+            except BaseException:
+                _cancel_writer(writer)
+                raise
+
     def _swap_in(self, tmp: Path) -> None:
         old = self.directory.with_name(self.directory.name + ".old")
         with self._search_lock:
@@ -332,7 +383,7 @@ class ArticleIndex:
             parsed = self.parse(text)
             try:
                 searcher = self._current_searcher()
-                bounded = prepare(parsed, searcher.reader())
+                bounded = column_ranges(prepare(parsed, searcher.reader()), SORTABLE_FIELDS)
                 results = searcher.search(bounded, limit=limit)
                 scored = results.scored_length()
                 total = scored if scored < limit else results.estimated_length()
@@ -423,12 +474,56 @@ BM25_TITLE_B = 0.5
 
 
 def _weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1, title_B=BM25_TITLE_B)
+    return CachedBM25F(B=BM25_B, K1=BM25_K1, title_B=BM25_TITLE_B)
 
 
 def _chain(head: list[IndexDocument], rest: Iterator[IndexDocument]) -> Iterator[IndexDocument]:
     yield from head
     yield from rest
+
+
+# How the index writer's worker processes start: not fork, which copies a process
+# that may hold Qt's threads and locks (the window's); forkserver forks a clean server.
+START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class _SubWriter(SubWriterTask):
+    """Whoosh's sub-writer process, started by :data:`START_METHOD`."""
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        # How multiprocessing's own context classes choose their start method.
+        context = multiprocessing.get_context(START_METHOD)
+        return context.Process._Popen(process_obj)  # noqa: SLF001
+
+    def run(self) -> None:
+        # As in rebuild(): the posting buffer's millions of tuples made the cyclic
+        # collector the writer's biggest cost; reference counting frees them anyway.
+        gc.disable()
+        super().run()
+
+
+class _ProcessWriter(MpWriter):
+    """Whoosh's multi-process writer, its queues and processes from :data:`START_METHOD`."""
+
+    def __init__(self, ix: FileIndex, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        context = multiprocessing.get_context(START_METHOD)
+        self.jobqueue = context.Queue(self.procs * 4)
+        self.resultqueue = context.Queue()
+
+    def _new_task(self) -> _SubWriter:
+        task = _SubWriter(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def _cancel_writer(writer: SegmentWriter) -> None:

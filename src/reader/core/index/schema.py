@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_FIELD",
     "FIELD_ALIASES",
     "INDEX_NAME",
+    "SORTABLE_FIELDS",
     "STEMMED_FIELDS",
     "STOP_WORDS",
     "WORD_PATTERN",
@@ -50,7 +51,8 @@ __all__ = [
 ]
 
 # v4: "tag" holds highlight tags too, and hits carry the article's own tags.
-INDEX_NAME = "margin_v4"
+# v5: "published" has a column too (date ranges are read from it, see scoring.py).
+INDEX_NAME = "margin_v5"
 
 
 # Words dropped from both the articles and the queries. Whoosh's default list plus the
@@ -88,6 +90,8 @@ FIELD_ALIASES: dict[str, list[str]] = {
 # Plain words search one field, "text": the title (twice, as a boost), authors, body,
 # notes and highlighted passages together.
 DEFAULT_FIELD = "text"
+# Fields with a column (one value an article): ranges on them read it.
+SORTABLE_FIELDS = frozenset({"published"})
 # Fields analysed with the stemmer: their query terms are what snippets highlight.
 STEMMED_FIELDS = frozenset({"title", "text", "note", "highlight"})
 
@@ -210,7 +214,7 @@ def make_schema() -> fields.Schema:
         site=fields.TEXT(),
         tag=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
         category=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
-        published=fields.DATETIME(),
+        published=fields.DATETIME(sortable=True),
         format=fields.ID(analyzer=_id_analyzer()),
         url=fields.ID(analyzer=_id_analyzer()),
         note=fields.TEXT(analyzer=text),
