@@ -35,7 +35,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise UsageError("--out - writes one article to standard output: name one ID")
             sys.stdout.write(library.export_text(ids[0], args.format))
             return ExitCode.OK
-        written = library.export_articles(ids, args.format, args.out)
+        written = library.export_articles(ids, args.format, args.out, images=args.images)
     if not written:
         print(
             "nothing to export: no article has highlights or a note "
@@ -89,6 +89,12 @@ def register(sub: Subparsers) -> None:
         default=".",
         help="folder to write into (one file per article), a file name for one article, "
         "or - for standard output",
+    )
+    p.add_argument(
+        "--images",
+        action="store_true",
+        help="Markdown: copy the pictures of highlighted figures into attachments/ beside "
+        "the notes and show them under their quotes",
     )
     json_flag(p)
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from reader.core import highlight_colors
 from reader.core.errors import MarginError
+from reader.core.export.figures import ATTACHMENTS, copy_attachments
+from reader.core.export.figures import embeds_for as figure_embeds
 from reader.core.export.markdown import article_markdown, safe_filename
 from reader.core.export.merge import merge_into_existing
 from reader.core.export.w3c import W3CArticleRef, annotations_from_w3c, annotations_to_w3c
@@ -27,8 +29,15 @@ if TYPE_CHECKING:  # the Library imports this module's callers; no cycle at run 
 
 
 def markdown_for(
-    library: Library, article_id: int, *, exported_at: dt.datetime | None = None
+    library: Library,
+    article_id: int,
+    *,
+    exported_at: dt.datetime | None = None,
+    embeds: list[str] | None = None,
 ) -> str:
+    """The article's note. With ``embeds`` (a list to fill), a highlighted figure
+    caption shows its picture from ``attachments/``, and the images' names are added to
+    ``embeds`` for the caller to copy there."""
     article = library.article(article_id)
     found = library.anchored_annotations(article_id)
     anchored = []
@@ -36,6 +45,11 @@ def markdown_for(
         # Export the passage where it is now, not where it was first made.
         annotation.position.start, annotation.position.end = start, end
         anchored.append(annotation)
+    shown: dict[str, list[tuple[str, str]]] = {}
+    if embeds is not None:
+        for uuid, hits in figure_embeds(article, anchored).items():
+            shown[uuid] = [(f"{ATTACHMENTS}/{f.name}", f.alt) for f in hits]
+            embeds.extend(f.name for f in hits)
     return article_markdown(
         article,
         anchored,
@@ -44,6 +58,7 @@ def markdown_for(
         colors=highlight_colors.meanings(library),
         exported_at=exported_at,
         orphans=found.orphans,
+        figures=shown,
     )
 
 
@@ -95,10 +110,13 @@ def export_articles(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    images: bool = False,
 ) -> list[Path]:
     """Write one file per article into folder ``out`` (or to ``out`` itself when it names
     a file and one article is exported). Re-exporting Markdown keeps whatever the user
-    wrote outside Margin's block. Returns the paths written."""
+    wrote outside Margin's block. With ``images``, a Markdown note shows the picture of
+    each figure whose caption is highlighted, copied into ``attachments/`` beside it
+    (once: the file is named by its content hash). Returns the notes written."""
     out_path = Path(out).expanduser()
     single_file = len(ids) == 1 and out_path.suffix.lower() in (".md", ".json", ".jsonld")
     if not single_file:
@@ -110,9 +128,15 @@ def export_articles(
             break
         article = library.article(article_id)
         stem = Path(safe_filename(article)).stem
-        text = export_text(library, article_id, fmt, exported_at=stamp)
+        embeds: list[str] | None = [] if images and fmt == "markdown" else None
+        if embeds is not None:
+            text = markdown_for(library, article_id, exported_at=stamp, embeds=embeds)
+        else:
+            text = export_text(library, article_id, fmt, exported_at=stamp)
         if fmt == "markdown":
             target = out_path if single_file else out_path / f"{stem}.md"
+            if embeds:
+                copy_attachments(embeds, target.parent, library.image)
             if target.exists():
                 text = merge_into_existing(target.read_text(encoding="utf-8"), text)
         else:

@@ -94,8 +94,12 @@ def article_markdown(
     colors: dict[str, str] | None = None,
     exported_at: dt.datetime | None = None,
     orphans: Sequence[Annotation] | None = None,
+    figures: dict[str, list[tuple[str, str]]] | None = None,
 ) -> str:
     """The whole Markdown file for one article.
+
+    ``figures`` maps a highlight's uuid to the (relative path, alt text) of the figure
+    pictures whose caption it highlights; each is embedded under its quote.
 
     ``annotations`` are anchored highlights and ``orphans`` those that could not be
     re-anchored; when ``orphans`` is None the annotations are re-anchored here against
@@ -130,6 +134,8 @@ def article_markdown(
         out += ["## Highlights", ""]
         for annotation in placed:
             out += _highlight_block(article, annotation, colors)
+            for path, alt in (figures or {}).get(annotation.uuid, ()):
+                out += [f"![{_escape_inline(alt)}]({path})", ""]  # a relative file name
     if orphan_list:
         out += [
             "## Orphaned highlights",

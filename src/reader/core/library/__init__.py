@@ -502,11 +502,15 @@ class Library:
         *,
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
+        images: bool = False,
     ) -> list[Path]:
-        """Write one file per article (Markdown or W3C JSON-LD); returns the paths."""
+        """Write one file per article (Markdown or W3C JSON-LD); returns the paths.
+        With ``images``, Markdown notes show highlighted figures from ``attachments/``."""
         from reader.core.export import files
 
-        return files.export_articles(self, ids, fmt, out, progress=progress, cancel=cancel)
+        return files.export_articles(
+            self, ids, fmt, out, progress=progress, cancel=cancel, images=images
+        )
 
     def export_text(self, article_id: int, fmt: str = "markdown") -> str:
         """One article's export as text (Markdown or W3C JSON-LD), e.g. for standard output."""
