@@ -266,3 +266,17 @@ def test_per_article_caps_skip_images_and_say_so(monkeypatch):
     assert len(names) == 2
     assert collector.notes == ["data:image/png image: skipped: an article keeps at most 2 images"]
     assert html.count("margin-image:") == 2
+
+
+def test_a_reimport_with_another_figure_drops_the_image_no_longer_shown(package, library_dir):
+    with Library.open(library_dir) as library:
+        library.import_paths([package])
+        old = {p.name for p in image_files(library_dir)}
+        # The publisher replaced figure 2 (same name, new picture) and fixed a typo.
+        (package / f"{STEM}-2.jpg").write_bytes(png(color="blue"))
+        nxml = package / f"{STEM}.nxml"
+        nxml.write_bytes(nxml.read_bytes().replace(b"CooVar", b"CooVar ", 1))
+        (result,) = library.import_paths([package]).results
+        assert result.status is ImportStatus.UPDATED
+        new = {p.name for p in image_files(library_dir)}
+        assert len(new) == 2 and len(old & new) == 1  # figure 1 kept, the old figure 2 gone

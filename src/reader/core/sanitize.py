@@ -35,7 +35,9 @@ Canonical article HTML
   says the rest). Images with the ``margin-image:`` scheme, reserved for images stored in
   the library, stay as ``<img src="margin-image:…" alt="…">`` only when the importer
   stored that image itself (``own_images``); imported content can never point at the
-  library's files.
+  library's files. While an import collects images (:mod:`reader.core.images.collect`),
+  an ``<img>`` whose picture came with the file (a ``data:`` URI, a file beside it)
+  becomes such an image first; a web image stays a placeholder until the user asks.
 * **Embedded media** (``iframe``, ``video``, ``audio``) becomes
   ``<span class="media-placeholder">Embedded content from HOST</span>``,
   ``…>Video</span>`` or ``…>Audio</span>`` (``: TITLE`` added when the element has a

@@ -42,6 +42,7 @@ FORMAT_LABELS = {
     "html": "Web page",
     "markdown": "Markdown",
     "jats": "Journal article (JATS)",
+    "mhtml": "Saved page (MHTML)",
 }
 # (key in filter_values(), LibraryFilter field, label of "any", accessible name)
 _FILTERS = [

@@ -2,8 +2,9 @@
 
 Layout: ``originals/<first two hex digits>/<sha256>``. Two folders of 256 keep any one
 directory small at 100,000 files. A file lands under a temporary name and is renamed
-into place, so a crash never leaves a truncated original behind a valid name. (Images
-will be kept the same way, in a sibling folder.)
+into place, so a crash never leaves a truncated original behind a valid name. Images
+are kept the same way, in the sibling folder ``images/`` (see
+:mod:`reader.core.library.images`).
 """
 
 from __future__ import annotations
