@@ -107,9 +107,10 @@ def launcher_command() -> list[str]:
 def exec_value(command: Sequence[str]) -> str:
     """An ``Exec=`` value that runs ``command`` with the opened files (``%F``).
 
-    Arguments with reserved characters are double-quoted with ``"`", "$", "\\"`` and
-    '"' backslash-escaped; every backslash is then doubled once more, because Exec is
-    itself a string value whose escapes are read first (Desktop Entry spec).
+    An argument with reserved characters is double-quoted, and a double quote, backtick,
+    dollar sign or backslash in it gets a backslash; then every backslash is doubled once
+    more, because Exec is also a string value whose escapes are read first (Desktop Entry
+    specification, "The Exec key"). A literal ``%`` is written ``%%``.
     """
     parts = []
     for arg in command:
