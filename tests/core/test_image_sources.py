@@ -222,3 +222,14 @@ def test_chrome_mhtml_saves_import(corpora, library_dir, name):
         assert article.url.startswith("http")
         if name == "portfolio.mhtml":  # its header is malformed: read anyway, and said
             assert "malformed" in result.message
+
+
+def test_a_zip_member_climbing_out_is_never_an_image(tmp_path, library_dir):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("post/index.md", f"# Post\n\n{BODY}\n\n![Evil](../../evil.png)\n")
+        zf.writestr("../../evil.png", png("black"))
+    with Library.open(library_dir) as library:
+        html, others = imported(library, archive)
+        assert SHOWN.findall(html) == [] and "Image: Evil" in html
+        assert others == ["../../evil.png: image not found (its description is shown instead)"]

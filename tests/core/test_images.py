@@ -106,7 +106,9 @@ def test_a_truncated_tar_imports_what_it_can_and_says_what_it_could_not(
         report = library.import_paths([truncated])
         statuses = [r.status for r in report.results]
         assert statuses[0] is ImportStatus.ADDED
-        assert any("truncated or damaged" in r.message for r in report.results[1:])
+        lines = [r.message for r in report.results[1:]]
+        assert lines[0] == f"{STEM}-2: only the thumbnail ({STEM}-2.gif) was found"
+        assert "truncated or damaged" in lines[1]
         article = library.article(only_article(library))
         names = [name for name, _ in STORED.findall(article.html)]
         # Figure 1 full size; figure 2 falls back to the thumbnail that was read in time.
@@ -280,3 +282,28 @@ def test_a_reimport_with_another_figure_drops_the_image_no_longer_shown(package,
         assert result.status is ImportStatus.UPDATED
         new = {p.name for p in image_files(library_dir)}
         assert len(new) == 2 and len(old & new) == 1  # figure 1 kept, the old figure 2 gone
+
+
+def test_a_corrupt_archive_leaves_the_library_as_it_was(package, library_dir, tmp_path):
+    with Library.open(library_dir) as library:
+        library.import_paths([package])
+        before = (library.article_ids(), image_files(library_dir))
+        bad = tmp_path / "bad.tar.gz"
+        bad.write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 8)
+        (result,) = library.import_paths([bad]).results
+        assert result.status is ImportStatus.FAILED
+        assert "not a readable tar archive" in result.message or "truncated" in result.message
+        assert (library.article_ids(), image_files(library_dir)) == before
+
+
+def test_an_image_over_the_size_cap_is_skipped_and_said(package, library_dir, monkeypatch):
+    from reader.core.images import kinds
+
+    monkeypatch.setattr(kinds, "MAX_IMAGE_BYTES", 60_000)  # figure 1 is 110 KB, figure 2 53 KB
+    with Library.open(library_dir) as library:
+        report = library.import_paths([package])
+        lines = [r.message for r in report.results if r.status is ImportStatus.SKIPPED]
+        assert lines == [f"{package / (STEM + '-1.jpg')}: the image is larger than 58 KB"]
+        article = library.article(only_article(library))
+        assert [alt for _, alt in STORED.findall(article.html)] == ["Figure 2"]
+        assert "Image: Figure 1" in article.text

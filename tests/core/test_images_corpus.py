@@ -62,7 +62,11 @@ def test_truncated_pmc_package_keeps_four_figures_and_says_it_was_cut(corpora, l
         shown, others, _ = import_one(library, path)
         # f0001's .jpg is past the cut: its .gif thumbnail is shown; f0002–f0004 full size.
         assert [ext for ext in (n.rsplit(".", 1)[1] for n in shown)] == ["gif", "jpg", "jpg", "jpg"]
-        assert len(others) == 1 and "truncated or damaged" in others[0]
+        assert others[0] == (
+            "nihpp-2023.12.31.573776v1-f0001: only the thumbnail "
+            "(nihpp-2023.12.31.573776v1-f0001.gif) was found"
+        )
+        assert len(others) == 2 and "truncated or damaged" in others[1]
 
 
 def test_elife_deposit_zip_tiffs_become_pngs(corpora, library_dir):

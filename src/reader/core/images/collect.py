@@ -28,6 +28,7 @@ import binascii
 import contextlib
 import hashlib
 import html as html_lib
+import posixpath
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -36,7 +37,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 from lxml import etree
 
 from reader.core.images.kinds import MAX_SOURCE_BYTES, ImageRejected, keep
-from reader.core.images.resources import Resources, local_path
+from reader.core.images.resources import IMAGE_SUFFIXES, Resources, local_path
 from reader.core.model import ImportedArticle, ImportedImage, RemoteImage
 
 MAX_IMAGES_PER_ARTICLE = 1000  # PMC2958805 shows 292 (most of them formula images)
@@ -151,6 +152,8 @@ class ImageCollector:
                 return None, True
             name = f"{hashlib.sha256(kept.data).hexdigest()}.{kept.extension}"
             self.images.setdefault(name, ImportedImage(name, kept.data, kept.mime, source))
+            if _thumbnail_only(ref, source):
+                self.note(f"{ref}: only the thumbnail ({source.rsplit('/', 1)[-1]}) was found")
             return name, True
         return None, found_any
 
@@ -208,6 +211,15 @@ class _Budget:
         self.count += 1
         self.size += size
         return ""
+
+
+def _thumbnail_only(ref: str, source: str) -> bool:
+    """A reference without an extension (JATS) that only found PMC's ``.gif`` thumbnail:
+    the full-size ``.jpg`` was missing (a truncated package)."""
+    path = local_path(ref)
+    if path is None or posixpath.splitext(path)[1].lower() in IMAGE_SUFFIXES:
+        return False
+    return source.lower().endswith(".gif")
 
 
 def _attributes(tag: str) -> dict[str, str]:

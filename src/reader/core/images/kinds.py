@@ -136,4 +136,4 @@ def _tiff_to_png(data: bytes, label: str) -> bytes:
 
 
 def _mb(size: int) -> str:
-    return f"{size // 2**20} MB"
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 1024} KB"
