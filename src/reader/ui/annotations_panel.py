@@ -33,21 +33,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
     QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.core.errors import MarginError
+from reader.ui.annotation_filters import ChangedBar, HighlightFilters
 from reader.ui.annotations_list import (
     ORPHANS_HEADER,
     AnnotationDelegate,
@@ -120,22 +117,10 @@ class AnnotationsPanel(QWidget):
         self.edit_meanings_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.edit_meanings_button.setMenu(self._meanings_menu())
 
-        self.color_filter = QComboBox(self)
-        self.color_filter.setObjectName("highlightColorFilter")
-        self.color_filter.setAccessibleName("Show highlights of colour")
-        self.color_filter.setToolTip("Show only highlights of one colour")
-        self.tag_filter = QComboBox(self)
-        self.tag_filter.setObjectName("highlightTagFilter")
-        self.tag_filter.setAccessibleName("Show highlights with tag")
-        self.tag_filter.setToolTip("Show only highlights with one tag")
-        for combo in (self.color_filter, self.tag_filter):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(6)
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            combo.currentIndexChanged.connect(self._apply_filter)
-        self._fill_color_filter(controller.meanings())
+        self.filters = HighlightFilters(self)
+        self.filters.set_meanings(controller.meanings())
+        self.filters.changed.connect(self._apply_filter)
+        self.color_filter, self.tag_filter = self.filters.color, self.filters.tag
 
         note_title = QLabel("&Article note")
         self.note_status = QLabel("")
@@ -172,7 +157,11 @@ class AnnotationsPanel(QWidget):
         self.list.customContextMenuRequested.connect(self._show_context_menu)
         self.list.activated.connect(self._on_activated)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._show_changed_bar())
-        self.changed_bar = self._make_changed_bar()
+        self.changed_bar = ChangedBar(self)
+        self.changed_bar.accept_requested.connect(self.accept_new_text)
+        self.changed_bar.keep_requested.connect(self.keep_old_text)
+        self.accept_new_button = self.changed_bar.accept_button
+        self.keep_old_button = self.changed_bar.keep_button
         self.list.clicked.connect(self._on_activated)
         self._empty_text = (
             "No highlights yet. Select text in the article and press Ctrl+H, "
@@ -213,11 +202,7 @@ class AnnotationsPanel(QWidget):
         layout.addLayout(note_row)
         layout.addWidget(self.article_note)
         layout.addSpacing(4)
-        filter_row = QHBoxLayout()
-        filter_row.setSpacing(4)
-        filter_row.addWidget(self.color_filter, 1)
-        filter_row.addWidget(self.tag_filter, 1)
-        layout.addLayout(filter_row)
+        layout.addWidget(self.filters)
         layout.addWidget(self.count_label)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.changed_bar)
@@ -244,7 +229,8 @@ class AnnotationsPanel(QWidget):
     def _reload(self) -> None:
         current = self.current_uuid()
         self.model.set_annotations(self.controller.anchored, self.controller.meanings())
-        self._fill_tag_filter()
+        if not self.filters.set_tags(self.model.tags()):  # the tag chosen is gone
+            self.model.set_filter(self.filters.chosen[0], "")
         self._show_counts()
         if current:
             self.select(current)
@@ -259,61 +245,21 @@ class AnnotationsPanel(QWidget):
             text = f"{count} of {text}"
         self.count_label.setText(text)
         self.list.setVisible(count > 0)
-        filtered = bool(self.color_filter.currentData() or self.tag_filter.currentData())
+        filtered = any(self.filters.chosen)
         self.empty_label.setText(
             "No highlight matches the filter." if filtered and total else self._empty_text
         )
         self.empty_label.setVisible(has_article and count == 0)
-        for combo in (self.color_filter, self.tag_filter):
-            combo.setVisible(total > 0 and (combo.count() > 2 or bool(combo.currentData())))
+        self.filters.show_for(total)
 
     # --- filters ---------------------------------------------------------------------------
 
-    def _fill_color_filter(self, meanings: dict[str, str]) -> None:
-        chosen = self.color_filter.currentData() or ""
-        self.color_filter.blockSignals(True)
-        self.color_filter.clear()
-        self.color_filter.addItem("All colours", "")
-        for name in COLOR_NAMES:
-            self.color_filter.addItem(
-                swatch_icon(name), color_label(name, meanings.get(name, "")), name
-            )
-        self.color_filter.setCurrentIndex(max(0, self.color_filter.findData(chosen)))
-        self.color_filter.blockSignals(False)
-
-    def _fill_tag_filter(self) -> None:
-        chosen = str(self.tag_filter.currentData() or "")
-        tags = self.model.tags()
-        self.tag_filter.blockSignals(True)
-        self.tag_filter.clear()
-        self.tag_filter.addItem("All tags", "")
-        for tag in tags:
-            self.tag_filter.addItem(f"#{tag}", tag)
-        found = next(
-            (i for i, t in enumerate(tags, start=1) if t.casefold() == chosen.casefold()), 0
-        )
-        self.tag_filter.setCurrentIndex(found)
-        self.tag_filter.blockSignals(False)
-        if chosen and not found:  # the tag is gone from this article: show everything
-            self.model.set_filter(self.color_filter.currentData() or "", "")
-
     def set_filter(self, color: str = "", tag: str = "") -> None:
         """Choose the filters as the user would (tests, a future "show red" command)."""
-        self.color_filter.setCurrentIndex(max(0, self.color_filter.findData(color)))
-        index = next(
-            (
-                i
-                for i in range(self.tag_filter.count())
-                if str(self.tag_filter.itemData(i) or "").casefold() == tag.casefold()
-            ),
-            0,
-        )
-        self.tag_filter.setCurrentIndex(index)
+        self.filters.choose(color, tag)
 
-    def _apply_filter(self) -> None:
-        self.model.set_filter(
-            self.color_filter.currentData() or "", self.tag_filter.currentData() or ""
-        )
+    def _apply_filter(self, color: str, tag: str) -> None:
+        self.model.set_filter(color, tag)
         self._show_counts()
 
     def _meanings_menu(self) -> QMenu:
@@ -390,33 +336,6 @@ class AnnotationsPanel(QWidget):
 
     # --- highlights whose words changed ---------------------------------------------------
 
-    def _make_changed_bar(self) -> QFrame:
-        bar = QFrame(self)
-        bar.setObjectName("changedBar")
-        bar.setFrameShape(QFrame.Shape.StyledPanel)
-        self.changed_label = QLabel(
-            "The article changed under this highlight. Use the new words, or keep yours "
-            "(it is then listed as not found).",
-            bar,
-        )
-        self.changed_label.setWordWrap(True)
-        self.accept_new_button = QPushButton("Use the &New Text", bar)
-        self.accept_new_button.setAccessibleName("Use the article's new text for this highlight")
-        self.accept_new_button.clicked.connect(self.accept_new_text)
-        self.keep_old_button = QPushButton("&Keep My Words", bar)
-        self.keep_old_button.setAccessibleName("Keep the words you highlighted")
-        self.keep_old_button.clicked.connect(self.keep_old_text)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.accept_new_button)
-        buttons.addWidget(self.keep_old_button)
-        buttons.addStretch(1)
-        box = QVBoxLayout(bar)
-        box.setContentsMargins(6, 4, 6, 4)
-        box.addWidget(self.changed_label)
-        box.addLayout(buttons)
-        bar.hide()
-        return bar
-
     def _show_changed_bar(self) -> None:
         index = self.list.currentIndex()
         self.changed_bar.setVisible(index.isValid() and index.data(ChangedRole) is not None)
@@ -482,7 +401,7 @@ class AnnotationsPanel(QWidget):
         meanings = self.controller.meanings()
         self.legend.set_meanings(meanings)
         self.model.set_meanings(meanings)
-        self._fill_color_filter(meanings)
+        self.filters.set_meanings(meanings)
 
     # --- the article note ------------------------------------------------------------------
 
