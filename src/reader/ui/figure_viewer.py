@@ -45,11 +45,11 @@ class FigureViewer(QDialog):
         self.picture.setAccessibleDescription(caption)
         if self.pixmap.isNull():
             self.picture.setText("This image cannot be shown.")
-        self.scroll = QScrollArea(self)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setWidget(self.picture)
-        self.scroll.setWidgetResizable(False)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll_area.setWidget(self.picture)
+        self.scroll_area.setWidgetResizable(False)
+        self.scroll_area.viewport().installEventFilter(self)
 
         self.caption = QLabel(caption, self)
         self.caption.setObjectName("figureCaption")
@@ -76,7 +76,7 @@ class FigureViewer(QDialog):
         buttons.addWidget(close)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.caption)
         layout.addLayout(buttons)
         if parent is not None:
@@ -91,7 +91,7 @@ class FigureViewer(QDialog):
         """The zoom at which the whole picture fits the visible area (never above 1)."""
         if self.pixmap.isNull():
             return 1.0
-        area = self.scroll.viewport().size()
+        area = self.scroll_area.viewport().size()
         return min(1.0, area.width() / self.pixmap.width(), area.height() / self.pixmap.height())
 
     def set_scale(self, scale: float) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from reader.core.images.fetch import FetchReport
 from reader.core.library import Library
@@ -108,9 +108,8 @@ class ImageActions(QObject):
         self.set_article(self.article_id)
 
     def _status(self, message: str) -> None:
-        status = getattr(self.window, "statusBar", None)
-        if callable(status):
-            status().showMessage(message, 8000)
+        if isinstance(self.window, QMainWindow):
+            self.window.statusBar().showMessage(message, 8000)
 
     # --- figures ------------------------------------------------------------------------
 

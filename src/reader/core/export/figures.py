@@ -45,8 +45,10 @@ def figures(article: Article) -> list[FigureImage]:
     for figure in root.iter("figure"):
         img = next(figure.iter("img"), None)
         caption = next(figure.iter("figcaption"), None)
-        name = library_image_name(img.get("src") or "") if img is not None else None
-        if name is None or caption is None:
+        if img is None or caption is None:
+            continue
+        name = library_image_name(img.get("src") or "")
+        if name is None:
             continue
         words = html_to_text(etree.tostring(caption, encoding="unicode", method="html"))
         words = " ".join(words.split())
