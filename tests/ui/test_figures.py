@@ -119,3 +119,27 @@ def test_download_images_is_offered_only_for_web_images(qtbot, pmc_window, tmp_p
     assert action.isEnabled()
     go = next(a.menu() for a in pmc_window.menuBar().actions() if a.text() == "&Go")
     assert action in go.actions()
+
+
+def test_export_all_can_show_highlighted_figures(qtbot, pmc_window, tmp_path, monkeypatch):
+    from reader.ui.exporting import ExportDialog
+
+    article_id = pmc_window.library.article_ids()[0]
+    pmc_window.library.add_highlight_by_quote(article_id, "Distribution of SNVs")
+    out = tmp_path / "vault"
+
+    def fill_in(dialog: ExportDialog) -> int:
+        dialog.folder_edit.setText(str(out))
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("w3c"))
+        assert not dialog.images.isEnabled()  # pictures only go with Markdown notes
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("markdown"))
+        dialog.images.setChecked(True)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ExportDialog, "exec", fill_in)
+    with qtbot.waitSignal(pmc_window.exporter.finished, timeout=LOAD_TIMEOUT_MS) as done:
+        pmc_window.action_export_all.trigger()
+    (note,) = done.args[0]
+    (picture,) = (out / "attachments").iterdir()
+    assert f"(attachments/{picture.name})" in note.read_text(encoding="utf-8")

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 FOLDER_KEY = "export/folder"
 EVERY_ARTICLE_KEY = "export/every_article"
 FORMAT_KEY = "export/format"
+IMAGES_KEY = "export/images"
 
 FORMATS = {
     "markdown": "Markdown: a .md file per article, for Obsidian and other notes apps",
@@ -65,6 +66,7 @@ class ExportChoice:
     folder: str
     every_article: bool = False
     fmt: str = "markdown"
+    images: bool = False  # Markdown: highlighted figures' pictures into attachments/
 
 
 class ExportDialog(QDialog):
@@ -106,6 +108,17 @@ class ExportDialog(QDialog):
         self.every_article.setObjectName("exportEveryArticle")
         self.every_article.setChecked(_as_bool(self.settings.value(EVERY_ARTICLE_KEY, False)))
         self.every_article.setEnabled(total > annotated)
+        self.images = QCheckBox("Show highlighted figures, copied into an attachments folder")
+        self.images.setObjectName("exportImages")
+        self.images.setToolTip(
+            "Markdown: a highlight on a figure's caption is followed by the figure, "
+            "saved once in attachments/ beside the notes"
+        )
+        self.images.setChecked(_as_bool(self.settings.value(IMAGES_KEY, False)))
+        self.format_box.currentIndexChanged.connect(
+            lambda _i: self.images.setEnabled(self.format_box.currentData() == "markdown")
+        )
+        self.images.setEnabled(self.format_box.currentData() == "markdown")
         self.summary = summary = QLabel(
             f"{annotated} of {total} article{'s' if total != 1 else ''} "
             f"{'has' if annotated == 1 else 'have'} highlights or a note. Files exported "
@@ -132,6 +145,7 @@ class ExportDialog(QDialog):
         layout.addWidget(summary)
         layout.addLayout(form)
         layout.addWidget(self.every_article)
+        layout.addWidget(self.images)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 
@@ -147,6 +161,7 @@ class ExportDialog(QDialog):
             folder=self.folder_edit.text().strip(),
             every_article=self.every_article.isChecked(),
             fmt=str(self.format_box.currentData()),
+            images=self.images.isChecked() and self.format_box.currentData() == "markdown",
         )
 
     def accept(self) -> None:
@@ -156,6 +171,7 @@ class ExportDialog(QDialog):
         self.settings.setValue(FOLDER_KEY, choice.folder)
         self.settings.setValue(EVERY_ARTICLE_KEY, choice.every_article)
         self.settings.setValue(FORMAT_KEY, choice.fmt)
+        self.settings.setValue(IMAGES_KEY, self.images.isChecked())
         super().accept()
 
 
@@ -164,7 +180,9 @@ def _as_bool(value: object) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
 
-def export_work(library: Library, ids: list[int], fmt: str, out: str | Path) -> Work:
+def export_work(
+    library: Library, ids: list[int], fmt: str, out: str | Path, *, images: bool = False
+) -> Work:
     """The export as a task: ``Library.export_articles`` with the task's progress and cancel."""
 
     def work(context: TaskContext) -> list[Path]:
@@ -174,6 +192,7 @@ def export_work(library: Library, ids: list[int], fmt: str, out: str | Path) -> 
             out,
             progress=lambda p: context.progress(p.done, p.total, ""),
             cancel=context.cancelled,
+            images=images,
         )
 
     return work
@@ -234,7 +253,9 @@ class ExportController(QObject):
             choice = dialog.choice()
         finally:
             dialog.deleteLater()
-        return self.start(choice.folder, every_article=choice.every_article, fmt=choice.fmt)
+        return self.start(
+            choice.folder, every_article=choice.every_article, fmt=choice.fmt, images=choice.images
+        )
 
     def export_article(self, article: Article) -> Path | None:
         """Save one article's highlights as Markdown where the user says; a file exported
@@ -258,7 +279,8 @@ class ExportController(QObject):
             return None
         self.settings.setValue(FOLDER_KEY, str(target.parent))
         # Written off the UI thread like every export; ``finished`` says when it is done.
-        self._run([article.id], "markdown", target, show_progress=False)
+        images = _as_bool(self.settings.value(IMAGES_KEY, False))  # as in Export All
+        self._run([article.id], "markdown", target, show_progress=False, images=images)
         return target
 
     def confirm_update(self, target: Path) -> bool:
@@ -282,19 +304,32 @@ class ExportController(QObject):
     # --- the work --------------------------------------------------------------------------
 
     def start(
-        self, folder: str | Path, *, every_article: bool = False, fmt: str = "markdown"
+        self,
+        folder: str | Path,
+        *,
+        every_article: bool = False,
+        fmt: str = "markdown",
+        images: bool = False,
     ) -> bool:
         """Export in the background: articles with highlights or a note, or every one."""
         if self.busy:
             return False
         library = self.library
         ids = library.article_ids() if every_article else library.annotated_article_ids()
-        self._run(ids, fmt, folder, show_progress=True)
+        self._run(ids, fmt, folder, show_progress=True, images=images)
         return True
 
-    def _run(self, ids: list[int], fmt: str, out: str | Path, *, show_progress: bool) -> None:
+    def _run(
+        self,
+        ids: list[int],
+        fmt: str,
+        out: str | Path,
+        *,
+        show_progress: bool,
+        images: bool = False,
+    ) -> None:
         task = self.tasks.start(
-            export_work(self.library, ids, fmt, out),
+            export_work(self.library, ids, fmt, out, images=images),
             name="export",
             on_done=self._on_finished,
             on_error=self._on_failed,
