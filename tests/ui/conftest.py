@@ -77,6 +77,20 @@ def modal_calls(monkeypatch: pytest.MonkeyPatch) -> ModalCalls:
     return calls
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _web_engine_shut_down_in_order(qapp: QApplication) -> Iterator[None]:
+    """At the end: every window deleted, then the shared web profile (the engine warns
+    when a profile goes while pages still use it)."""
+    yield
+    from reader.ui.reader.scheme import release_profile
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release_profile()
+
+
 @pytest.fixture(scope="module")
 def _session_reader_view(qapp: QApplication) -> Iterator[Any]:
     from reader.ui.reader import ReaderView

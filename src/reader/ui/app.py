@@ -171,6 +171,9 @@ def run(args: argparse.Namespace) -> int:
             from PySide6.QtCore import QEvent
 
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            from reader.ui.reader.scheme import release_profile
+
+            release_profile()
             app.processEvents()
         library.close()
 

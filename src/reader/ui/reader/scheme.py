@@ -214,6 +214,17 @@ class MarginProfile(QWebEngineProfile):
             s.setAttribute(name, on)
 
 
+def release_profile() -> None:
+    """Delete the shared profile now (its views must be gone): the engine then shuts
+    down in order instead of warning at exit. The next view makes a new one."""
+    global _profile
+    if _profile is not None:
+        from shiboken6 import delete
+
+        delete(_profile)
+        _profile = None
+
+
 def shared_profile() -> MarginProfile:
     """The process's reading profile, made on first use and owned by the application."""
     global _profile
