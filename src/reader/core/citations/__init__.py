@@ -22,11 +22,25 @@ Identifiers are normalised by :mod:`reader.core.identifiers`, sentences found by
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from reader.core.citations.classify import classify_url
-from reader.core.citations.extract import extract_citations
 from reader.core.citations.keys import article_keys, citation_keys, identifier_key
 from reader.core.identifiers import normalise_url
 from reader.core.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from reader.core.citations.extract import extract_citations
+
+
+def __getattr__(name: str) -> Any:
+    # The finder needs lxml (~40 ms to import); the search index only needs the keys,
+    # so `margin search` does not pay for it (issue 13).
+    if name == "extract_citations":
+        from reader.core.citations.extract import extract_citations
+
+        return extract_citations
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "article_keys",

@@ -125,7 +125,10 @@ class Importer:
             # (reader.core.library.pipeline, with its measurements).
             from reader.core.library.pipeline import import_many
 
-            import_many(self, sources, options, report, bulk, progress=progress, cancel=cancel)
+            import_many(
+                self.import_one, self._indexing, self._originals, sources, options, report,
+                bulk, progress=progress, cancel=cancel,
+            )  # fmt: skip
             return report
         pending: list[int] = []
         total = len(sources)

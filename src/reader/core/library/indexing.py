@@ -51,7 +51,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.core.errors import IndexUnavailable, MarginError
 from reader.core.library.locking import IndexLock
@@ -74,6 +74,9 @@ LANE_WAIT_S = 2.0  # an edit's re-index: queued in the store meanwhile, so never
 BATCH_WAIT_S = 30.0  # an import's batch
 OPEN_WAIT_S = 10.0  # opening (and catching up); past it the index is opened as it is
 REBUILD_WAIT_S = 120.0  # `margin reindex`: past it, a clear "busy" message
+# A big import leaves one segment per indexing process; past this many segments they are
+# merged in the background when idle (searching 2 segments is as fast as 1, issue 13).
+MERGE_ABOVE = 8
 log = logging.getLogger(__name__)
 
 
@@ -92,6 +95,7 @@ class Indexing:
         self._pending: set[int] = set()
         self._lane: threading.Thread | None = None
         self._busy = False
+        self._merging: threading.Thread | None = None  # see _merge_when_idle
 
     # --- opening and closing --------------------------------------------------------------
 
@@ -131,8 +135,10 @@ class Indexing:
             return self._index
 
     def close(self) -> None:
-        """Finish queued edits, then close the index files."""
+        """Finish queued edits (and a segment merge under way), then close the index."""
         self.flush()
+        if self._merging is not None:
+            self._merging.join()
         with self._writing:
             if self._index is not None:
                 with self._lock.held(LANE_WAIT_S) as writer:
@@ -201,6 +207,64 @@ class Indexing:
         if gone:
             index.delete(gone)
         self._store.clear_index_queue(through)
+
+    @contextlib.contextmanager
+    def feeding(self, procs: int, *, clean: bool = False) -> Iterator[ImportFeed | None]:
+        """Index a big import's new articles while it saves them (see
+        :mod:`reader.core.library.pipeline`), in ``procs`` processes.
+
+        Holds ``index.lock`` for the import, but not ``_writing``: searches and the
+        window go on (an edit's re-index gives up after 2 s and stays queued). The
+        feed's segments are committed without a merge; queue rows the feed wrote are
+        forgotten, and the rest (updated articles, edits made meanwhile) caught up.
+        ``clean``: the index was marked dirty for this import, and is clean after it.
+        Yields None when another process writes the index: the articles stay queued.
+        """
+        from reader.core.index.schema import fields_of
+
+        with self._writing:
+            index = self.index()
+            got = self._lock.acquire(BATCH_WAIT_S)
+            if got:
+                self._catch_up(index)  # what was queued before belongs to no feed
+        if not got:
+            yield None
+            return
+        try:
+            feed = ImportFeed(index.import_writer(procs), self._store, fields_of)
+            try:
+                yield feed
+            except BaseException:
+                feed.cancel()
+                raise
+            feed.commit()
+            if clean:
+                self._store.set_setting(DIRTY, False)
+            segments = index.segment_count()
+        finally:
+            self._lock.release()
+        self.add_now([])  # updated articles and edits made meanwhile
+        if segments > MERGE_ABOVE:
+            self._merge_when_idle()
+
+    def _merge_when_idle(self) -> None:
+        """Merge the index's segments on a background thread once edits are written."""
+        if self._merging is not None and self._merging.is_alive():
+            return
+
+        def merge() -> None:
+            self.flush()
+            # Only ``index.lock``: searches go on meanwhile; an edit waits 2 s, then
+            # stays queued for the next writer.
+            with self._lock.held(LANE_WAIT_S) as writer:
+                if writer and self._index is not None:
+                    try:
+                        self._index.merge_segments()
+                    except MarginError:
+                        log.exception("merging the index's segments failed")
+
+        self._merging = threading.Thread(target=merge, name="margin-index-merge", daemon=True)
+        self._merging.start()
 
     def mark_dirty(self) -> None:
         """Say the index is behind the store (a bulk import rebuilds it at the end)."""
@@ -315,6 +379,45 @@ class Indexing:
             if self._index is not None:
                 self._index.close()
             self._index = None
+
+
+class ImportFeed:
+    """New articles of a big import, written to the index as they are saved.
+
+    ``written`` remembers, per article, the index queue's end when its document was
+    read from the store: its queue rows up to there are in the index once the writer
+    commits; any later row (an edit meanwhile) is caught up afterwards.
+    """
+
+    def __init__(self, writer: Any, store: Store, fields_of: Callable[..., dict]) -> None:
+        self._writer = writer
+        self._store = store
+        self._fields_of = fields_of
+        self.written: dict[int, int] = {}
+
+    def add(self, ids: Iterable[int]) -> None:
+        """Index these just-added articles (never indexed before)."""
+        mark = self._store.index_queue_end()
+        for article_id in ids:
+            document = document_for(self._store, article_id)
+            if document is not None:
+                self._writer.add_document(**self._fields_of(document))
+                self.written[article_id] = mark
+
+    def commit(self) -> None:
+        """Finish the writer's segments (no merge) and forget the queue rows written."""
+        self._writer.commit(merge=False)
+        written = self.written
+        rows = self._store.query("SELECT seq, article_id FROM index_queue")
+        done = [(r[0],) for r in rows if r[0] <= written.get(r[1], 0)]
+        if done:
+            with self._store.transaction() as conn:
+                conn.executemany("DELETE FROM index_queue WHERE seq = ?", done)
+
+    def cancel(self) -> None:
+        from reader.core.index.article_index import _cancel_writer
+
+        _cancel_writer(self._writer)
 
 
 def _identity(folder: Path) -> tuple[int, int]:
