@@ -294,6 +294,12 @@ def test_back_and_forward_across_articles_and_in_article_jumps(
     assert view.article.id == seed_id
     window.action_forward.trigger()
     qtbot.waitUntil(lambda: abs(view.scroll_y - far) < 5)
+    # The mouse's back button goes back too.
+    QTest.mouseClick(
+        input_widget(view), Qt.MouseButton.BackButton, Qt.KeyboardModifier.NoModifier,
+        QPoint(200, 200),
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: view.scroll_y < far)
 
 
 def test_numbered_citation_goes_to_its_reference_and_back(
