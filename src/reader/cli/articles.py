@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from dataclasses import asdict
 from typing import Any, TextIO
 
 from reader.cli.output import (
@@ -22,13 +21,15 @@ from reader.cli.output import (
     say,
     terminal_safe,
 )
-from reader.core.model import ImportOptions, ImportStatus
 
 SORTS = ["added", "published", "title", "site"]
 FORMATS = ["wordpress-json", "wxr", "html", "markdown", "jats"]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # The core is imported by the commands that use it: `margin --help` stays fast.
+    from reader.core.model import ImportOptions, ImportStatus
+
     options = ImportOptions(include_drafts=args.include_drafts)
     tty = sys.stderr.isatty() and not args.json
 
@@ -110,6 +111,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     with open_library(args) as library:
         article = library.article(args.id)
     if args.format == "html":
@@ -181,6 +184,8 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 
 def cmd_citations(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     with open_library(args) as library:
         stored = library.citations(args.id)
     rows = []
