@@ -228,8 +228,11 @@ class ArticleIndex:
         old index untouched) when ``cancel()`` said so.
         """
         with self._write_lock:
-            tmp = self.directory.with_name(self.directory.name + ".rebuild")
-            shutil.rmtree(tmp, ignore_errors=True)
+            # A folder of this process's own: the library's writer lock keeps other
+            # processes' rebuilds out, and whatever a killed one left is removed here.
+            for stale in self.directory.parent.glob(self.directory.name + ".rebuild-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            tmp = self.directory.with_name(f"{self.directory.name}.rebuild-{os.getpid()}")
             tmp.mkdir(parents=True)
             new_ix = self._storage(tmp).create_index(make_schema(), indexname=INDEX_NAME)
             docs_iter = iter(docs)
@@ -311,7 +314,7 @@ class ArticleIndex:
                 raise
 
     def _swap_in(self, tmp: Path) -> None:
-        old = self.directory.with_name(self.directory.name + ".old")
+        old = self.directory.with_name(f"{self.directory.name}.old-{os.getpid()}")
         with self._search_lock:
             self._close_searcher()
             shutil.rmtree(old, ignore_errors=True)
