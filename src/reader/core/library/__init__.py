@@ -25,21 +25,20 @@ error a caller sees is a :class:`~reader.core.errors.MarginError`.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.core.errors import MarginError, NotFound
-from reader.core.images.fetch import FetchReport
 from reader.core.library import backup
 from reader.core.library.annotations import Annotations
 from reader.core.library.blobs import Blobs
 from reader.core.library.images import Images, StoredImageRow
-from reader.core.library.importing import Importer
 from reader.core.library.indexing import Indexing
 from reader.core.library.store import SCHEMA_VERSION, Store
+from reader.core.library.trash import TRASH_DAYS, Trash
 from reader.core.model import (
     AnchoredAnnotations,
     Annotation,
@@ -54,11 +53,15 @@ from reader.core.model import (
     ProgressFn,
     SearchResults,
     StoredCitation,
-    now_iso,
 )
 from reader.core.paths import library_dir
 
+if TYPE_CHECKING:
+    from reader.core.images.fetch import FetchReport
+    from reader.core.library.importing import Importer
+
 __all__ = [
+    "TRASH_DAYS",
     "AnchoredAnnotations",
     "CancelFn",
     "Library",
@@ -68,7 +71,6 @@ __all__ = [
 ]
 
 DB_NAME = "library.sqlite3"
-TRASH_DAYS = 30  # an article in the Trash is deleted for good after this many days
 
 
 class Library:
@@ -90,7 +92,15 @@ class Library:
         self._indexing = Indexing(root / "index", self._store, read_only=self.read_only)
         self._annotations = Annotations(self._store, self._indexing.add_later)
         self._images = Images(self._store, root / "images")
-        self._importer = Importer(
+        self._trash = Trash(self._store, self._indexing, self._annotations, self._images)
+
+    @functools.cached_property
+    def _importer(self) -> Importer:
+        # Made on first use: the importers, lxml and the citation finder cost a command
+        # that only searches or lists ~0.1 s of start-up (issue 13).
+        from reader.core.library.importing import Importer
+
+        return Importer(
             self._store, self._originals, self._indexing, self._annotations, self._images
         )
 
@@ -131,13 +141,8 @@ class Library:
         """
         report = self._importer.import_paths(paths, options, progress=progress, cancel=cancel)
         # Importing an article that is in the Trash again means the user wants it back.
-        self._restore_if_trashed(r.article_id for r in report.results)
+        self._trash.restore_reimported(r.article_id for r in report.results)
         return report
-
-    def _restore_if_trashed(self, ids: Iterable[int | None]) -> None:
-        trashed = set(self._store.trashed_ids()).intersection(i for i in ids if i is not None)
-        if trashed:
-            self.restore_from_trash(sorted(trashed))
 
     def import_bytes(
         self, data: bytes, name: str, options: ImportOptions | None = None
@@ -213,42 +218,23 @@ class Library:
         They leave the list, the filters and search until :meth:`restore_from_trash`;
         :meth:`empty_trash` (or 30 days) deletes them for good.
         """
-        ids = list(ids)
-        for article_id in ids:
-            self.article(article_id)  # NotFound before anything moves
-        self._indexing.flush()  # a queued re-index must not bring a trashed article back
-        with self._store.transaction() as conn:
-            moved = self._store.set_trashed(conn, ids, now_iso())
-        self._indexing.delete(ids)
-        return moved
+        return self._trash.move(ids)
 
     def restore_from_trash(self, ids: Iterable[int]) -> int:
         """Bring articles back from the Trash; returns how many came back."""
-        ids = list(ids)
-        for article_id in ids:
-            self.article(article_id)
-        with self._store.transaction() as conn:
-            restored = self._store.set_trashed(conn, ids, "")
-        self._indexing.add_later(ids)
-        return restored
+        return self._trash.restore(ids)
 
     def is_listed(self, article_id: int) -> bool:
         """The article exists and is not in the Trash."""
-        return self._store.has_article(article_id) and not self._store.is_trashed(article_id)
+        return self._trash.is_listed(article_id)
 
     def trashed(self) -> list[ArticleSummary]:
         """The articles in the Trash, most recently trashed first."""
-        rows = self._store.summaries(None, trashed=True, sort="added")
-        return sorted(rows, key=lambda s: s.trashed_at, reverse=True)
+        return self._trash.listed()
 
     def empty_trash(self, *, older_than_days: float | None = None) -> int:
         """Delete articles in the Trash for good (only those trashed long enough ago)."""
-        before = None
-        if older_than_days is not None:
-            cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days)
-            before = cutoff.isoformat(timespec="seconds")
-        ids = self._store.trashed_ids(before)
-        return self.remove(ids) if ids else 0
+        return self._trash.empty(older_than_days=older_than_days)
 
     def change_token(self) -> int:
         """Changes when another process writes to the library (cheap: poll it)."""
@@ -259,17 +245,7 @@ class Library:
 
         The window and the CLI move articles to the Trash (:meth:`trash`) instead.
         """
-        ids = list(ids)
-        self._indexing.flush()  # a queued re-index must not bring a removed article back
-        for article_id in ids:
-            self.article(article_id)  # NotFound before anything is deleted
-        images = self._images.hashes_of(ids)
-        with self._store.transaction() as conn:
-            removed = self._store.delete_articles(conn, ids)
-        self._images.discard_unused(images)  # those no other article shows
-        self._annotations.forget(ids)
-        self._indexing.delete(ids)
-        return removed
+        return self._trash.delete(ids)
 
     # --- images ---------------------------------------------------------------------------
 
