@@ -127,3 +127,34 @@ def test_watcher_notices_another_connection_only(qtbot, library: Library, tmp_pa
         assert watcher.check()
     assert changed.args == [[]]  # "anything may have changed"
     watcher.stop()
+
+
+def test_a_progress_dialog_attached_before_start_sees_the_first_report(
+    qtbot, pool: QThreadPool
+) -> None:
+    from reader.ui.tasks import TaskProgress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(pool)
+    reported = threading.Event()
+    release = threading.Event()
+
+    def work(context: TaskContext) -> None:
+        context.progress(5, 300, "file 5")  # at once, before anyone could connect later
+        reported.set()
+        release.wait(10)
+
+    progress: list[TaskProgress] = []
+    runner.start(
+        work,
+        before_start=lambda task: progress.append(
+            TaskProgress(task, parent, title="Working", object_name="p", label=lambda *a: "x")
+        ),
+    )
+    assert reported.wait(5)
+    dialog = progress[0].dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.value() == 5 and dialog.maximum() == 300)
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy)

@@ -328,16 +328,10 @@ class ExportController(QObject):
         show_progress: bool,
         images: bool = False,
     ) -> None:
-        task = self.tasks.start(
-            export_work(self.library, ids, fmt, out, images=images),
-            name="export",
-            on_done=self._on_finished,
-            on_error=self._on_failed,
-        )
-        if not task.running:  # a synchronous runner has already answered
-            return
-        self.task = task
-        if show_progress:
+        def attach(task: Task) -> None:
+            self.task = task
+            if not show_progress:
+                return
             self.progress = TaskProgress(
                 task,
                 self.window,
@@ -349,6 +343,14 @@ class ExportController(QObject):
             )
             if self.progress.dialog is not None:  # a new TaskProgress always has one
                 self.progress.dialog.setAccessibleName("Export progress")
+
+        self.tasks.start(
+            export_work(self.library, ids, fmt, out, images=images),
+            name="export",
+            on_done=self._on_finished,
+            on_error=self._on_failed,
+            before_start=attach,  # the dialog hears the very first progress report
+        )
 
     def _done(self) -> None:
         if self.progress is not None:

@@ -219,13 +219,8 @@ class ImportController(QObject):
         if self.task is not None or not paths:
             return False
         self.started.emit()
-        task = self.tasks.start(
-            import_work(self._library, paths),
-            name="import",
-            on_done=self._on_finished,
-            on_error=self._on_failed,
-        )
-        if task.running:  # (a synchronous runner has already answered)
+
+        def attach(task: Task) -> None:
             self.task = task
             self.progress = TaskProgress(
                 task,
@@ -235,8 +230,16 @@ class ImportController(QObject):
                 label=_progress_label,
                 cancelling="Cancelling after the current file…",
             )
-            if self.progress.dialog is not None:  # a new TaskProgress always has one
+            if self.progress.dialog is not None:
                 self.progress.dialog.setAccessibleName("Import progress")
+
+        self.tasks.start(
+            import_work(self._library, paths),
+            name="import",
+            on_done=self._on_finished,
+            on_error=self._on_failed,
+            before_start=attach,  # the dialog hears the very first progress report
+        )
         return True
 
     def cancel(self) -> None:

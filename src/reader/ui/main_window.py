@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from reader import __version__
 from reader.core.errors import NotFound
 from reader.core.library import Library
-from reader.core.model import ImportReport, ImportStatus, SearchHit, StoredCitation
+from reader.core.model import ImportReport, SearchHit, StoredCitation
 from reader.ui import settings as keys
 from reader.ui import theme as themes
 from reader.ui.annotations_panel import AnnotationsPanel
@@ -50,11 +50,11 @@ from reader.ui.highlighting import HighlightController
 from reader.ui.images import ImageActions
 from reader.ui.importing import ImportController, summary_line
 from reader.ui.library_panel import LibraryPanel
+from reader.ui.list_navigation import ListNavigator
 from reader.ui.preferences import PreferencesDialog
 from reader.ui.reader import ReaderView, Typography
 from reader.ui.references_panel import ReferencesPanel
 from reader.ui.search import (
-    HIT_ROLE,
     SearchController,
     SearchField,
     SearchResultsView,
@@ -221,6 +221,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().setSizeGripEnabled(True)
 
+        self.navigator = ListNavigator(
+            self.library_panel,
+            self.search,
+            self.search_results,
+            open_article=self.open_article,
+            open_hit=self.open_hit,
+            reading=lambda: self.reader_view.article is not None,
+            parent=self,
+        )
         self.tasks = TaskRunner(pool, self)
         self.events = LibraryEvents(self)
         self.importer = ImportController(library, self, self.tasks)
@@ -368,10 +377,10 @@ class MainWindow(QMainWindow):
         self.action_previous_pane.setShortcuts(_sequences("Shift+F6"))
 
         self.action_next_article = a(
-            "&Next Article", lambda: self.step_article(1), _sequences("Alt+Down")
+            "&Next Article", lambda: self.navigator.step(1), _sequences("Alt+Down")
         )
         self.action_previous_article = a(
-            "&Previous Article", lambda: self.step_article(-1), _sequences("Alt+Up")
+            "&Previous Article", lambda: self.navigator.step(-1), _sequences("Alt+Up")
         )
         self.action_toggle_read = a("Mark as &Unread", self.toggle_read, _sequences("Ctrl+U"))
         self.action_remove = a(
@@ -462,7 +471,7 @@ class MainWindow(QMainWindow):
         panel.import_files_requested.connect(self.import_files)
         panel.model.modelReset.connect(self._update_count)
         self.search.open_hit_requested.connect(self.open_hit)
-        self.article_opened.connect(self._follow_in_results)
+        self.article_opened.connect(self.navigator.follow)
         self.search.active_changed.connect(self._on_search_active)
         self.search_field.escape_pressed.connect(self.focus_library)
         view = self.reader_view
@@ -595,48 +604,6 @@ class MainWindow(QMainWindow):
         if hit.annotation_uuid:
             self.highlights.reveal(hit.annotation_uuid)
         self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def step_article(self, step: int) -> None:
-        """Alt+Down / Alt+Up: the next or previous article of the list on screen.
-
-        While search results are shown that is the results list, not the hidden library.
-        """
-        if not self.search.active:
-            self.library_panel.select_relative(step)
-            return
-        view = self.search_results
-        model = view.model()
-        if model is None or model.rowCount() == 0:
-            return
-        current = view.currentIndex()
-        row = current.row() + step if current.isValid() else 0
-        if 0 <= row < model.rowCount():
-            index = model.index(row, 0)
-            view.setCurrentIndex(index)
-            view.scrollTo(index)
-            hit = index.data(HIT_ROLE)
-            if hit is not None:
-                self.open_hit(hit)
-
-    def _follow_in_results(self, article_id: int) -> None:
-        """The results list's selection follows the article opened (from anywhere)."""
-        view = self.search_results
-        model = view.model()
-        if not self.search.active or model is None:
-            return
-        current = view.currentIndex()
-        hit = current.data(HIT_ROLE) if current.isValid() else None
-        if hit is not None and hit.article_id == article_id:
-            return
-        for row in range(model.rowCount()):
-            index = model.index(row, 0)
-            found = index.data(HIT_ROLE)
-            if found is not None and found.article_id == article_id:
-                view.setCurrentIndex(index)
-                view.scrollTo(index)
-                return
-        view.clearSelection()
-        view.setCurrentIndex(QModelIndex())
 
     def when_shown(self, article_id: int, action: Callable[[], object]) -> None:
         """Run ``action`` once the view shows ``article_id`` (now, if it already does)."""
@@ -935,24 +902,7 @@ class MainWindow(QMainWindow):
         touched = [r.article_id for r in report.results if r.article_id is not None]
         self.events.article_ids_changed(touched)
         self.statusBar().showMessage(summary_line(report), 8000)
-        self._show_imported(report)
-
-    def _show_imported(self, report: ImportReport) -> None:
-        """One article imported: open it. A batch: select the first new one in the list."""
-        articles = list(dict.fromkeys(r.article_id for r in report.results if r.article_id))
-        added = [
-            r.article_id for r in report.results if r.status is ImportStatus.ADDED and r.article_id
-        ]
-        if len(articles) == 1:
-            self.library_panel.select_article(articles[0], emit=False)
-            self.open_article(articles[0])
-            return
-        rows = [(row, i) for i in added if (row := self.library_panel.model.row_of(i)) is not None]
-        if rows:
-            first = min(rows)[1]
-            self.library_panel.select_article(first, emit=self.reader_view.article is None)
-        elif self.reader_view.article is None and self.library_panel.model.rowCount():
-            self.library_panel.select_relative(0)
+        self.navigator.show_imported(report)
 
     def _on_import_failed(self, message: str) -> None:
         self._import_done()

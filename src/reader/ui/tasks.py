@@ -121,7 +121,13 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
+        before_start: Callable[[Task], None] | None = None,
     ) -> Task:
+        """Run ``work`` off the UI thread; the ``on_*`` listeners get its answers.
+
+        Listeners (and ``before_start``, e.g. a :class:`TaskProgress`) are attached
+        before the work starts: a signal emitted by a quick worker is never missed.
+        """
         task = Task(work, name)
         queued = Qt.ConnectionType.QueuedConnection
         kind = Qt.ConnectionType.DirectConnection if self.synchronous else queued
@@ -134,6 +140,8 @@ class TaskRunner(QObject):
         task.finished.connect(lambda: self._forget(task), kind)
         task.running = True
         self._running.add(task)
+        if before_start is not None:
+            before_start(task)
         if self.synchronous:
             task.run_here()
         else:
