@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
+from reader.core.errors import NotFound
 from reader.core.library import Library
 from reader.ui.main_window import MainWindow
 from reader.ui.search import HIT_ROLE
@@ -193,7 +194,7 @@ def test_trash_view_restores_and_empties(qtbot, window, monkeypatch) -> None:
     assert not button.isVisibleTo(window.library_panel)
     window.action_show_trash.trigger()  # Go ▸ Trash works too
     assert window.left_stack.currentWidget() is window.trash_panel
-    with pytest.raises(Exception, match="no article"):
+    with pytest.raises(NotFound):
         window.library.article(second)
     window.trash_panel.back_button.click()
     assert window.left_stack.currentWidget() is window.library_panel
