@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.core.errors import MarginError, NotFound
+from reader.core.errors import NotFound
 from reader.core.library import backup
 from reader.core.library.annotations import Annotations
 from reader.core.library.blobs import Blobs
@@ -317,26 +317,8 @@ class Library:
         database; with ``repair``, fix what can be fixed (stray files, the index)."""
         self._indexing.flush()
         report = backup.check_files(self._store.path, self._originals.folder)
-        leftovers = self._originals.leftovers()
-        if leftovers:
-            report.problems.append(f"{len(leftovers)} unfinished copies (.part) in originals/")
-            if repair:
-                self._originals.sweep_leftovers()
-                report.repaired.append(f"removed {len(leftovers)} unfinished copies")
-        listed = self._store.count()
-        queued = len(self._store.index_queue()[1])
-        try:
-            indexed = self._indexing.index().doc_count()
-        except MarginError:
-            indexed = -1
-        if indexed != listed or queued:
-            report.problems.append(
-                f"the search index holds {max(indexed, 0)} of {listed} articles"
-                + (f" ({queued} changes waiting)" if queued else "")
-            )
-            if repair:
-                self.reindex()
-                report.repaired.append("rebuilt the search index")
+        self._originals.check(report, repair=repair)
+        self._indexing.check(report, repair=repair)
         return report
 
     def reindex(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:

@@ -15,8 +15,12 @@ import os
 import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.errors import StorageError
+
+if TYPE_CHECKING:
+    from reader.core.library.backup import CheckReport
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -74,6 +78,16 @@ class Blobs:
             if match is None or not _alive(int(match.group(1))):
                 found.append(path)
         return found
+
+    def check(self, report: CheckReport, *, repair: bool = False) -> None:
+        """Add unfinished copies to ``report``; with ``repair``, remove them."""
+        leftovers = self.leftovers()
+        if leftovers:
+            where = self.folder.name
+            report.problems.append(f"{len(leftovers)} unfinished copies (.part) in {where}/")
+            if repair:
+                self.sweep_leftovers()
+                report.repaired.append(f"removed {len(leftovers)} unfinished copies")
 
     def sweep_leftovers(self) -> int:
         """Remove :meth:`leftovers`; how many were removed."""

@@ -67,6 +67,7 @@ from reader.core.model import (
 
 if TYPE_CHECKING:
     from reader.core.index import ArticleIndex
+    from reader.core.library.backup import CheckReport
 
 DIRTY = "index_dirty"  # the setting that says "rebuild the index from the store"
 # How long each kind of writer waits for another process's writer lock (seconds).
@@ -148,6 +149,25 @@ class Indexing:
                 if self._index is not None:
                     self._index.close()
                 self._index = None
+
+    def check(self, report: CheckReport, *, repair: bool = False) -> None:
+        """Add to ``report`` an index out of step with the store (articles missing, changes
+        waiting); with ``repair``, rebuild it."""
+        self.flush()
+        listed = self._store.count()
+        queued = len(self._store.index_queue()[1])
+        try:
+            indexed = self.index().doc_count()
+        except MarginError:
+            indexed = -1
+        if indexed != listed or queued:
+            report.problems.append(
+                f"the search index holds {max(indexed, 0)} of {listed} articles"
+                + (f" ({queued} changes waiting)" if queued else "")
+            )
+            if repair:
+                self.rebuild()
+                report.repaired.append("rebuilt the search index")
 
     # --- writing --------------------------------------------------------------------------
 
