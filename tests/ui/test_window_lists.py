@@ -224,3 +224,21 @@ def test_confirm_shows_titles_as_written_not_as_html(
     for entity in ("&amp;", "&#x27;", "&quot;", "&gt;"):
         assert entity not in box.text()
     assert window.library.count() == 1
+
+
+def test_an_import_that_stops_says_why_in_plain_text(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    from reader.core.errors import MarginError
+
+    asked = answer_every_question(monkeypatch, accept=True)
+
+    def stop(*_args: Any, **_kwargs: Any) -> None:
+        raise MarginError("cannot write <library> & its index: 'disk full'")
+
+    monkeypatch.setattr(window.library, "import_paths", stop)
+    with qtbot.waitSignal(window.importer.failed, timeout=10_000):
+        window.import_paths([tmp_path])
+    (box,) = asked
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert "cannot write <library> & its index: 'disk full'" in box.text()

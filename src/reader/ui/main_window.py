@@ -51,6 +51,7 @@ from reader.ui.images import ImageActions
 from reader.ui.importing import ImportController, summary_line
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.list_navigation import ListNavigator
+from reader.ui.message_boxes import warn
 from reader.ui.preferences import PreferencesDialog
 from reader.ui.reader import ReaderView, Typography
 from reader.ui.references_panel import ReferencesPanel
@@ -517,9 +518,7 @@ class MainWindow(QMainWindow):
                 f"Exported {len(paths)} file{'s' if len(paths) != 1 else ''}.", 6000
             )
         )
-        self.exporter.failed.connect(
-            lambda m: QMessageBox.warning(self, "Export stopped", html.escape(m))
-        )
+        self.exporter.failed.connect(lambda m: warn(self, "Export stopped", m))
         # Changes to the library, from this window or another process: each listener
         # reloads what it shows, so no panel refreshes another by hand.
         events = self.events
@@ -907,7 +906,7 @@ class MainWindow(QMainWindow):
     def _on_import_failed(self, message: str) -> None:
         self._import_done()
         self.events.anything_changed()
-        QMessageBox.warning(self, "Import stopped", f"The import stopped: {html.escape(message)}")
+        warn(self, "Import stopped", f"The import stopped: {message}")
 
     def _update_count(self) -> None:
         total = self.library.count()

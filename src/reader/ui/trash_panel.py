@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,6 +28,7 @@ from reader.core.library import TRASH_DAYS
 from reader.core.model import ArticleSummary
 from reader.ui.events import LibraryEvents
 from reader.ui.library_model import short_date
+from reader.ui.message_boxes import confirm
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -39,24 +39,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 def _short(title: str, limit: int = 60) -> str:
     """A title for a status line or an undo step: long ones cut in the middle."""
     return title if len(title) <= limit else f"{title[: limit // 2 - 1]}…{title[-limit // 2 :]}"
-
-
-def confirm(parent: QWidget, title: str, text: str, accept: str) -> bool:
-    """Ask a yes/no question whose text is shown exactly as given.
-
-    The text is plain, never HTML: article titles with ``&`` or quotes were shown as
-    ``&amp;`` and ``&#x27;`` when they were escaped for a box that then chose plain text.
-    """
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.exec()
-    return box.clickedButton() is yes
 
 
 class TrashPanel(QWidget):
