@@ -49,8 +49,14 @@ def import_work(
 
 
 def _progress_label(done: int, total: int, current: str) -> str:
+    # The stages of a big import (reader.core.library.pipeline): reading and saving the
+    # files, then the index's processes finishing their last articles.
+    if current == "reading…":
+        return f"Reading {total:,} files…"
+    if current == "indexing…":
+        return f"Indexing: {done:,} files saved, finishing the search index…"
     name = current.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"Importing {done + 1 if done < total else total} of {total}…\n{name}"
+    return f"Importing {done + 1 if done < total else total:,} of {total:,}…\n{name}"
 
 
 def summary_line(report: ImportReport) -> str:

@@ -12,7 +12,27 @@ What it adds to the importers (which only parse bytes):
   everything stored tells "unchanged" from "updated";
 * **citations** found in the HTML when the importer did not list them (JATS does);
 * **re-anchoring**: a re-import that changes the text moves the highlights with it;
-* **indexing** in batches as it goes, or in one bulk pass for a big first import.
+* **indexing** as it goes: in batches of :data:`INDEX_BATCH` for a small import, by the
+  index's own worker processes for a big one.
+
+The pipeline (a big import, :data:`PARALLEL_FROM` files or more; a small one does the
+same steps in this process, one file after another)::
+
+    paths ─▶ expand() ─▶ read bytes ─▶ parse_source()  ×N worker processes
+             (in order)                 parse, sanitize, citations, images,
+                                        keep the original (fsync)
+                                              │ Parsed, back in file order
+                                              ▼
+                 import_one(): one SQLite transaction per file (this process)
+                                              │ new articles
+                                              ▼
+                 ImportFeed ─▶ Whoosh writer ─▶ ×N index processes, a segment each
+                                              │ at the end: commit, no merge
+                                              ▼
+                 catch up the queue (updates, edits meanwhile); merge when idle
+
+The parallel half, its process start-up and its measurements are in
+:mod:`reader.core.library.pipeline`.
 """
 
 from __future__ import annotations
@@ -70,7 +90,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # refuse larger files outright
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 INDEX_BATCH = 200  # articles per index commit during imports
-BULK_THRESHOLD = 300  # files in one import from which the index is rebuilt in bulk
+BULK_THRESHOLD = 300  # files (and at least the library's size): back up, index marked dirty
 PARALLEL_FROM = 48  # files in one import from which worker processes parse them
 
 Reader = Callable[[], bytes]
@@ -110,9 +130,9 @@ class Importer:
         report = ImportReport()
         sources = list(expand(paths, report))
         # Open (or rebuild) the index before adding anything, so a first import is not
-        # indexed twice; and decide how to index: a big import into a small library is
-        # indexed in one bulk pass at the end (a fresh single-segment index), anything
-        # else in batches as it goes, so search sees new articles early.
+        # indexed twice. A bulk import (a big one into a small library) is backed up
+        # first, and the index marked dirty until the import's feed has committed: a
+        # crash in between rebuilds it at the next start.
         self._indexing.index()
         bulk = len(sources) >= BULK_THRESHOLD and len(sources) >= self._store.count()
         if bulk:
@@ -153,17 +173,12 @@ class Importer:
                 results = [ImportResult(label, ImportStatus.FAILED, str(exc))]
             report.results.extend(results)
             pending.extend(_saved_ids(results))
-            if not bulk and len(pending) >= INDEX_BATCH:
+            if len(pending) >= INDEX_BATCH:
                 self._indexing.add_now(pending)
                 pending.clear()
             if progress and results:
                 progress(Progress(done=done + 1, total=total, current=label, result=results[-1]))
-        if bulk:
-            if progress:
-                progress(Progress(done=total, total=total, current="indexing…"))
-            self._indexing.rebuild(progress, label="indexing…")
-        else:
-            self._indexing.add_now(pending)
+        self._indexing.add_now(pending)
         if progress:
             progress(Progress(done=total, total=total, current=""))
         return report
