@@ -496,7 +496,7 @@ class _SubWriter(SubWriterTask):
     @staticmethod
     def _Popen(process_obj: Any) -> Any:
         # How multiprocessing's own context classes choose their start method.
-        context = multiprocessing.get_context(START_METHOD)
+        context: Any = multiprocessing.get_context(START_METHOD)
         return context.Process._Popen(process_obj)  # noqa: SLF001
 
     def run(self) -> None:

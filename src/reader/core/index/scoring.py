@@ -23,6 +23,7 @@ import array
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from whoosh import matching, query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -39,12 +40,15 @@ _cache: OrderedDict[tuple[str, str], array.array] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _segment_id(reader) -> str | None:  # type: ignore[no-untyped-def]
+def _segment_id(reader: Any) -> str | None:
     segment = getattr(reader, "segment", None)
-    return segment().segment_id() if callable(segment) else None
+    if not callable(segment):
+        return None
+    found: Any = segment()  # a Whoosh segment (untyped)
+    return found.segment_id()
 
 
-def _cached(reader, kind: str, load: Callable[[], array.array]) -> array.array | None:  # type: ignore[no-untyped-def]
+def _cached(reader, kind: str, load: Callable[[], array.array]) -> array.array | None:
     """The array ``load()`` reads for this segment, read once."""
     segment_id = _segment_id(reader)
     if segment_id is None:  # not one segment's reader: no caching
@@ -63,7 +67,7 @@ def _cached(reader, kind: str, load: Callable[[], array.array]) -> array.array |
     return values
 
 
-def _field_lengths(reader, fieldname: str) -> array.array | None:  # type: ignore[no-untyped-def]
+def _field_lengths(reader, fieldname: str) -> array.array | None:
     def load() -> array.array:
         # The per-document reader's own length column (Whoosh keeps no public way to
         # read a whole column of lengths); a byte an article, decoded once.
@@ -79,7 +83,7 @@ def _field_lengths(reader, fieldname: str) -> array.array | None:  # type: ignor
 class CachedBM25F(scoring.BM25F):
     """Whoosh's BM25F, same scores, with field lengths looked up in memory."""
 
-    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
+    def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, scoring.BM25FScorer):
             lengths = _field_lengths(searcher.reader(), fieldname)
@@ -95,7 +99,7 @@ class ColumnDateRange(query.NumericRange):
     when the segment has no column.
     """
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         reader = searcher.reader()
         field = reader.schema[self.fieldname]
 

@@ -46,7 +46,7 @@ import pickle
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -189,7 +189,7 @@ class _Item:
 
 def parsed_in_order(
     sources: Sequence[Source], options: ImportOptions, procs: int, originals: Blobs
-) -> Iterator[_Item]:
+) -> Generator[_Item, None, None]:
     """Each source read and parsed, in the order given; by ``procs`` worker processes
     when ``procs`` > 1. Stopping the iteration stops the workers."""
     if procs <= 1:
