@@ -9,8 +9,9 @@ PYTHON="${1:-.venv/bin/python}"
 
 # The bundle carries the xcb libraries Qt's window needs, copied from this machine: build
 # where the README's window packages are installed, or the bundle cannot open a window.
+libs="$(/sbin/ldconfig -p)"  # read once: `ldconfig -p | grep -q` fails under pipefail
 for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxkbcommon-x11.so.0 libnss3.so; do
-    if ! /sbin/ldconfig -p | grep -q "$lib"; then
+    if ! grep -q "$lib" <<<"$libs"; then
         echo "build-bundle: $lib is missing here; install the README's window packages first" >&2
         exit 1
     fi
