@@ -172,9 +172,8 @@ class MainWindow(QMainWindow):
 
         self.reader_view = ReaderView(self)
         self.reader_view.setAcceptDrops(False)
-        images = getattr(library, "image", None)  # the library's stored figures, by name
-        if callable(images):
-            self.reader_view.profile_.scheme_handler.images = images
+        # The page asks for the library's stored figures by name.
+        self.reader_view.profile_.scheme_handler.images = library.image
         self.reader_view.set_typography(self.settings.typography)
         self.find_bar = FindBar(self.reader_view, self)
         center = QWidget(self)
