@@ -857,3 +857,15 @@ def test_scores_are_whoosh_bm25f_scores(nfcorpus_index: ArticleIndex) -> None:
                 for h in searcher.search(parsed, limit=len(ours))
             }
             assert ours == theirs, q
+
+
+def test_a_prefix_alone_stops_at_a_page_and_says_about_how_many(
+    nfcorpus_index: ArticleIndex,
+) -> None:
+    every = nfcorpus_index.search("canc*", limit=1000)
+    page = nfcorpus_index.search("canc*", limit=5)
+    exact = len(every.hits)
+    assert exact > 100  # enough articles that a page is a small part of them
+    assert len(page.hits) == 5
+    assert {h.article_id for h in page.hits} <= {h.article_id for h in every.hits}
+    assert page.total is not None and exact / 2 <= page.total <= 600

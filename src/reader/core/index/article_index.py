@@ -49,7 +49,7 @@ from reader.core.index.schema import (
     fields_of,
     make_schema,
 )
-from reader.core.index.scoring import CachedBM25F, column_ranges
+from reader.core.index.scoring import CachedBM25F, TopCollector, column_ranges
 from reader.core.index.snippets import MATCH_TAG, annotation_snippet, make_snippet, note_text
 from reader.core.index.spelling import corrected_query, corrections
 from reader.core.model import Annotation, IndexDocument, SearchHit, SearchResults
@@ -387,7 +387,9 @@ class ArticleIndex:
             try:
                 searcher = self._current_searcher()
                 bounded = column_ranges(prepare(parsed, searcher.reader()), SORTABLE_FIELDS)
-                results = searcher.search(bounded, limit=limit)
+                collector = TopCollector(limit=limit)
+                searcher.search_with_collector(bounded, collector)
+                results = collector.results()
                 scored = results.scored_length()
                 total = scored if scored < limit else results.estimated_length()
                 found = [(hit.fields(), hit.score) for hit in results]
