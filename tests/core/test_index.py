@@ -869,3 +869,29 @@ def test_a_prefix_alone_stops_at_a_page_and_says_about_how_many(
     assert len(page.hits) == 5
     assert {h.article_id for h in page.hits} <= {h.article_id for h in every.hits}
     assert page.total is not None and exact / 2 <= page.total <= 600
+
+
+def test_through_the_library_highlight_tags_and_notes_are_found_and_shown(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    from reader.core.library import Library
+
+    library = Library.open(tmp_path / "library")
+    try:
+        (result,) = library.import_paths([fixtures / "ketamine-for-pain.json"]).results
+        article_id = result.article_id
+        assert article_id is not None
+        mark = library.add_highlight_by_quote(
+            article_id,
+            "particularly to the bladder",
+            note="**Ask** the GP about _cystitis_",
+            tags=["FollowUp"],
+        )
+        (hit,) = library.search("tag:followup").hits  # a highlight's tag, any case
+        assert hit.annotation_uuid == mark.uuid
+        assert "particularly to the bladder" in hit.snippet_html
+        (hit,) = library.search("note:cystitis").hits
+        assert hit.annotation_uuid == mark.uuid
+        assert hit.snippet_html == 'Ask the GP about <b class="match">cystitis</b>'
+    finally:
+        library.close()

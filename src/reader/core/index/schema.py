@@ -34,6 +34,7 @@ from whoosh.analysis import (
 from whoosh.lang.porter import stem as _porter_stem
 
 from reader.core.citations import identifier_key
+from reader.core.index.snippets import note_text
 from reader.core.model import IndexDocument
 
 __all__ = [
@@ -52,7 +53,8 @@ __all__ = [
 
 # v4: "tag" holds highlight tags too, and hits carry the article's own tags.
 # v5: "published" has a column too (date ranges are read from it, see scoring.py).
-INDEX_NAME = "margin_v5"
+# v6: notes are indexed as the text their Markdown reads as.
+INDEX_NAME = "margin_v6"
 
 
 # Words dropped from both the articles and the queries. Whoosh's default list plus the
@@ -239,12 +241,14 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
 def fields_of(doc: IndexDocument) -> dict[str, object]:
     """The Whoosh document for one article. Empty fields are left out."""
     published = _naive_utc(doc.published)
+    # Notes are Markdown: "_cystitis_" must be found as "cystitis"
+    notes = note_text(doc.notes) if doc.notes else ""
     values: dict[str, object] = {
         "article_id": str(doc.article_id),
         "title": doc.title,
         "text": "\n".join(
             p
-            for p in (doc.title, doc.title, *doc.authors, doc.body, doc.notes, doc.highlights)
+            for p in (doc.title, doc.title, *doc.authors, doc.body, notes, doc.highlights)
             if p
         ),
         "author": "\n".join(doc.authors),
@@ -257,7 +261,7 @@ def fields_of(doc: IndexDocument) -> dict[str, object]:
         "published": published,
         "format": doc.source_format.lower(),
         "url": doc.url,
-        "note": doc.notes,
+        "note": notes,
         "highlight": doc.highlights,
         # citation keys; an identifier written any other way gets its key
         "cites": " ".join(identifier_key(c) or c.replace(" ", "") for c in doc.cites),
