@@ -6,6 +6,7 @@ academic use only and is never copied into the repository.
     python benchmarks/bench_search.py relevance            # nDCG@10, app search vs AND/OR
     python benchmarks/bench_search.py speed                # 2,000 articles of ~2,000 words
     python benchmarks/bench_search.py speed -n 10000       # the 10,000-article target
+    python benchmarks/bench_search.py speed -n 10000 --keep /tmp/bench  # reuse its index
     python benchmarks/bench_search.py all
 
 Everything goes through reader.core.index.ArticleIndex, the same code the app uses:
