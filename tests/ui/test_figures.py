@@ -143,3 +143,31 @@ def test_export_all_can_show_highlighted_figures(qtbot, pmc_window, tmp_path, mo
     (note,) = done.args[0]
     (picture,) = (out / "attachments").iterdir()
     assert f"(attachments/{picture.name})" in note.read_text(encoding="utf-8")
+
+
+def test_download_images_fetches_shows_and_is_then_off(qtbot, make_window, library, tmp_path):
+    from tests.core.test_fetch_images import Server
+
+    server = Server()
+    try:
+        note = tmp_path / "web.md"
+        note.write_text(
+            "# Shift work\n\n" + "Sleep and memory. " * 20 + f"\n\n![Chart]({server.url}/normal)\n",
+            encoding="utf-8",
+        )
+        library.import_paths([note])
+        window = make_window(library)
+        open_first(qtbot, window)
+        assert server.requests == []  # opening an article fetches nothing
+        action = window.images.download_action
+        assert action.isEnabled()
+        with qtbot.waitSignal(window.reader_view.article_shown, timeout=LOAD_TIMEOUT_MS):
+            action.trigger()
+        assert len(server.requests) == 1
+        view = window.reader_view
+        code = "(document.querySelector('img') || {naturalWidth: 0}).naturalWidth"
+        qtbot.waitUntil(lambda: js(qtbot, view, code) == 12, timeout=LOAD_TIMEOUT_MS)
+        assert not action.isEnabled()  # nothing left to ask for
+        assert "Downloaded 1 image" in window.statusBar().currentMessage()
+    finally:
+        server.close()
