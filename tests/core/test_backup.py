@@ -169,3 +169,23 @@ def test_copies_left_half_written_by_a_dead_process_are_swept_at_open(tmp_path: 
     with Library(root):
         pass
     assert not left.exists() and writing.exists()
+
+
+def test_a_database_locked_by_another_process_is_never_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backup, "READ_WAIT_S", 0.2)
+    monkeypatch.setattr(backup, "BACKUP_WAIT_S", 0.5)
+    root = tmp_path / "lib"
+    make_library(root)
+    db = root / "library.sqlite3"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        backup.check_on_open(db)  # cannot read it now: that is not damage
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert db.exists()
+    assert not list(root.glob("library.sqlite3.damaged-*"))

@@ -25,6 +25,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from reader.core.errors import StorageError
 from reader.core.library.store import connect_read_only
 
 KEEP = 10  # backups kept, newest first
+READ_WAIT_S = 5.0  # how long a check or backup waits for another program's lock
+BACKUP_WAIT_S = 10.0
 QUICK_CHECK_ALWAYS_BYTES = 32 * 1024 * 1024
 DAILY = dt.timedelta(hours=24)
 _NAME = re.compile(r"^library-(\d{8}-\d{6})(?:-([a-z-]+))?\.sqlite3$")
@@ -95,7 +98,7 @@ def make_backup(db_path: Path, reason: str = "manual", *, keep: int = KEEP) -> P
         try:
             copy = sqlite3.connect(partial)
             try:
-                source.backup(copy)
+                _copy(source, copy)
                 copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             finally:
                 copy.close()
@@ -139,7 +142,7 @@ def integrity_problem(db_path: Path, *, quick: bool = True) -> str:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return str(exc)
+        return _damage(exc)
     messages = [str(r[0]) for r in rows]
     return "" if messages == ["ok"] else "; ".join(messages[:3])
 
@@ -209,7 +212,7 @@ def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | Non
         try:
             target = sqlite3.connect(partial)
             try:
-                source.backup(target)
+                _copy(source, target)
                 target.execute(
                     "INSERT INTO settings(key, value) VALUES ('index_dirty', 'true') "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
@@ -220,7 +223,7 @@ def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | Non
         finally:
             source.close()
         os.replace(partial, db_path)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, StorageError) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
         if aside is not None and not db_path.exists():
@@ -250,8 +253,19 @@ def _header_problem(db_path: Path) -> str:
     except OSError as exc:
         return f"cannot read it: {exc.strerror or exc}"
     except sqlite3.Error as exc:
-        return str(exc)
+        return _damage(exc)
     return ""
+
+
+# What SQLite says of a file that is damaged, as opposed to one it merely cannot read
+# now (locked by another process, a folder it cannot open): only the first is ever set
+# aside. Opening the store then reports the second with its own clear message.
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image")
+
+
+def _damage(exc: sqlite3.Error) -> str:
+    message = str(exc)
+    return message if any(word in message.lower() for word in _DAMAGE_WORDS) else ""
 
 
 def _damaged(db_path: Path, problem: str) -> LibraryDamaged:
@@ -273,7 +287,19 @@ def _damaged(db_path: Path, problem: str) -> LibraryDamaged:
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     # mode=ro takes SQLite's locks, so a check or a backup sees one consistent state
     # even while another Margin process writes (unlike ``immutable``).
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_WAIT_S)
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """SQLite's online backup, given up after :data:`BACKUP_WAIT_S` of being kept out
+    (Python's own loop would wait for a locked database forever)."""
+    deadline = time.monotonic() + BACKUP_WAIT_S
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and (time.monotonic() > deadline):
+            raise StorageError("the library database is locked by another program")
+
+    source.backup(target, pages=1024, progress=progress)
 
 
 # --- margin check -------------------------------------------------------------------------
