@@ -65,9 +65,10 @@ def fetch_article_images(
     new_html = _place(article.html, by_placeholder)
     own = {r.name for r in rows if r.status == "stored"} | {im.name for im in got.values()}
     canonical = canonicalize(new_html, own_images=own)
-    written = images.put_files(got.values())
+    written: list[str] = []
     try:
         with store.transaction() as conn:
+            images.put_files(got.values(), written)
             conn.execute(
                 "UPDATE articles SET html = ?, text = ? WHERE id = ?",
                 (canonical.html, canonical.text, article.id),

@@ -7,10 +7,11 @@ file used and its alt text. An article's HTML names an image ``margin-image:<sha
 and the reading view asks :meth:`Images.image` for it by that name: the name is checked
 to be a hash, so nothing outside the library folder can ever be read.
 
-Files are written before the transaction that records them (a content-addressed write is
-harmless to repeat) and those written by a failed import are removed again, so a bad
-file leaves the library as it was. When rows go (an article removed, re-imported with
-other figures), :meth:`Images.discard_unused` deletes the files no row names any more.
+Files are written inside the transaction that records them, under its write lock (a
+content-addressed write is harmless to repeat), and those written by a failed import
+are removed again, so a bad file leaves the library as it was. When rows go (an
+article removed, re-imported with other figures), :meth:`Images.discard_unused` deletes
+the files no row names any more.
 :func:`unreferenced_images` and :func:`missing_images` are for ``margin check``.
 """
 
@@ -68,16 +69,15 @@ class Images:
 
     # --- writing ------------------------------------------------------------------------
 
-    def put_files(self, images: Iterable[ImportedImage]) -> list[str]:
-        """Write the images' bytes; returns the hashes that were not there before (to undo
-        with :meth:`remove_files` if the transaction that records them fails)."""
-        written: list[str] = []
+    def put_files(self, images: Iterable[ImportedImage], written: list[str]) -> None:
+        """Write the images' bytes, adding to ``written`` the hashes that were not there
+        before (to undo with :meth:`remove_files` if the transaction that records them
+        fails). Call it inside that transaction: see :meth:`discard_unused`."""
         for image in images:
             digest = image.name.partition(".")[0]
             if not self.path(digest).exists():
                 self.blobs.put(image.data)
                 written.append(digest)
-        return written
 
     def remove_files(self, hashes: Iterable[str]) -> None:
         """Delete these files now (only those no row names: see :meth:`discard_unused`)."""
@@ -128,14 +128,23 @@ class Images:
         )
 
     def discard_unused(self, hashes: Iterable[str]) -> int:
-        """Delete the files of these hashes that no article uses any more; how many went."""
+        """Delete the files of these hashes that no article uses any more; how many went.
+
+        Done under the database's write lock, as imports write their image files under
+        it: a file another process has just written for an import not yet committed is
+        never taken for unused.
+        """
+        hashes = {digest for digest in hashes if digest}
+        if not hashes:
+            return 0
         gone = 0
-        for digest in set(hashes):
-            if not digest or self._store.query(_USED, (digest,)):
-                continue
-            with contextlib.suppress(FileNotFoundError):
-                self.path(digest).unlink()
-                gone += 1
+        with self._store.transaction() as conn:
+            for digest in hashes:
+                if conn.execute(_USED, (digest,)).fetchone() is not None:
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    self.path(digest).unlink()
+                    gone += 1
         return gone
 
     def hashes_of(self, article_ids: Iterable[int]) -> list[str]:

@@ -218,10 +218,11 @@ class Importer:
         unused: list[str] = []
         try:
             digest = prepared.digest or self._originals.put(data)
-            # Image files first (by content hash, harmless to repeat); the rows that
-            # name them land in the same transaction as the articles, or not at all.
-            written = self._images.put_files(im for a in parsed.articles for im in a.images)
             with self._store.transaction() as conn:
+                # The image files are written while this transaction holds the write
+                # lock, so no other process's clean-up can take them for unused before
+                # the rows that name them land (with the articles, or not at all).
+                self._images.put_files((im for a in parsed.articles for im in a.images), written)
                 self._store.add_original(conn, digest, label, len(data))
                 for imported in parsed.articles:
                     results.append(self._save_article(conn, imported, digest, label, unused))
