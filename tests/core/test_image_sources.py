@@ -233,3 +233,20 @@ def test_a_zip_member_climbing_out_is_never_an_image(tmp_path, library_dir):
         html, others = imported(library, archive)
         assert SHOWN.findall(html) == [] and "Image: Evil" in html
         assert others == ["../../evil.png: image not found (its description is shown instead)"]
+
+
+def test_an_obsidian_vault_embed_finds_its_picture_anywhere_in_the_vault(tmp_path, library_dir):
+    vault = tmp_path / "vault"
+    (vault / "Attachments").mkdir(parents=True)
+    (vault / "Attachments" / "Sleep Chart.PNG").write_bytes(png("orange"))
+    (vault / "notes").mkdir()
+    (vault / "notes" / "sleep.md").write_text(
+        f"# Sleep\n\n{BODY}\n\n![[sleep chart.png|400]]\n\n![[gone.png|The missing one]]\n",
+        encoding="utf-8",
+    )
+    with Library.open(library_dir) as library:
+        html, others = imported(library, vault)
+        ((name, alt),) = SHOWN.findall(html)
+        assert alt == "sleep chart" and library.image(name)[0] == png("orange")
+        assert "Image: The missing one" in html
+        assert others == ["gone.png: image not found (its description is shown instead)"]

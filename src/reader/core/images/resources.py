@@ -12,6 +12,8 @@ How a relative reference is looked up, for every kind:
   the folder (or archive) being imported; absolute paths and ``file:`` are refused;
 * exactly as written first, then ignoring letter case (``hevperson.png`` finds
   ``hevperson.PNG``, as it would on Windows and macOS);
+* a bare file name not beside the article is looked for anywhere in the folder being
+  imported (an Obsidian vault keeps its pictures in an attachments folder);
 * a reference without an extension (JATS: ``pcbi.1000960.g001``) tries the full-size
   kinds before the thumbnail: ``.jpg``, ``.jpeg``, ``.png``, ``.webp``, ``.tif``,
   ``.tiff`` and only then ``.gif`` (PMC ships a ``.gif`` thumbnail of every figure).
@@ -33,6 +35,7 @@ from reader.core.images.kinds import MAX_SOURCE_BYTES
 # Full size first, thumbnails last: see the module docstring.
 EXTENSION_ORDER = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif")
 IMAGE_SUFFIXES = frozenset(EXTENSION_ORDER)
+MAX_INDEXED_FILES = 100_000  # a vault-wide name lookup reads no more of the folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,7 @@ class FolderResources(Resources):
         self.root = root.resolve()
         self.base = base
         self._listings: dict[Path, dict[str, str]] = {}
+        self._names: dict[str, Path] | None = None  # file name → path, made on first need
 
     def find(self, ref: str) -> Found | None:
         path = local_path(ref)
@@ -137,10 +141,27 @@ class FolderResources(Resources):
             return None
         for name in candidates(path):
             target = self._locate(self.base / name)
+            if target is None and "/" not in name:
+                target = self._by_name(name)  # an Obsidian vault finds a name anywhere
             if target is not None:
                 data = self._read(target)
                 return None if data is None else Found(str(target), data)
         return None
+
+    def _by_name(self, name: str) -> Path | None:
+        """A file of this name (any letter case) anywhere under ``root``: the first found,
+        the top folder first (what Obsidian does with a bare name)."""
+        if self._names is None:
+            self._names = {}
+            seen = 0
+            for directory, subdirs, files in os.walk(self.root):
+                subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+                for file in sorted(files):
+                    self._names.setdefault(file.casefold(), Path(directory) / file)
+                seen += len(files)
+                if seen > MAX_INDEXED_FILES:
+                    break
+        return self._names.get(name.casefold())
 
     def _locate(self, target: Path) -> Path | None:
         if target.is_file():

@@ -79,6 +79,25 @@ def sniff(head: bytes, name: str) -> bool:
     return b"\x00" not in head[:1024] and not _NOT_MARKDOWN.match(head)
 
 
+# Obsidian's image embed: ![[chart.png]], ![[images/chart.png|300]], ![[chart.png|A chart]].
+_OBSIDIAN_EMBED = re.compile(
+    r"!\[\[([^\]|#\n]+?\.(?:png|jpe?g|gif|webp|tiff?|svg))(?:\|([^\]\n]*))?\]\]", re.I
+)
+
+
+def obsidian_embeds(body: str) -> str:
+    """Obsidian's ``![[file.png|alt]]`` as a CommonMark image, so the image is found
+    like any other (a size such as ``|300`` is not an alt text)."""
+
+    def image(match: re.Match[str]) -> str:
+        target, extra = match.group(1).strip(), (match.group(2) or "").strip()
+        alt = "" if re.fullmatch(r"\d+(x\d+)?", extra) else extra
+        alt = alt or PurePath(target).stem
+        return f"![{alt.replace(']', '')}](<{target}>)"
+
+    return _OBSIDIAN_EMBED.sub(image, body) if "![[" in body else body
+
+
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # markdown-it drops the whole rest of a document past this depth (commonmark's
@@ -93,6 +112,7 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     """One Markdown file → one article."""
     text = decode_text(data).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     front, body, _ = split_front_matter(text)
+    body = obsidian_embeds(body)
     result = ParseResult()
     body, flattened = _flatten_deep_containers(body)
     if flattened:
