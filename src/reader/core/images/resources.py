@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +135,6 @@ class FolderResources(Resources):
         self.root = root.resolve()
         self.base = base
         self._listings: dict[Path, dict[str, str]] = {}
-        self._names: dict[str, Path] | None = None  # file name → path, made on first need
 
     def find(self, ref: str) -> Found | None:
         path = local_path(ref)
@@ -151,17 +152,7 @@ class FolderResources(Resources):
     def _by_name(self, name: str) -> Path | None:
         """A file of this name (any letter case) anywhere under ``root``: the first found,
         the top folder first (what Obsidian does with a bare name)."""
-        if self._names is None:
-            self._names = {}
-            seen = 0
-            for directory, subdirs, files in os.walk(self.root):
-                subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-                for file in sorted(files):
-                    self._names.setdefault(file.casefold(), Path(directory) / file)
-                seen += len(files)
-                if seen > MAX_INDEXED_FILES:
-                    break
-        return self._names.get(name.casefold())
+        return _names_under(self.root).get(name.casefold())
 
     def _locate(self, target: Path) -> Path | None:
         if target.is_file():
@@ -198,6 +189,34 @@ class FolderResources(Resources):
         except OSError as exc:
             self.problems.append(f"{target.name}: cannot be read ({exc.strerror or exc})")
             return None
+
+
+# root → (when it was listed, file name → path): every file of one folder import shares
+# one listing (a folder of 1,000 notes is walked once, not once a note).
+_NAME_INDEXES: dict[Path, tuple[float, dict[str, Path]]] = {}
+_NAME_INDEX_SECONDS = 60.0
+_NAME_LOCK = threading.Lock()
+
+
+def _names_under(root: Path) -> dict[str, Path]:
+    with _NAME_LOCK:
+        now = time.monotonic()
+        cached = _NAME_INDEXES.get(root)
+        if cached is not None and now - cached[0] < _NAME_INDEX_SECONDS:
+            return cached[1]
+        names: dict[str, Path] = {}
+        seen = 0
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for file in sorted(files):
+                names.setdefault(file.casefold(), Path(directory) / file)
+            seen += len(files)
+            if seen > MAX_INDEXED_FILES:
+                break
+        if len(_NAME_INDEXES) > 16:
+            _NAME_INDEXES.clear()
+        _NAME_INDEXES[root] = (now, names)
+        return names
 
 
 class UrlResources(Resources):
