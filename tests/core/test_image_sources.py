@@ -250,3 +250,22 @@ def test_an_obsidian_vault_embed_finds_its_picture_anywhere_in_the_vault(tmp_pat
         assert alt == "sleep chart" and library.image(name)[0] == png("orange")
         assert "Image: The missing one" in html
         assert others == ["gone.png: image not found (its description is shown instead)"]
+
+
+def test_a_missing_picture_never_borrows_another_articles_file_of_that_name(tmp_path, library_dir):
+    for name, has_picture in (("one", False), ("two", True)):
+        folder = tmp_path / "posts" / name
+        folder.mkdir(parents=True)
+        if has_picture:
+            (folder / "fig1.png").write_bytes(png("green"))
+        (folder / "index.md").write_text(
+            f"# Post {name}\n\n{BODY}\n\n![Figure 1](fig1.png)\n", encoding="utf-8"
+        )
+    with Library.open(library_dir) as library:
+        report = library.import_paths([tmp_path / "posts"])
+        shown = {
+            library.article(r.article_id).title: SHOWN.findall(library.article(r.article_id).html)
+            for r in report.results
+            if r.article_id
+        }
+        assert shown["Post one"] == [] and len(shown["Post two"]) == 1

@@ -37,7 +37,12 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 from lxml import etree
 
 from reader.core.images.kinds import MAX_SOURCE_BYTES, ImageRejected, keep
-from reader.core.images.resources import IMAGE_SUFFIXES, Resources, local_path
+from reader.core.images.resources import (
+    IMAGE_SUFFIXES,
+    VAULT_FRAGMENT,
+    Resources,
+    local_path,
+)
 from reader.core.model import ImportedArticle, ImportedImage, RemoteImage
 
 MAX_IMAGES_PER_ARTICLE = 1000  # PMC2958805 shows 292 (most of them formula images)
@@ -121,7 +126,8 @@ class ImageCollector:
                 return ""
             for ref in refs if not found else ():  # found but refused: already said why
                 if local_path(ref) is not None:
-                    self.note(f"{ref}: image not found (its description is shown instead)")
+                    shown = ref.removesuffix(f"#{VAULT_FRAGMENT}")
+                    self.note(f"{shown}: image not found (its description is shown instead)")
                     break
             return match.group(0)
 

@@ -12,8 +12,10 @@ How a relative reference is looked up, for every kind:
   the folder (or archive) being imported; absolute paths and ``file:`` are refused;
 * exactly as written first, then ignoring letter case (``hevperson.png`` finds
   ``hevperson.PNG``, as it would on Windows and macOS);
-* a bare file name not beside the article is looked for anywhere in the folder being
-  imported (an Obsidian vault keeps its pictures in an attachments folder);
+* an Obsidian embed (``![[chart.png]]``, marked ``#margin-vault`` by the Markdown
+  importer) not beside the note is looked for by name anywhere in the folder being
+  imported, as Obsidian does; nothing else is (a JATS href or a page's ``src`` that is
+  missing must not pick up another article's file of the same name);
 * a reference without an extension (JATS: ``pcbi.1000960.g001``) tries the full-size
   kinds before the thumbnail: ``.jpg``, ``.jpeg``, ``.png``, ``.webp``, ``.tif``,
   ``.tiff`` and only then ``.gif`` (PMC ships a ``.gif`` thumbnail of every figure).
@@ -38,6 +40,7 @@ from reader.core.images.kinds import MAX_SOURCE_BYTES
 EXTENSION_ORDER = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif")
 IMAGE_SUFFIXES = frozenset(EXTENSION_ORDER)
 MAX_INDEXED_FILES = 100_000  # a vault-wide name lookup reads no more of the folder
+VAULT_FRAGMENT = "margin-vault"  # on an Obsidian embed's target: look in the whole vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +143,10 @@ class FolderResources(Resources):
         path = local_path(ref)
         if path is None:
             return None
+        anywhere = urlsplit(ref.strip()).fragment == VAULT_FRAGMENT
         for name in candidates(path):
             target = self._locate(self.base / name)
-            if target is None and "/" not in name:
+            if target is None and anywhere and "/" not in name:
                 target = self._by_name(name)  # an Obsidian vault finds a name anywhere
             if target is not None:
                 data = self._read(target)

@@ -31,6 +31,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from reader.core.errors import ImportFailure
 from reader.core.htmlmeta import parse_datetime
+from reader.core.images.resources import VAULT_FRAGMENT
 from reader.core.model import ImportedArticle, ImportOptions, ParseResult, SourceFormat
 from reader.core.sanitize import canonicalize
 from reader.core.textdecode import decode_text, sniff_bom
@@ -86,14 +87,14 @@ _OBSIDIAN_EMBED = re.compile(
 
 
 def obsidian_embeds(body: str) -> str:
-    """Obsidian's ``![[file.png|alt]]`` as a CommonMark image, so the image is found
-    like any other (a size such as ``|300`` is not an alt text)."""
+    """Obsidian's ``![[file.png|alt]]`` as a CommonMark image, marked to be looked for
+    in the whole vault as Obsidian does (a size such as ``|300`` is not an alt text)."""
 
     def image(match: re.Match[str]) -> str:
         target, extra = match.group(1).strip(), (match.group(2) or "").strip()
         alt = "" if re.fullmatch(r"\d+(x\d+)?", extra) else extra
         alt = alt or PurePath(target).stem
-        return f"![{alt.replace(']', '')}](<{target}>)"
+        return f"![{alt.replace(']', '')}](<{target}#{VAULT_FRAGMENT}>)"
 
     return _OBSIDIAN_EMBED.sub(image, body) if "![[" in body else body
 
