@@ -11,6 +11,11 @@ Choices that matter for speed (measured on a 2-core machine, see benchmarks/):
 - ``len(results)`` re-runs the query, so totals come from ``estimated_length()``;
 - a rebuild writes one segment in one process (Whoosh's two-process writer was slower
   once analysis got cheap: its final merge is serial), and never ``optimize()``;
+- a big import is indexed while it saves (:meth:`ArticleIndex.import_writer`): the
+  multi-process writer with one segment per process and no final merge, started by
+  forkserver (issue 13 measured a rebuild at 10,000: 129–148 s in one process, 71 s
+  with two and two segments, searched as fast as one); segments are merged only when
+  idle, past eight (see reader.core.library.indexing);
 - a rebuild's posting buffer is :data:`REBUILD_LIMIT_MB`: each spill of a sorted run to
   disk and the final merge of runs cost more than the memory (3,000 articles: 256 MB
   38/s, 512 MB 59/s), and the cyclic garbage collector is off meanwhile (38 → 47/s).
