@@ -414,3 +414,29 @@ def test_fast_alignment_pairs_like_a_full_diff() -> None:
         b.size for b in SequenceMatcher(None, source, target, autojunk=False).get_matching_blocks()
     )
     assert len(s_idx) >= full - 20  # nearly every character the full diff pairs
+
+
+def test_formulas_render_as_mathml_and_selections_around_them_map(
+    qtbot: Any, reader_view: ReaderView
+) -> None:
+    from reader.core.sanitize import canonicalize
+
+    canonical = canonicalize(
+        '<p>Pain scores fell <math display="inline" alttext="x^2 + 1"><msup><mi>x</mi>'
+        "<mn>2</mn></msup><mo>+</mo><mn>1</mn></math> points after infusion therapy.</p>"
+    )
+    article = make_article(canonical.html, text=canonical.text)
+    show(qtbot, reader_view, article)
+    state = js(
+        qtbot,
+        reader_view,
+        "(() => { const m = document.querySelector('math'); const r = m.getBoundingClientRect();"
+        " const sup = m.querySelector('msup mn').getBoundingClientRect();"
+        " return [m.namespaceURI, r.width, sup.top < r.top + r.height / 2]; })()",
+    )
+    namespace, width, raised = state
+    assert namespace == "http://www.w3.org/1998/Math/MathML" and width > 10
+    assert raised  # the exponent sits above the line: laid out as MathML, not text
+    dom_select(qtbot, reader_view, "points after infusion")
+    start = article.text.index("points after infusion")
+    assert reader_view.selected_article_range() == (start, start + len("points after infusion"))

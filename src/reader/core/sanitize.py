@@ -15,9 +15,12 @@ Canonical article HTML
   ``aside``, ``nav`` and ``main`` become ``div``; any other tag is unwrapped (its text is
   kept).
 * **Removed with their content**: ``script``, ``style``, ``noscript``, ``template``,
-  ``svg``, ``math``, forms and their controls, ``object``/``embed``/``applet``/
-  ``canvas``, ``title``, and comments (including Gutenberg ``<!-- wp:… -->`` markers and
-  IE conditional comments).
+  ``svg``, MathML ``annotation``/``annotation-xml``, forms and their controls,
+  ``object``/``embed``/``applet``/``canvas``, ``title``, and comments (including
+  Gutenberg ``<!-- wp:… -->`` markers and IE conditional comments).
+* **Formulas**: presentation MathML (:data:`MATHML_TAGS`, layout attributes only, no
+  links) stays for the reading view; its plain text is ``math[alttext]`` (the readable
+  line JATS import writes), else the formula's own characters.
 * **Attributes**: ``id`` everywhere (so ``#fragment`` links to numbered references and
   footnotes resolve; ``<a name>`` becomes ``id``), ``a[href]``, ``img[src, alt]``
   (library images only, see below), ``td/th[colspan, rowspan]``, ``th[scope]``,
@@ -131,6 +134,27 @@ _FINAL_ATTRIBUTES = {
     "abbr": {"title"},
 }
 
+# Presentation MathML (JATS formulas): the reading view renders it; the plain text takes
+# the ``alttext`` the importer wrote (the readable line), so offsets never depend on it.
+MATHML_TAGS = frozenset(
+    {
+        "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub",
+        "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mfenced",
+        "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "mmultiscripts",
+        "mprescripts", "none",
+    }
+)  # fmt: skip
+_MATHML_LAYOUT = {
+    "mathvariant", "displaystyle", "scriptlevel", "linethickness", "stretchy", "fence",
+    "separator", "form", "lspace", "rspace", "accent", "accentunder", "columnalign",
+    "rowalign", "width", "notation", "open", "close", "separators",
+}  # fmt: skip
+_FINAL_ATTRIBUTES.update(
+    {tag: set(_MATHML_LAYOUT) for tag in MATHML_TAGS if tag != "math"}
+    | {"math": {"display", "alttext"}}
+)
+ALLOWED_TAGS |= MATHML_TAGS
+
 # Tags renamed during the tree pass, and the media elements replaced by placeholders.
 _RENAME = {
     "b": "strong",
@@ -147,7 +171,8 @@ _MEDIA = {"iframe", "video", "audio"}
 
 # Dropped with everything inside them: their text is never article text.
 _DROP_WITH_CONTENT = {
-    "script", "style", "noscript", "template", "svg", "math", "form", "button", "select",
+    "script", "style", "noscript", "template", "svg", "form", "button", "select",
+    "annotation", "annotation-xml",
     "textarea", "object", "embed", "applet", "canvas", "title", "noembed", "noframes",
 }  # fmt: skip
 
@@ -784,6 +809,11 @@ def html_to_text(html: str) -> str:
             continue
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
+            if tag == "math":
+                # A formula reads as the line the importer wrote, not its MathML pieces.
+                current.append(el.get("alttext") or " ".join(el.itertext()))
+                skip_until = el
+                continue
             if tag == "pre" and not cell_depth:
                 brk(2)
                 raw = "".join(el.itertext()).strip("\n")

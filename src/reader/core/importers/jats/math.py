@@ -95,3 +95,56 @@ def formula_text(el: etree._Element) -> str:
     if tex is not None:
         return tex_text(tex)
     return plain(el, skip=frozenset({"label", "graphic", "inline-graphic"}))
+
+
+# Presentation MathML the reading view renders; the rest (annotations, actions, links)
+# never reaches the article. Attributes: layout only, never href or events.
+MATHML_TAGS = frozenset(
+    {
+        "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub",
+        "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mfenced",
+        "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "mmultiscripts",
+        "mprescripts", "none",
+    }
+)  # fmt: skip
+MATHML_ATTRIBUTES = frozenset(
+    {
+        "display", "mathvariant", "displaystyle", "scriptlevel", "linethickness", "stretchy",
+        "fence", "separator", "form", "lspace", "rspace", "accent", "accentunder",
+        "columnalign", "rowalign", "width", "notation", "open", "close", "separators",
+    }
+)  # fmt: skip
+
+
+def mathml_html(el: etree._Element, alttext: str, *, block: bool = False) -> str:
+    """MathML for the reading view: namespace dropped, presentation elements only, and
+    ``alttext`` (the readable line) that the canonical plain text takes instead."""
+    from html import escape
+
+    def render(node: etree._Element) -> str:
+        name = local(node)
+        if name == "semantics":
+            kids = [k for k in node if isinstance(k.tag, str)]
+            return render(kids[0]) if kids else ""
+        if name not in MATHML_TAGS:
+            return escape(node.text or "", quote=False) if name else ""
+        attrs = "".join(
+            f' {local_name}="{escape(value)}"'
+            for key, value in sorted(node.attrib.items())
+            if (local_name := etree.QName(key).localname) in MATHML_ATTRIBUTES
+            and local_name != "display"
+        )
+        inner = escape(node.text or "", quote=False)
+        for child in node:
+            if isinstance(child.tag, str):
+                inner += render(child)
+            inner += escape(child.tail or "", quote=False)
+        return f"<{name}{attrs}>{inner}</{name}>"
+
+    body = "".join(
+        render(child) + escape(child.tail or "", quote=False)
+        for child in el
+        if isinstance(child.tag, str)
+    )
+    display = "block" if block else "inline"
+    return f'<math display="{display}" alttext="{escape(alttext)}">{body}</math>'

@@ -23,7 +23,13 @@ from reader.core.identifiers import (
 from reader.core.images.collect import OPTIONAL, PACKAGE_FILE
 from reader.core.images.collect import active as image_collector
 from reader.core.importers.jats.contexts import Contexts
-from reader.core.importers.jats.math import formula_text, math_text, plain, tex_text
+from reader.core.importers.jats.math import (
+    formula_text,
+    math_text,
+    mathml_html,
+    plain,
+    tex_text,
+)
 from reader.core.importers.jats.references import (
     Ref,
     has_mixed_text,
@@ -63,6 +69,16 @@ def _esc(text: str | None) -> str:
 
 def _attr(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _formula_html(el: etree._Element, *, block: bool = False) -> str:
+    """A formula as MathML (the reading view renders it) whose alttext is the readable
+    line the plain text has always had; TeX or text alone stay text."""
+    text = formula_text(el)
+    math = next((d for d in el.iter() if local(d) == "math"), None)
+    if math is not None and text and norm(math_text(math)) == text:
+        return mathml_html(math, text, block=block)
+    return _esc(text)
 
 
 def _img(graphic: etree._Element | None, alt: str, *, optional: bool = False) -> str:
@@ -125,9 +141,10 @@ class Renderer:
         if name == "pub-id":
             return self.pub_id(el)
         if name in ("inline-formula", "disp-formula"):
-            return f"<span>{_esc(formula_text(el))}{self.formula_image(el)}</span>"
+            return f"<span>{_formula_html(el)}{self.formula_image(el)}</span>"
         if name == "math":
-            return f"<span>{_esc(norm(math_text(el)))}</span>"
+            text = norm(math_text(el))
+            return f"<span>{mathml_html(el, text) if text else ''}</span>"
         if name == "tex-math":
             return f"<span>{_esc(tex_text(el))}</span>"
         if name == "inline-graphic" and image_collector() is not None:
@@ -305,7 +322,7 @@ class Renderer:
             return self.table(el)
         if name == "disp-formula":
             label = plain(child_named(el, "label"))
-            text = _esc(formula_text(el)) + (f" {_esc(label)}" if label else "")
+            text = _formula_html(el, block=True) + (f" {_esc(label)}" if label else "")
             return f"<p{self.id_attr(el)}>{self.formula_image(el)}{text}</p>"
         if name in ("disp-quote", "statement", "speech", "verse-group"):
             head = self.caption_line(el)
