@@ -93,6 +93,8 @@ from reader.core.images.collect import active as image_collector
 __all__ = [
     "ALLOWED_TAGS",
     "IMAGE_PLACEHOLDER_CLASS",
+    "MATHML_ATTRIBUTES",
+    "MATHML_TAGS",
     "MAX_ARTICLE_HTML_CHARS",
     "MAX_DEPTH",
     "MAX_PARAGRAPH_CHARS",
@@ -144,13 +146,13 @@ MATHML_TAGS = frozenset(
         "mprescripts", "none",
     }
 )  # fmt: skip
-_MATHML_LAYOUT = {
+MATHML_ATTRIBUTES = {
     "mathvariant", "displaystyle", "scriptlevel", "linethickness", "stretchy", "fence",
     "separator", "form", "lspace", "rspace", "accent", "accentunder", "columnalign",
     "rowalign", "width", "notation", "open", "close", "separators",
 }  # fmt: skip
 _FINAL_ATTRIBUTES.update(
-    {tag: set(_MATHML_LAYOUT) for tag in MATHML_TAGS if tag != "math"}
+    {tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS if tag != "math"}
     | {"math": {"display", "alttext"}}
 )
 ALLOWED_TAGS |= MATHML_TAGS

@@ -11,6 +11,7 @@ import re
 from lxml import etree
 
 from reader.core.importers.jats.tree import local, norm
+from reader.core.sanitize import MATHML_ATTRIBUTES, MATHML_TAGS
 
 
 def plain(el: etree._Element | None, *, skip: frozenset[str] = frozenset()) -> str:
@@ -97,28 +98,10 @@ def formula_text(el: etree._Element) -> str:
     return plain(el, skip=frozenset({"label", "graphic", "inline-graphic"}))
 
 
-# Presentation MathML the reading view renders; the rest (annotations, actions, links)
-# never reaches the article. Attributes: layout only, never href or events.
-MATHML_TAGS = frozenset(
-    {
-        "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub",
-        "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mfenced",
-        "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "mmultiscripts",
-        "mprescripts", "none",
-    }
-)  # fmt: skip
-MATHML_ATTRIBUTES = frozenset(
-    {
-        "display", "mathvariant", "displaystyle", "scriptlevel", "linethickness", "stretchy",
-        "fence", "separator", "form", "lspace", "rspace", "accent", "accentunder",
-        "columnalign", "rowalign", "width", "notation", "open", "close", "separators",
-    }
-)  # fmt: skip
-
-
 def mathml_html(el: etree._Element, alttext: str, *, block: bool = False) -> str:
-    """MathML for the reading view: namespace dropped, presentation elements only, and
-    ``alttext`` (the readable line) that the canonical plain text takes instead."""
+    """MathML for the reading view: namespace dropped, presentation elements and layout
+    attributes only (the sanitizer's lists), and ``alttext`` (the readable line) that
+    the canonical plain text takes instead."""
     from html import escape
 
     def render(node: etree._Element) -> str:
