@@ -4,11 +4,11 @@
 
 `margin --screenshot` covers the plain screens (library, search, an article in each
 theme); this script adds the ones that need a user's actions first: highlights with
-their panel (light and dark), a citation card open over the article, and a JATS article
-with a wide table and figures (eLife's feature sample from ../shared/corpora when it is
-there, else the PLOS trial in the sample). Every shot waits until the reading view has
-painted its page. Pop-up cards are separate windows, so they are painted onto the
-window's image where they appear on screen.
+their panel (light and dark), a citation card open over the article, and a JATS
+article with a wide table, figures and MathML formulas (eLife's feature sample from
+../shared/corpora when it is there, else the PLOS trial in the sample). Every shot
+waits until the reading view has painted its page. Pop-up cards are separate windows,
+so they are painted onto the window's image where they appear on screen.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QPoint, QRect, QSettings, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QPoint, QRect, QSettings, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -33,6 +33,7 @@ from reader.core.library import Library
 from reader.ui.app import wait_until_painted
 from reader.ui.main_window import MainWindow
 from reader.ui.reader import prepare_web_engine
+from reader.ui.reader.scheme import release_profile
 
 REPO = Path(__file__).resolve().parent.parent
 ELIFE = REPO.parent / "shared" / "corpora" / "jats" / "elife-tools" / "elife-00666.xml"
@@ -143,6 +144,14 @@ def main(out_dir: str) -> int:
         " if (f) { f.scrollIntoView(); window.scrollBy(0, -120); } return 1; })()",
     )
     window.grab().save(str(out / "article-jats-figures.png"))
+    scrolled(
+        app,
+        window,
+        "(() => { const m = document.querySelector('math[display=block]')"
+        " || document.querySelector('math');"
+        " if (m) { m.scrollIntoView(); window.scrollBy(0, -260); } return 1; })()",
+    )
+    window.grab().save(str(out / "article-jats-formula.png"))
 
     # The seed with its highlights and the annotations panel, light then dark.
     open_painted(app, window, seed)
@@ -186,7 +195,8 @@ def main(out_dir: str) -> int:
 
     window.close()
     window.deleteLater()
-    app.processEvents()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release_profile()  # pages first, then their profile: an orderly engine shutdown
     library.close()
     print(f"saved screenshots to {out}")
     return 0
