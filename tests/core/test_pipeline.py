@@ -108,3 +108,26 @@ def test_cancel_keeps_what_was_saved_and_it_is_searchable(
         assert library.search("magnesium40").hits == []  # never imported
     finally:
         library.close()
+
+
+def test_segments_are_merged_in_the_background_after_a_big_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core.library import indexing
+
+    monkeypatch.setattr(indexing, "MERGE_ABOVE", 1)  # two processes leave two segments
+    folder = _folder(tmp_path)
+    library, _ = _import(tmp_path / "lib", folder, 2, monkeypatch)
+    try:
+        # Searching goes on while the merge runs (or after it has finished).
+        assert [h.title for h in library.search("magnesium7").hits] == ["Article 7"]
+    finally:
+        library.close()  # waits for the merge
+    reopened = Library(tmp_path / "lib")
+    try:
+        assert reopened.index_dir.is_dir()
+        assert reopened._indexing.index().segment_count() == 1
+        assert reopened.search("magnesium7").total == 1
+        assert reopened.count() == FILES
+    finally:
+        reopened.close()

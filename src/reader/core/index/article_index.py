@@ -45,6 +45,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from reader.core.errors import IndexUnavailable, QueryError
+from reader.core.index.hits import Wanted, make_hit
 from reader.core.index.matchers import positive_terms, prepare
 from reader.core.index.parsing import QueryParser
 from reader.core.index.schema import (
@@ -55,9 +56,8 @@ from reader.core.index.schema import (
     make_schema,
 )
 from reader.core.index.scoring import CachedBM25F, TopCollector, column_ranges
-from reader.core.index.snippets import MATCH_TAG, annotation_snippet, make_snippet, note_text
 from reader.core.index.spelling import corrected_query, corrections
-from reader.core.model import Annotation, IndexDocument, SearchHit, SearchResults
+from reader.core.model import Annotation, IndexDocument, SearchResults
 
 __all__ = ["ArticleIndex", "IndexUnavailable"]
 
@@ -71,16 +71,6 @@ WRITER_TIMEOUT_S = 30.0
 
 
 _CORRUPTION = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
-
-
-class _Wanted:
-    """What the hits of a query should show: the terms to mark and where to look."""
-
-    def __init__(self, positive: list[tuple[str, str]], stems: frozenset[str]) -> None:
-        self.stems = stems
-        self.tags = frozenset(str(t).lower() for f, t in positive if f == "tag")
-        self.notes = any(f == "note" for f, _ in positive)
-        self.annotations = self.notes or any(f == "highlight" for f, _ in positive)
 
 
 class ArticleIndex:
@@ -294,6 +284,9 @@ class ArticleIndex:
             return _ProcessWriter(
                 self._ix,
                 procs=procs,
+                # Job files of 32 articles, not Whoosh's 100: an import of a few
+                # hundred files keeps every process busy.
+                batchsize=32,
                 multisegment=True,
                 timeout=WRITER_TIMEOUT_S,
                 subargs={"limitmb": REBUILD_LIMIT_MB // procs},
@@ -420,49 +413,12 @@ class ArticleIndex:
                 corrected.corrected_from = query_text
                 return corrected
             suggestion = None  # a correction that finds nothing either helps nobody
-        wanted = _Wanted(positive, stems)
+        wanted = Wanted(positive, stems)
         hits = [
-            self._hit(stored, score, wanted, text_for, annotations_for, note_for)
+            make_hit(stored, score, wanted, text_for, annotations_for, note_for)
             for stored, score in found
         ]
         return SearchResults(query=query_text, hits=hits, total=total, suggestion=suggestion)
-
-    @staticmethod
-    def _hit(
-        stored: dict[str, Any],
-        score: float,
-        wanted: _Wanted,
-        text_for: Callable[[int], str] | None,
-        annotations_for: Callable[[int], list[Annotation]] | None,
-        note_for: Callable[[int], str] | None,
-    ) -> SearchHit:
-        article_id = int(stored["article_id"])
-        meta = stored.get("meta") or {}
-        stems = wanted.stems
-        snippet = make_snippet(text_for(article_id), stems) if text_for else ""
-        annotation_uuid = None
-        # a "tag:" hit on the article's own tags is not a hit on a highlight
-        tags = wanted.tags - set(meta.get("tags", ()))
-        if annotations_for is not None and (wanted.annotations or tags or MATCH_TAG not in snippet):
-            for annotation in annotations_for(article_id):
-                marked = annotation_snippet(annotation, stems, tags, note_first=wanted.notes)
-                if marked is not None:
-                    annotation_uuid, snippet = annotation.uuid, marked
-                    break
-        if annotation_uuid is None and note_for is not None and MATCH_TAG not in snippet:
-            marked = make_snippet(note_text(note_for(article_id)), stems)
-            if MATCH_TAG in marked:
-                snippet = marked
-        return SearchHit(
-            article_id=article_id,
-            title=stored.get("title", ""),
-            score=float(score),
-            snippet_html=snippet,
-            site_name=meta.get("site", ""),
-            authors=list(meta.get("authors", [])),
-            published=meta.get("published", ""),
-            annotation_uuid=annotation_uuid,
-        )
 
     def close(self) -> None:
         with self._search_lock:

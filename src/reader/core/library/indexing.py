@@ -260,11 +260,10 @@ class Indexing:
             feed.commit()
             if clean:
                 self._store.set_setting(DIRTY, False)
-            segments = index.segment_count()
         finally:
             self._lock.release()
         self.add_now([])  # updated articles and edits made meanwhile
-        if segments > MERGE_ABOVE:
+        if index.segment_count() > MERGE_ABOVE:
             self._merge_when_idle()
 
     def _merge_when_idle(self) -> None:
