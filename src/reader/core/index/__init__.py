@@ -7,6 +7,9 @@ One module per idea, each with its own measurements in its docstring:
 - :mod:`.parsing`: what people type → a Whoosh query, with clear errors;
 - :mod:`.matchers`: the ranked OR of plain words, bounded prefixes, the phrase matcher;
 - :mod:`.snippets`: the lines around a hit's matched words, as safe HTML;
+- :mod:`.hits`: what a hit shows, and the highlight or note it opens at;
+- :mod:`.spelling`: "did you mean", from the library's own words;
+- :mod:`.scoring`: BM25F, date ranges and the top-hits collector, tuned for speed;
 - :mod:`.article_index`: opening, writing, rebuilding and searching the index.
 
 Everything callers use is re-exported here: ``from reader.core.index import ArticleIndex``.

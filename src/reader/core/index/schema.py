@@ -247,9 +247,7 @@ def fields_of(doc: IndexDocument) -> dict[str, object]:
         "article_id": str(doc.article_id),
         "title": doc.title,
         "text": "\n".join(
-            p
-            for p in (doc.title, doc.title, *doc.authors, doc.body, notes, doc.highlights)
-            if p
+            p for p in (doc.title, doc.title, *doc.authors, doc.body, notes, doc.highlights) if p
         ),
         "author": "\n".join(doc.authors),
         "site": doc.site_name,
