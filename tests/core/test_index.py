@@ -895,3 +895,12 @@ def test_through_the_library_highlight_tags_and_notes_are_found_and_shown(
         assert hit.snippet_html == 'Ask the GP about <b class="match">cystitis</b>'
     finally:
         library.close()
+
+
+def test_a_two_edit_correction_is_offered_not_applied(health: ArticleIndex) -> None:
+    results = health.search("antibitcs", text_for=HEALTH.get)  # two letters missing
+    assert results.suggestion == "antibiotics"
+    assert results.corrected_from is None and results.hits == []
+    one_edit = health.search("antibiotcs", text_for=HEALTH.get)
+    assert one_edit.corrected_from == "antibiotcs"
+    assert [h.article_id for h in one_edit.hits] == [3]

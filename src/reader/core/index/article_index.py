@@ -408,11 +408,12 @@ class ArticleIndex:
                 note_for=note_for,
                 suggest=False,
             )
-            if corrected.hits:
+            if not corrected.hits:
+                suggestion = None  # a correction that finds nothing either helps nobody
+            elif all(fix.sure for fix in fixes):
                 corrected.suggestion = suggestion
                 corrected.corrected_from = query_text
                 return corrected
-            suggestion = None  # a correction that finds nothing either helps nobody
         wanted = Wanted(positive, stems)
         hits = [
             make_hit(stored, score, wanted, text_for, annotations_for, note_for)

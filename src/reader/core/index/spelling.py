@@ -20,6 +20,10 @@ How a word is corrected (measured in benchmarks/bench_spelling.py):
    25-150 ms at 3,000 articles, 400-600 ms without the first-letter rule, so it only
    runs when step 1 found nothing.
 
+Only a one-edit correction is sure enough to show its results in place of a query that
+found nothing ("ketamne" shows the ketamine articles); a two-edit one is offered, not
+applied: "placebo", in no article of the sample library, is not "place".
+
 The suggestion shows a word as the articles write it ("ketamine", not the stem
 "ketamin"): the most frequent form of the corrected stem in the first articles that
 have it.
@@ -68,6 +72,7 @@ class Correction:
     end: int
     typed: str
     replacement: str
+    sure: bool = True  # one edit away; two-edit corrections are only suggested
 
 
 def corrections(
@@ -96,11 +101,11 @@ def corrections(
         fixed = _correct(word, stem, reader)
         if fixed is None:
             continue
-        better_stem, candidate = fixed
+        better_stem, candidate = fixed  # candidate: the one-edit spelling, if step 1 found it
         surface = _surface_form(better_stem, candidate, searcher, text_for)
         if typed[:1].isupper():
             surface = surface[:1].upper() + surface[1:]
-        found.append(Correction(match.start(), match.end(), typed, surface))
+        found.append(Correction(match.start(), match.end(), typed, surface, candidate is not None))
     return found
 
 
