@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import StorageError
-from reader.core.library.store import connect_read_only
+from reader.core.library.database import connect_read_only
 
 KEEP = 10  # backups kept, newest first
 READ_WAIT_S = 5.0  # how long a check or backup waits for another program's lock

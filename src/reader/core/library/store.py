@@ -2,8 +2,9 @@
 
 One database file per library, in WAL mode with foreign keys on and
 ``synchronous=FULL`` (an annotation the UI shows as saved survives a power cut).
-The schema and its migrations are in :mod:`.schema`; an older file is brought forward
-inside one transaction when it is opened. Lists and dicts are stored as JSON.
+The schema and its migrations are in :mod:`.schema`; :mod:`.database` opens the file,
+brings an older one forward (one transaction a version) and writes each transaction.
+Lists and dicts are stored as JSON.
 
 The store is private to :mod:`reader.core.library`: only the library's parts call it,
 and nothing above the :class:`~reader.core.library.Library` facade does. Every public
@@ -21,7 +22,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.core.errors import SchemaTooNew, StorageError
+from reader.core.errors import StorageError
+from reader.core.library.database import open_database, write_transaction
 from reader.core.library.rows import (
     ARTICLE_COLUMNS,
     decode_annotation,
@@ -30,7 +32,7 @@ from reader.core.library.rows import (
     reference_from_dict,
     reference_to_dict,
 )
-from reader.core.library.schema import MIGRATIONS, SCHEMA_VERSION, split_sql
+from reader.core.library.schema import SCHEMA_VERSION
 from reader.core.model import (
     Annotation,
     Article,
@@ -42,11 +44,8 @@ from reader.core.model import (
     now_iso,
 )
 
-# How long a write waits for another process's write to finish. Writes are short (one
-# file of an import, one edit: milliseconds), so waiting longer means something is
-# wrong; the user then hears "locked" after 10 s rather than 30.
-BUSY_TIMEOUT_S = 10.0
-
+# SCHEMA_VERSION stays importable from here, where the library and its tests take it.
+__all__ = ["SCHEMA_VERSION", "SORT_COLUMNS", "Store"]
 
 SORT_COLUMNS = {
     "title": "a.title COLLATE NOCASE",
@@ -69,51 +68,9 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._lock = threading.RLock()
-        try:
-            self._conn = _connect(path, read_only)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open the library database {path}: {exc}") from exc
-        try:
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            if read_only:
-                self._refuse_other_schema()
-            else:
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=FULL")
-                self._migrate()
-        except sqlite3.Error as exc:
-            self._conn.close()
-            raise StorageError(f"{path} is not a readable Margin library: {exc}") from exc
-        except BaseException:
-            self._conn.close()  # refused (a newer schema): leave the file alone
-            raise
+        self._conn = open_database(path, read_only=read_only)
 
     # --- plumbing ------------------------------------------------------------------------
-
-    def _refuse_other_schema(self) -> None:
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            raise StorageError(
-                f"the library at {self.path.parent} is read-only and was written by another "
-                f"version of Margin (schema {version}, this one uses {SCHEMA_VERSION}); open "
-                "it once where it can be written"
-            )
-
-    def _migrate(self) -> None:
-        with self._lock:
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise SchemaTooNew(
-                    f"{self.path} was written by a newer version of Margin (schema "
-                    f"{version}; this one knows {SCHEMA_VERSION}). Update Margin to open "
-                    "it, or use another library folder (--library DIR)."
-                )
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                with self.transaction() as conn:
-                    for statement in split_sql(MIGRATIONS[target]):
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version={target}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -123,24 +80,8 @@ class Store:
                 f"the library at {self.path.parent} is read-only: reading works, but nothing "
                 "can be changed (copy the folder somewhere writable to change it)"
             )
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StorageError(f"cannot write to the library database: {exc}") from exc
-            try:
-                yield self._conn
-            except sqlite3.Error as exc:
-                self._conn.execute("ROLLBACK")
-                raise StorageError(f"the library database refused a change: {exc}") from exc
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
-                try:
-                    self._conn.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    raise StorageError(f"could not save to the library database: {exc}") from exc
+        with self._lock, write_transaction(self._conn) as conn:
+            yield conn
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -568,44 +509,7 @@ class Store:
             )
 
 
-# --- query and encoding helpers ---------------------------------------------------------
-
-
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
-    if not read_only:
-        return sqlite3.connect(
-            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
-        )
-    return connect_read_only(path)
-
-
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that writes nothing at all, not even WAL bookkeeping files.
-
-    With no write-ahead log waiting (a library closed cleanly), the file is opened
-    ``immutable``: SQLite then creates no ``-shm``/``-wal`` beside it, which a read-only
-    folder could not hold anyway. With one waiting (a crash), ``mode=ro`` reads it too.
-    """
-    uri = path.resolve().as_uri()
-    wal = path.with_name(path.name + "-wal")
-    waiting = wal.exists() and wal.stat().st_size > 0
-    modes = ("mode=ro", "immutable=1") if waiting else ("immutable=1",)
-    for mode in modes:
-        conn = sqlite3.connect(
-            f"{uri}?{mode}",
-            uri=True,
-            check_same_thread=False,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_S,
-        )
-        try:
-            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            return conn
-        except sqlite3.OperationalError:
-            conn.close()
-            if mode == modes[-1]:
-                raise
-    raise AssertionError("unreachable")
+# --- query helpers ---------------------------------------------------------
 
 
 def _where(
