@@ -17,7 +17,6 @@ from reader.core.errors import StorageError
 from reader.core.images import collect
 from reader.core.images.kinds import ImageRejected, keep, sniff
 from reader.core.library import Library
-from reader.core.library.images import missing_images, unreferenced_images
 from reader.core.library.store import Store
 from reader.core.model import ImportStatus
 
@@ -210,19 +209,22 @@ def test_only_stored_image_names_are_ever_read(package, library_dir):
         assert library.image("0" * 64 + ".png") is None  # well-formed but not stored
 
 
-def test_check_helpers_find_stray_and_missing_files(package, library_dir):
+def test_margin_check_finds_stray_and_missing_images_and_repairs_strays(package, library_dir):
     with Library.open(library_dir) as library:
         library.import_paths([package])
-        store = Store(library_dir / "library.sqlite3")
-        assert unreferenced_images(library_dir, store) == []
-        assert missing_images(library_dir, store) == []
+        assert library.check().problems == []
         stray = library_dir / "images" / "ab" / ("ab" * 32)
         stray.parent.mkdir(exist_ok=True)
         stray.write_bytes(b"stray")
         gone = image_files(library_dir)[0]
         gone.unlink()
-        assert unreferenced_images(library_dir, store) == [stray]
-        assert [name.split(".")[0] for _, name in missing_images(library_dir, store)] == [gone.name]
+        report = library.check()
+        assert any("1 image file(s)" in p and "no article uses" in p for p in report.problems)
+        assert any("missing" in p and gone.name in p for p in report.problems)
+        repaired = library.check(repair=True)
+        assert repaired.repaired == ["removed 1 unused image file(s)"]
+        assert not stray.exists()
+        assert any("missing" in p for p in library.check().problems)  # cannot be made again
 
 
 # --- what counts as an image -----------------------------------------------------------

@@ -313,11 +313,12 @@ class Library:
         return backup.restore(library_dir(path) / DB_NAME, chosen)
 
     def check(self, *, repair: bool = False) -> backup.CheckReport:
-        """The database's integrity, the originals on disk, the index in step with the
-        database; with ``repair``, fix what can be fixed (stray files, the index)."""
+        """The database's integrity, the originals and images on disk, the index in step
+        with the database; with ``repair``, fix what can be fixed (stray files, the index)."""
         self._indexing.flush()
         report = backup.check_files(self._store.path, self._originals.folder)
         self._originals.check(report, repair=repair)
+        self._images.check(report, repair=repair)
         self._indexing.check(report, repair=repair)
         return report
 

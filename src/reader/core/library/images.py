@@ -12,7 +12,7 @@ content-addressed write is harmless to repeat), and those written by a failed im
 are removed again, so a bad file leaves the library as it was. When rows go (an
 article removed, re-imported with other figures), :meth:`Images.discard_unused` deletes
 the files no row names any more.
-:func:`unreferenced_images` and :func:`missing_images` are for ``margin check``.
+:meth:`Images.check` is ``margin check``'s part.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlite3 import Connection
 
 from reader.core.images.kinds import EXTENSION, MIME
+from reader.core.library.backup import CheckReport
 from reader.core.library.blobs import Blobs
 from reader.core.library.store import Store
 from reader.core.model import ImportedImage, RemoteImage
@@ -202,17 +203,30 @@ class Images:
         )
         return [(r["article_id"], r["name"]) for r in rows if not self.path(r["hash"]).is_file()]
 
+    def check(self, report: CheckReport, *, repair: bool = False) -> None:
+        """Add stray and missing image files to ``report``; with ``repair``, remove the
+        strays (a missing picture cannot be made again here: importing its article again
+        brings it back)."""
+        stray = self.unreferenced()
+        if stray:
+            report.problems.append(
+                f"{len(stray)} image file(s) in {self.folder.name}/ no article uses"
+            )
+            if repair:
+                removed = 0
+                for path in stray:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        removed += 1
+                report.repaired.append(f"removed {removed} unused image file(s)")
+        missing = self.missing()
+        if missing:
+            article_id, name = missing[0]
+            report.problems.append(
+                f"{len(missing)} image(s) shown by articles are missing from {self.folder.name}/ "
+                f"(first: {name} of article {article_id}); import those articles again"
+            )
+
 
 _HASHES_OF = "SELECT DISTINCT hash FROM article_images WHERE article_id = ? AND hash != ''"
 _USED = "SELECT 1 FROM article_images WHERE hash = ? LIMIT 1"
-
-
-def unreferenced_images(library_root: Path, store: Store) -> list[Path]:
-    """For ``margin check``: image files that no article uses."""
-    return Images(store, library_root / FOLDER).unreferenced()
-
-
-def missing_images(library_root: Path, store: Store) -> list[tuple[int, str]]:
-    """For ``margin check``: (article id, name) of images an article shows but whose file
-    is missing."""
-    return Images(store, library_root / FOLDER).missing()
