@@ -251,7 +251,15 @@ class Indexing:
             yield None
             return
         try:
-            feed = ImportFeed(index.import_writer(procs), self._store, fields_of)
+            try:
+                writer = index.import_writer(procs)
+            except IndexUnavailable:
+                # Whoosh's own lock is stale or taken: import anyway; the articles stay
+                # queued in the store and the next writer indexes them.
+                log.exception("the index cannot be written; the import's articles stay queued")
+                yield None
+                return
+            feed = ImportFeed(writer, self._store, fields_of)
             try:
                 yield feed
             except BaseException:
