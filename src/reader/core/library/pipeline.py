@@ -40,22 +40,27 @@ seconds, summed over every process, are the figures to trust; wall times are not
   analysing and writing the index ~12–14 ms (index processes), saving ~1.5–2 ms of CPU
   in this process. Summed over every process: 20.5 ms at 1,000 articles, 23.6 ms at
   10,000 (the index processes' segments grow: more sorted runs to merge at the end).
-- **10,000 articles, procs=2**: 236 CPU-seconds in all, so ~118 s on 2 quiet cores if
-  the work spreads evenly (85 articles/s): the 120 s target, only just. On the shared
-  machine it took 300 s (load 3.5–6.9) and 380 s (load 8–14).
-- **procs=1 → procs=2** at 1,000 articles: 20.5 → 19.3 CPU-seconds in all (the workers
-  cost nothing extra worth measuring); the importing thread's own CPU is 1.5 s of them.
-- **Amdahl**: serial fraction f = 1.5 / 20.5 = 0.07 of CPU, so 8 cores would give 5.3×
-  one core: ~260 articles/s (one quiet core: 49/s). But each file's transaction ends
-  in an fsync (WAL, synchronous=FULL), which no core count shortens: on this busy disk
-  the importing thread spent 9–14 ms per file saving (111 s of the 300), so counted in
-  wall time f ≈ 0.5–0.6 and 8 cores give ~1.6×. Saving several files per transaction
-  (a savepoint each, so a file still lands whole or not at all) would lift that limit.
+- **10,000 articles**: procs=1, everything in one process: 229.7 CPU-seconds, so 44
+  articles/s on a quiet core (403.8 s of wall time at load 3–5). procs=2: 235.6
+  CPU-seconds in all (+2.6%: pickling, job files, two segments), so ~118 s on 2 quiet
+  cores if the work spreads evenly (85 articles/s, 1.93× procs=1): the 120 s target,
+  only just. On the shared machine it took 300.5 s (load 3.5–6.9; 1.34× procs=1's wall)
+  and 379.5 s (load 8–14).
+- **Amdahl**: what stays serial is the importing thread: 18.6 CPU-seconds of the 229.7
+  at procs=2 (saving, reading documents back for the index, job files), f = 0.08, and
+  at most the commits' waits besides (saving took 27.2 s of wall time at procs=1, fsync
+  included: each file's transaction ends in one, WAL with synchronous=FULL), f ≤ 0.20.
+  8 cores: 1 / (f + (1 - f) / 8) = 3.3–5.1× one core, ~147–226 articles/s. Saving
+  several files per transaction (a savepoint each, so a file still lands whole or not
+  at all) would take the fsyncs out of the serial part.
 - **Indexing while importing vs importing, then rebuilding**: the rebuild at 10,000 took
-  129–148 s in one process (issue 13), after ~50–77 s of reading and saving; fed while
-  importing, the index processes run beside the parse workers and leave one segment
-  each (no serial merge). Searching 2 segments is as fast as 1 (issue 13); past
-  MERGE_ABOVE segments they are merged by a background thread, never on the user's path.
+  129–148 s in one process (issue 13), after ~50–77 s of reading and saving: ~200 s,
+  one core busy at a time. procs=1 above is that shape's work in one process (the same
+  512 MB buffer, one segment). Fed while importing at procs=2, the index processes run
+  beside the parse workers and leave one segment each (no serial merge): the work is
+  the same (+2.6%) and spreads over both cores. Searching 2 segments is as fast as 1
+  (issue 13); past MERGE_ABOVE segments they are merged by a background thread, never
+  on the user's path.
 - **Start-up** (load ~4): the first pool of a process starts the fork server, which
   imports the importers and Whoosh once: 1.1 s to the first result; every later pool
   47 ms. spawn, for comparison: 0.45 s every time. Hence fewer than PARALLEL_FROM files
