@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -35,12 +34,10 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from whoosh import query, scoring
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -272,16 +269,19 @@ class ArticleIndex:
         ``procs`` > 1: Whoosh's multi-process writer, each of its ``procs`` processes
         analysing a share of the articles into a segment of its own (no final merge:
         that is the serial part that made it slower than one process for a rebuild).
-        Its processes start by :data:`START_METHOD`, never by fork, which is unsafe in
-        a process that has Qt's threads. Commit with ``commit(merge=False)``: merging
+        Its processes start by forkserver (:mod:`.process_writer`), never by fork, which
+        is unsafe in a process that has Qt's threads. Commit with ``commit(merge=False)``: merging
         segments is left to an idle moment (:meth:`merge_segments`).
         """
         if procs <= 1:
             return self._writer(limitmb=REBUILD_LIMIT_MB)
         if self._ix is None:
             raise IndexUnavailable("The search index is closed.")
+        # Imported here: multiprocessing is no cost a search should pay at start-up.
+        from reader.core.index.process_writer import ProcessWriter
+
         try:
-            return _ProcessWriter(
+            return ProcessWriter(
                 self._ix,
                 procs=procs,
                 # Job files of 32 articles, not Whoosh's 100: an import of a few
@@ -447,50 +447,6 @@ def _weighting() -> scoring.WeightingModel:
 def _chain(head: list[IndexDocument], rest: Iterator[IndexDocument]) -> Iterator[IndexDocument]:
     yield from head
     yield from rest
-
-
-# How the index writer's worker processes start: not fork, which copies a process
-# that may hold Qt's threads and locks (the window's); forkserver forks a clean server.
-START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-
-
-class _SubWriter(SubWriterTask):
-    """Whoosh's sub-writer process, started by :data:`START_METHOD`."""
-
-    @staticmethod
-    def _Popen(process_obj: Any) -> Any:
-        # How multiprocessing's own context classes choose their start method.
-        context: Any = multiprocessing.get_context(START_METHOD)
-        return context.Process._Popen(process_obj)  # noqa: SLF001
-
-    def run(self) -> None:
-        # As in rebuild(): the posting buffer's millions of tuples made the cyclic
-        # collector the writer's biggest cost; reference counting frees them anyway.
-        gc.disable()
-        super().run()
-
-
-class _ProcessWriter(MpWriter):
-    """Whoosh's multi-process writer, its queues and processes from :data:`START_METHOD`."""
-
-    def __init__(self, ix: FileIndex, **kwargs: Any) -> None:
-        super().__init__(ix, **kwargs)
-        context = multiprocessing.get_context(START_METHOD)
-        self.jobqueue = context.Queue(self.procs * 4)
-        self.resultqueue = context.Queue()
-
-    def _new_task(self) -> _SubWriter:
-        task = _SubWriter(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
 
 
 def _cancel_writer(writer: SegmentWriter) -> None:

@@ -86,6 +86,7 @@ from dataclasses import dataclass
 
 from reader.core.errors import ImportFailure, StorageError
 from reader.core.images.resources import Resources
+from reader.core.index.process_writer import START_METHOD
 from reader.core.library.blobs import Blobs
 from reader.core.library.importing import Parsed, Source, parse_source
 from reader.core.library.indexing import Indexing
@@ -104,10 +105,8 @@ PROCS_ENV = "MARGIN_IMPORT_PROCS"
 MAX_PROCS = 8
 WINDOW_PER_PROC = 8  # files read ahead per worker: enough to keep them busy
 WINDOW_BYTES = 256 * 2**20  # and never more than this many bytes in flight
-# How the workers start: see reader.core.index.article_index.START_METHOD.
-START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 # Imported once by the fork server, so each worker starts warm (~0.05 s, not ~0.4 s).
-PRELOAD = ["reader.core.library.importing", "reader.core.index.article_index"]
+PRELOAD = ["reader.core.library.importing", "reader.core.index.process_writer"]
 
 SaveFn = Callable[[bytes, str, ImportOptions, "Resources | None", Parsed], list[ImportResult]]
 
