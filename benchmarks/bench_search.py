@@ -1,9 +1,11 @@
-"""Search relevance (nDCG@10 on NFCorpus dev) and speed (index, latency) of ArticleIndex.
+"""Search relevance (nDCG@10 on NFCorpus dev or test) and speed (index, latency) of ArticleIndex.
 
 Reads NFCorpus from ../shared/corpora (or MARGIN_CORPORA) at run time; it is free for
 academic use only and is never copied into the repository.
 
-    python benchmarks/bench_search.py relevance            # nDCG@10, app search vs AND/OR
+    python benchmarks/bench_search.py relevance            # nDCG@10, app search vs AND/OR, FTS5
+    python benchmarks/bench_search.py relevance --split test  # the held-out split, once
+    python benchmarks/bench_search.py relevance --experiments  # + the ideas measured on dev
     python benchmarks/bench_search.py speed                # 2,000 articles of ~2,000 words
     python benchmarks/bench_search.py speed -n 10000       # the 10,000-article target
     python benchmarks/bench_search.py speed -n 10000 --keep /tmp/bench  # reuse its index
@@ -20,6 +22,7 @@ import datetime as dt
 import math
 import os
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -42,29 +45,33 @@ NFCORPUS = CORPORA / "nfcorpus"
 
 # --- NFCorpus --------------------------------------------------------------------------
 
+# Tune on "dev" only; "test" (the held-out split, not in the shared corpora: point
+# MARGIN_CORPORA at a folder with nfcorpus/test.*) is reported once, at the end.
+SPLITS = ("dev", "test")
 
-def load_docs() -> list[tuple[str, str]]:
-    """(MED id, text) of the dev documents: already lower-cased, no title field."""
+
+def load_docs(split: str = "dev") -> list[tuple[str, str]]:
+    """(MED id, text) of the split's documents: already lower-cased, no title field."""
     docs = []
-    with open(NFCORPUS / "dev.docs", encoding="utf-8") as f:
+    with open(NFCORPUS / f"{split}.docs", encoding="utf-8") as f:
         for line in f:
             doc_id, _, text = line.rstrip("\n").partition("\t")
             docs.append((doc_id, text))
     return docs
 
 
-def load_queries(kind: str) -> dict[str, str]:
+def load_queries(kind: str, split: str = "dev") -> dict[str, str]:
     queries = {}
-    with open(NFCORPUS / f"dev.{kind}.queries", encoding="utf-8") as f:
+    with open(NFCORPUS / f"{split}.{kind}.queries", encoding="utf-8") as f:
         for line in f:
             qid, _, text = line.rstrip("\n").partition("\t")
             queries[qid] = text
     return queries
 
 
-def load_qrels() -> dict[str, dict[str, int]]:
+def load_qrels(split: str = "dev") -> dict[str, dict[str, int]]:
     qrels: dict[str, dict[str, int]] = defaultdict(dict)
-    with open(NFCORPUS / "dev.2-1-0.qrel", encoding="utf-8") as f:
+    with open(NFCORPUS / f"{split}.2-1-0.qrel", encoding="utf-8") as f:
         for line in f:
             qid, _, doc_id, rel = line.split()
             if int(rel) > 0:
@@ -98,18 +105,44 @@ VARIANTS: dict[str, tuple[Callable[[], object], float]] = {
 }
 
 
-def relevance(kinds: list[str]) -> None:
-    docs = load_docs()
-    qrels = load_qrels()
+def _fts5_ndcg(
+    docs: list[tuple[str, str]], queries: dict[str, str], qrels: dict[str, dict[str, int]]
+) -> float:
+    """FTS5's nDCG@10 on the same documents and queries: porter stemming, words OR-ed,
+    ranked by its bm25()."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='porter unicode61')")
+    con.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)", enumerate(t for _, t in docs))
+    scores = []
+    for qid, text in queries.items():
+        words = [w for w in re.findall(r"\w+", text)]
+        ranked: list[str] = []
+        if words:
+            match = " OR ".join(f'"{w}"' for w in words)
+            rows = con.execute(
+                "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10", (match,)
+            )
+            ranked = [docs[r][0] for (r,) in rows]
+        scores.append(ndcg_at(ranked, qrels[qid]))
+    con.close()
+    return sum(scores) / len(scores)
+
+
+def relevance(kinds: list[str], split: str = "dev", experiments: bool = False) -> None:
+    docs = load_docs(split)
+    qrels = load_qrels(split)
     ids = {i + 1: doc_id for i, (doc_id, _) in enumerate(docs)}
     texts = {i + 1: text for i, (_, text) in enumerate(docs)}
     app_group, app_bonus = parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS
+    query_sets = {
+        kind: {q: t for q, t in load_queries(kind, split).items() if q in qrels} for kind in kinds
+    }
     with tempfile.TemporaryDirectory() as tmp:
         index = ArticleIndex(Path(tmp) / "index")
         index.rebuild(
             IndexDocument(
                 article_id=i,
-                title="",  # NFCorpus dev.docs has the title run into the text
+                title="",  # NFCorpus's .docs have the title run into the text
                 body=texts[i],
                 authors=[],
                 site_name="",
@@ -122,23 +155,42 @@ def relevance(kinds: list[str]) -> None:
             for i in texts
         )
         index.close()
-        print(f"NFCorpus dev: {len(docs)} documents, {len(qrels)} judged queries")
-        for name, (group, bonus) in VARIANTS.items():
-            parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = group(), bonus
-            index = ArticleIndex(Path(tmp) / "index")  # a fresh parser for the group
-            for kind in kinds:
-                queries = {q: t for q, t in load_queries(kind).items() if q in qrels}
+        print(f"NFCorpus {split}: {len(docs)} documents, {len(qrels)} judged queries")
+
+        def report(name: str, search: Callable[[str], list[int]]) -> None:
+            for kind, queries in query_sets.items():
                 scores = []
                 for qid, text in queries.items():
                     try:
-                        hits = index.search(text, limit=10, text_for=texts.__getitem__).hits
+                        found = search(text)
                     except QueryError:
-                        hits = []
-                    scores.append(ndcg_at([ids[h.article_id] for h in hits], qrels[qid]))
+                        found = []
+                    scores.append(ndcg_at([ids[a] for a in found], qrels[qid]))
                 mean = sum(scores) / len(scores)
                 print(f"  nDCG@10 {mean:.4f}  {kind:16} ({len(queries)} queries)  {name}")
+
+        for name, (group, bonus) in VARIANTS.items():
+            parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = group(), bonus
+            index = ArticleIndex(Path(tmp) / "index")  # a fresh parser for the group
+            report(
+                name,
+                lambda text: [
+                    h.article_id
+                    for h in index.search(text, limit=10, text_for=texts.__getitem__).hits
+                ],
+            )
             index.close()
         parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = app_group, app_bonus
+        if experiments:
+            from relevance_experiments import EXPERIMENTS  # noqa: PLC0415
+
+            index = ArticleIndex(Path(tmp) / "index")
+            for name, make in EXPERIMENTS.items():
+                report(name, make(index, texts))
+            index.close()
+    for kind, queries in query_sets.items():
+        fts = _fts5_ndcg(docs, queries, qrels)
+        print(f"  nDCG@10 {fts:.4f}  {kind:16} ({len(queries)} queries)  SQLite FTS5 bm25, OR")
 
 
 # --- speed -----------------------------------------------------------------------------
@@ -343,16 +395,29 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", metavar="DIR", help="keep the Whoosh index in DIR and reuse it next time"
     )
     parser.add_argument(
+        "--split", choices=SPLITS, default="dev", help="NFCorpus split for relevance"
+    )
+    parser.add_argument(
+        "--experiments",
+        action="store_true",
+        help="also score the ranking ideas in benchmarks/relevance_experiments.py",
+    )
+    parser.add_argument(
         "--queries",
         default="titles,vid-titles,nontopic-titles",
         help="NFCorpus dev query sets for relevance (comma-separated)",
     )
     args = parser.parse_args(argv)
-    if not (NFCORPUS / "dev.docs").is_file():
-        print(f"NFCorpus not found at {NFCORPUS} (set MARGIN_CORPORA)", file=sys.stderr)
+    split = args.split if args.what != "speed" else "dev"
+    if not (NFCORPUS / f"{split}.docs").is_file():
+        print(
+            f"NFCorpus {split} split not found at {NFCORPUS} ({split}.docs, "
+            f"{split}.2-1-0.qrel, {split}.<kind>.queries; set MARGIN_CORPORA)",
+            file=sys.stderr,
+        )
         return 2
     if args.what in ("relevance", "all"):
-        relevance(args.queries.split(","))
+        relevance(args.queries.split(","), split, args.experiments)
     if args.what in ("speed", "all"):
         speed(args.n, args.words, args.rounds, args.limit, args.keep)
     return 0
