@@ -128,6 +128,13 @@ def _fts5_ndcg(
     return sum(scores) / len(scores)
 
 
+def _app_search(index: ArticleIndex, texts: dict[int, str]) -> Callable[[str], list[int]]:
+    def search(text: str) -> list[int]:
+        return [h.article_id for h in index.search(text, limit=10, text_for=texts.get).hits]
+
+    return search
+
+
 def relevance(kinds: list[str], split: str = "dev", experiments: bool = False) -> None:
     docs = load_docs(split)
     qrels = load_qrels(split)
@@ -172,17 +179,11 @@ def relevance(kinds: list[str], split: str = "dev", experiments: bool = False) -
         for name, (group, bonus) in VARIANTS.items():
             parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = group(), bonus
             index = ArticleIndex(Path(tmp) / "index")  # a fresh parser for the group
-            report(
-                name,
-                lambda text: [
-                    h.article_id
-                    for h in index.search(text, limit=10, text_for=texts.__getitem__).hits
-                ],
-            )
+            report(name, _app_search(index, texts))
             index.close()
         parsing.QUERY_GROUP, matchers.ALL_WORDS_BONUS = app_group, app_bonus
         if experiments:
-            from relevance_experiments import EXPERIMENTS  # noqa: PLC0415
+            from relevance_experiments import EXPERIMENTS
 
             index = ArticleIndex(Path(tmp) / "index")
             for name, make in EXPERIMENTS.items():

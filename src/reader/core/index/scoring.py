@@ -14,6 +14,13 @@ of a search at 10,000 articles (measured with cProfile, 2 busy cores):
 
 The top-hits collector knows early that tied hits cannot enter (:class:`TopCollector`).
 
+Ranking stays BM25F with the all-words bonus (matchers.WordsOr). Measured on NFCorpus
+dev and not kept (issue 13; ``bench_search.py relevance --experiments``, figures in
+benchmarks/relevance_experiments.py): RM3-style feedback from the top 3 articles
+gained +0.011 nDCG@10 on title queries only by listing articles that lack the typed
+word (+0.003 when a one-word search keeps to its word) and tripled p95 latency; a
+phrase-proximity bonus lost 0.002-0.010.
+
 Segments never change once written (deletions aside, which matchers check), so what is
 read is kept per segment id and shared by every searcher; a handful of segments'
 worth is kept (:data:`CACHED_SEGMENTS`).
