@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QTextDocumentFragment
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QMenu, QWidget
-from web_helpers import dom_select, input_widget, js, show, text_rect
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QMenu, QToolTip, QWidget
+from web_helpers import dom_select, input_widget, js, point, show, text_rect
 
 from reader.core import highlight_colors
 from reader.core.library import Library
@@ -299,6 +299,38 @@ def test_note_editor_undo_and_redo_reach_library_panel_and_view(qtbot, reader: R
     assert covers(painted(r), position, len(PHRASE))
     stack.redo()
     assert live(r)[0].note.startswith("**Check**")
+
+
+def tooltip_text() -> str:
+    """The visible tooltip's text as the user reads it ("" when none is shown)."""
+    if not QToolTip.isVisible():
+        return ""
+    return QTextDocumentFragment.fromHtml(QToolTip.text()).toPlainText()
+
+
+def test_hovering_a_highlight_shows_its_note_as_plain_text(qtbot, reader: Reader) -> None:
+    view, widget = reader.view, input_widget(reader.view)
+    highlight_with_shortcut(qtbot, reader, PHRASE)
+    note = "Check the <b>dose</b> & timing"
+    reader.controller.set_note(live(reader)[0].uuid, note)
+    qtbot.waitUntil(lambda: page_highlights(qtbot, reader).get("hl-note") == [PHRASE])
+
+    # A real pointer move onto the highlighted words.
+    on_highlight = text_rect(qtbot, view, PHRASE)
+    plain = text_rect(qtbot, view, "or acute pain")  # right after the highlight
+    with qtbot.waitSignal(view.mark_hovered, timeout=5000):
+        QTest.mouseMove(widget, on_highlight.center())
+    qtbot.waitUntil(lambda: note in tooltip_text())
+    # Shown as typed, not as markup; with the colour it was given.
+    assert "Yellow" in tooltip_text()
+    assert "&lt;b&gt;" in QToolTip.text()
+
+    # Plain text after it, on the same line: the tooltip goes.
+    with qtbot.waitSignal(
+        view.mark_hovered, timeout=5000, check_params_cb=lambda position, _rect: position < 0
+    ):
+        QTest.mouseMove(widget, point(plain, 4))
+    qtbot.waitUntil(lambda: tooltip_text() == "")
 
 
 def test_edit_recolour_delete_from_panel_with_undo(qtbot, reader: Reader) -> None:

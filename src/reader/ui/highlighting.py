@@ -25,9 +25,10 @@ insert-or-replace), with a fresh ``modified`` time so merges treat them as edits
 from __future__ import annotations
 
 import copy
+import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -39,7 +40,7 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QToolButton, QToolTip, QWidget
 
 from reader.core import anchoring, export, highlight_colors
 from reader.core.errors import MarginError
@@ -233,6 +234,7 @@ class HighlightController(QObject):
         self._pending_reveal = ""
         self._note_editor: NoteEditor | None = None
         self._toolbar_scroll_y = 0
+        self._showing_tooltip = False
 
         self.toolbar = SelectionToolbar(view)
         self.toolbar.color_chosen.connect(lambda name: self.highlight_selection(name))
@@ -260,6 +262,7 @@ class HighlightController(QObject):
         view.escape_pressed.connect(self.toolbar.hide)
         view.scrolled.connect(self._place_toolbar_if_shown)
         view.customContextMenuRequested.connect(self.open_context_menu)
+        view.mark_hovered.connect(self._show_tooltip)
         self._refresh_toolbar_labels()
         if view.article is not None and view.ready:
             self.refresh()
@@ -342,6 +345,21 @@ class HighlightController(QObject):
                 # A dotted underline says "there is a note here" without a margin icon.
                 marks.append((a, b, "hl-note"))
         self.view.set_mark_layer(LAYER, marks)
+
+    def _show_tooltip(self, position: int, rect: QRect) -> None:
+        """The hovered highlight's colour (and meaning), note and tags, under its line;
+        the annotations panel lists the same for keyboard and screen-reader users."""
+        annotation = self.annotation_at(position) if position >= 0 else None
+        if annotation is None:
+            if self._showing_tooltip:
+                QToolTip.hideText()
+            self._showing_tooltip = False
+            return
+        # A note is plain text: "<b>" in it must show as typed, never as markup; the
+        # paragraph also lets a long note wrap.
+        text = "<p>" + html.escape(self._tooltip(annotation)).replace("\n", "<br>") + "</p>"
+        QToolTip.showText(rect.bottomLeft(), text, self.view)
+        self._showing_tooltip = True
 
     def _tooltip(self, annotation: Annotation) -> str:
         meaning = self.meanings().get(annotation.color, "")

@@ -22,6 +22,7 @@ KINDS = frozenset(
         "painted",
         "selection",
         "hover",
+        "mark-hover",
         "link",
         "link-key",
         "key",

@@ -60,6 +60,9 @@ class ReaderView(QWebEngineView):
         place_requested(int, float): back/forward wants this article at this position.
         figure_requested(str, str, str): a stored image was clicked (or Enter on it):
             its library name, alt text and the caption of its figure.
+        mark_hovered(int, QRect): the pointer moved onto a highlight (a position inside
+            it, the global rectangle of its line under the pointer); -1 and an empty
+            rect when it left the highlights.
     """
 
     article_shown = Signal(int)
@@ -76,6 +79,7 @@ class ReaderView(QWebEngineView):
     scrolled = Signal()
     place_requested = Signal(int, float)
     figure_requested = Signal(str, str, str)
+    mark_hovered = Signal(int, QRect)
 
     def __init__(self, parent: QWidget | None = None, profile: MarginProfile | None = None) -> None:
         super().__init__(parent)
@@ -350,6 +354,11 @@ class ReaderView(QWebEngineView):
         self.link_hovered.emit(
             href, rect, int(data.get("occurrence", 0)), bool(data.get("modifier"))
         )
+
+    def _on_mark_hover(self, data: dict[str, Any]) -> None:
+        position = int(data.get("position", -1))
+        rect = self._global(rect_from(data.get("rect"))) if position >= 0 else QRect()
+        self.mark_hovered.emit(position, rect)
 
     def _on_figure(self, data: dict[str, Any]) -> None:
         name = str(data.get("name", ""))

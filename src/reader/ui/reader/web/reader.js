@@ -188,6 +188,75 @@
     }
   }
 
+  // --- hovering a highlight ------------------------------------------------------------
+
+  // Custom highlights are ranges, not elements: nothing can carry a title attribute, so
+  // the page finds the highlight under the pointer and tells Python, which shows its
+  // note as a tooltip. (Keyboard and screen-reader users read the same notes in the
+  // annotations panel.) Checked at most every HOVER_INTERVAL_MS, reported only when the
+  // highlight under the pointer changes.
+  const HOVER_LAYER = "highlights";
+  const HOVER_INTERVAL_MS = 60;
+  let hoverTimer = 0;
+  let hoverPoint = null;      // [clientX, clientY] of the last mousemove, null when out
+  let hoveredMark = "";       // "start:end" of the highlight reported last ("" none)
+
+  function offsetAt(x, y) {
+    const pos = document.caretPositionFromPoint
+      ? document.caretPositionFromPoint(x, y) : null;
+    if (pos) return offsetOf(pos.offsetNode, pos.offset);
+    const range = document.caretRangeFromPoint ? document.caretRangeFromPoint(x, y) : null;
+    return range ? offsetOf(range.startContainer, range.startOffset) : -1;
+  }
+
+  function boxAt(range, x, y) {
+    for (const r of range.getClientRects()) {
+      if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) return r;
+    }
+    return null;
+  }
+
+  function markAt(x, y) {
+    const items = layers.get(HOVER_LAYER);
+    if (!items || !nodes.length) return null;
+    const offset = offsetAt(x, y);
+    if (offset < 0) return null;
+    // A caret position lies between characters (the right half of a highlight's last
+    // letter gives its end) and snaps to the nearest text (beyond a line's end, in a
+    // margin): the highlight's own boxes decide whether the pointer is on it.
+    let found = null;
+    for (const [start, end] of items) {
+      if (offset < start || offset > end) continue;
+      const range = rangeFor(start, end);
+      const box = range && boxAt(range, x, y);
+      if (box) {
+        found = {
+          position: Math.max(start, Math.min(offset, end - 1)), start: start, end: end,
+          rect: { x: box.left, y: box.top, w: box.width, h: box.height },
+        };
+      }
+    }
+    return found;
+  }
+
+  function checkHover() {
+    hoverTimer = 0;
+    const mark = hoverPoint && !mouseDown ? markAt(hoverPoint[0], hoverPoint[1]) : null;
+    const key = mark ? mark.start + ":" + mark.end : "";
+    if (key === hoveredMark) return;
+    hoveredMark = key;
+    post("mark-hover", mark || { position: -1 });
+  }
+
+  function scheduleHoverCheck() {
+    if (!hoverTimer) hoverTimer = setTimeout(checkHover, HOVER_INTERVAL_MS);
+  }
+
+  function onMouseMove(event) {
+    hoverPoint = [event.clientX, event.clientY];
+    scheduleHoverCheck();
+  }
+
   // --- links ---------------------------------------------------------------------------
 
   function linkInfo(a, event) {
@@ -314,6 +383,8 @@
     setLayer(name, items) {
       if (items.length) layers.set(name, items); else layers.delete(name);
       paintLayers();
+      // Report again (a changed note, a removed highlight) even if the range is the same.
+      if (name === HOVER_LAYER) { hoveredMark = null; if (hoverPoint) scheduleHoverCheck(); }
     },
     setVars(vars) {
       for (const [key, value] of Object.entries(vars)) {
@@ -343,13 +414,7 @@
     scrollTo(y) { window.scrollTo(0, y); return window.scrollY; },
     scrollBy(dy) { window.scrollBy(0, dy); return window.scrollY; },
     select(start, end) { select(start, end); reportSelection(false); },
-    offsetAt(x, y) {
-      const pos = document.caretPositionFromPoint
-        ? document.caretPositionFromPoint(x, y) : null;
-      if (pos) return offsetOf(pos.offsetNode, pos.offset);
-      const range = document.caretRangeFromPoint(x, y);
-      return range ? offsetOf(range.startContainer, range.startOffset) : -1;
-    },
+    offsetAt(x, y) { return offsetAt(x, y); },
     rectOf(start, end) {
       const range = rangeFor(start, end);
       return range ? rectOf(range) : null;
@@ -425,8 +490,17 @@
       clearTimeout(selectionTimer);
       selectionTimer = setTimeout(() => reportSelection(false), 30);
     });
-    document.addEventListener("mouseleave", () => { hovered = null; post("hover", { href: "" }); });
+    document.addEventListener("mousemove", onMouseMove, { passive: true });
+    document.addEventListener("mouseleave", () => {
+      hovered = null;
+      post("hover", { href: "" });
+      hoverPoint = null;
+      checkHover();
+    });
     window.addEventListener("scroll", onScroll, { passive: true });
+    // The text moves under a still pointer: what it is over may change.
+    window.addEventListener("scroll", () => { if (hoverPoint) scheduleHoverCheck(); },
+      { passive: true });
     window.addEventListener("resize", onScroll);
     post("ready", {
       text: flat, bodyStart: bodyStart, titleRange: titleRange, headings: headings(),
