@@ -11,6 +11,19 @@ from pathlib import Path
 
 HEAVY = ["PySide6", "lxml", "trafilatura", "readability", "nh3", "markdown_it", "yaml"]
 
+# What a search has no use for: highlights are not placed (anchoring, merging, new
+# uuids), citation keys are only worked out for a cites: query or at indexing, and the
+# platform's data folder is not looked up when the library is named (issue 13).
+NOT_FOR_A_SEARCH = [
+    "reader.core.anchoring",
+    "reader.core.annotations_merge",
+    "reader.core.citations",
+    "reader.core.identifiers",
+    "reader.core.sentences",
+    "platformdirs",
+    "uuid",
+]
+
 PROBE = """
 import contextlib, io, json, sys
 from reader.cli import main
@@ -48,13 +61,18 @@ def test_help_loads_no_qt_no_parsers_and_no_index() -> None:
     assert "reader.core.library" not in result["modules"]
 
 
-def test_search_loads_the_index_but_no_qt_and_no_importers(tmp_path: Path, fixtures: Path) -> None:
+def imported_library(tmp_path: Path, fixtures: Path) -> Path:
     library = tmp_path / "lib"
     subprocess.run(
         [sys.executable, "-c", "import sys; from reader.cli import main; sys.exit(main())",
          "--library", str(library), "import", str(fixtures / "ketamine-for-pain.json")],
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
+    return library
+
+
+def test_search_loads_the_index_but_no_qt_and_no_importers(tmp_path: Path, fixtures: Path) -> None:
+    library = imported_library(tmp_path, fixtures)
     result = run_margin("search", "ketamine", "--json", library=library)
     assert result["code"] == 0
     assert [hit["title"] for hit in json.loads(result["out"])["hits"]] == [
@@ -63,3 +81,26 @@ def test_search_loads_the_index_but_no_qt_and_no_importers(tmp_path: Path, fixtu
     assert "whoosh" in result["modules"]
     assert loaded(result["modules"], HEAVY) == []
     assert not [m for m in result["modules"] if m.startswith("reader.core.importers")]
+
+
+def test_search_leaves_out_highlight_placing_citation_keys_and_platform_folders(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    library = imported_library(tmp_path, fixtures)
+    result = run_margin("search", "pain", "--json", library=library)
+    assert result["code"] == 0
+    assert json.loads(result["out"])["total"] == 1  # it searched
+    assert [
+        m for m in result["modules"] for name in NOT_FOR_A_SEARCH
+        if m == name or m.startswith(name + ".")
+    ] == []  # fmt: skip
+
+
+def test_a_cites_query_loads_the_citation_keys_it_needs(tmp_path: Path, fixtures: Path) -> None:
+    library = imported_library(tmp_path, fixtures)
+    # written another way than the stored key "pmc6493703": the query needs the key rules
+    result = run_margin("search", "cites:PMC:PMC6493703", "--json", library=library)
+    assert result["code"] == 0
+    assert [hit["title"] for hit in json.loads(result["out"])["hits"]] == [
+        "Ketamine for Pain: A Guide"
+    ]

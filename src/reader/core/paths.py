@@ -11,11 +11,8 @@ resources              ``MARGIN_RESOURCES``, else the package ``reader.resources
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "Margin"
 ENV_LIBRARY = "MARGIN_LIBRARY"
@@ -30,6 +27,10 @@ def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(ENV_LIBRARY)
     if env:
         return Path(env).expanduser()
+    # platformdirs is imported only when it is asked: `margin --library DIR` and
+    # MARGIN_LIBRARY skip it at start-up (issue 13).
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -38,6 +39,8 @@ def log_dir() -> Path:
     env = os.environ.get(ENV_LOG_DIR)
     if env:
         return Path(env).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
@@ -52,6 +55,8 @@ def resources_dir() -> Path:
     env = os.environ.get(ENV_RESOURCES)
     if env:
         return Path(env).expanduser()
+    import importlib.resources
+
     found = importlib.resources.files("reader.resources")
     # Installed from a wheel or a folder this is a real directory; Margin is never run
     # from inside a zip (its importers need the files on disk).

@@ -27,7 +27,6 @@ import re
 from whoosh import fields, qparser, query
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from reader.core.citations import identifier_key
 from reader.core.errors import QueryError
 from reader.core.index.matchers import Filtered, WordsOr
 from reader.core.index.schema import DEFAULT_FIELD, FIELD_ALIASES, make_schema
@@ -115,6 +114,10 @@ def _cites_term(written: str) -> str:
     tail = ""
     while written.endswith(")") and written.count(")") > written.count("("):
         written, tail = written[:-1], ")" + tail  # the ")" closes the user's group
+    # Imported here: the citations package (classifier, URL rules, sentence splitter)
+    # costs every `margin search` start-up, and only a cites: query needs it (issue 13).
+    from reader.core.citations import identifier_key
+
     key = identifier_key(written)
     return f"cites:'{key}'{tail}" if key and "'" not in key else f"cites:{written}{tail}"
 

@@ -33,7 +33,6 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem as _porter_stem
 
-from reader.core.citations import identifier_key
 from reader.core.index.snippets import note_text
 from reader.core.model import IndexDocument
 
@@ -240,6 +239,10 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
 
 def fields_of(doc: IndexDocument) -> dict[str, object]:
     """The Whoosh document for one article. Empty fields are left out."""
+    # Imported here: only indexing needs the citation keys, and `margin search` should
+    # not load the citations package at start-up (issue 13).
+    from reader.core.citations import identifier_key
+
     published = _naive_utc(doc.published)
     # Notes are Markdown: "_cystitis_" must be found as "cystitis"
     notes = note_text(doc.notes) if doc.notes else ""

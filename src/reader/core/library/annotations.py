@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import uuid as uuidlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from sqlite3 import Connection
 
-from reader.core import anchoring
-from reader.core.annotations_merge import merge_annotations
 from reader.core.errors import MarginError, NotFound
 from reader.core.library.store import Store
 from reader.core.model import (
@@ -34,6 +31,10 @@ from reader.core.model import (
     TextQuoteSelector,
     now_iso,
 )
+
+# anchoring, annotations_merge and uuid are imported by the methods that use them: a
+# command that only searches or lists opens a Library without placing any highlight,
+# and pays nothing for them at start-up (issue 13).
 
 CACHED_ARTICLES = 16  # anchored sets kept: the open article and the ones just visited
 
@@ -109,6 +110,8 @@ class Annotations:
         anchors = _Anchors(text)
         anchors.orphans = {a.uuid: a for a in current if a.uuid in orphan_ids}
         # One pass over the text for all of them: the text is normalised once.
+        from reader.core import anchoring
+
         placed, lost = anchoring.reanchor_all(
             text, [a for a in current if a.uuid not in orphan_ids]
         )
@@ -148,6 +151,8 @@ class Annotations:
         text = self._text(article_id)
         if not (0 <= start < end <= len(text)):
             raise MarginError(f"selection {start}-{end} is outside the article's text")
+        from reader.core import anchoring
+
         quote, position = anchoring.make_selectors(text, start, end)
         return self._new(article_id, quote, position, color, note, tags)
 
@@ -163,6 +168,8 @@ class Annotations:
         tags: Sequence[str] = (),
     ) -> Annotation:
         """Highlight a quoted passage (whitespace and typography may differ)."""
+        from reader.core import anchoring
+
         quote, position = anchoring.selectors_for_quote(
             self._text(article_id), exact, prefix, suffix, article_id=article_id
         )
@@ -177,6 +184,8 @@ class Annotations:
         note: str,
         tags: Sequence[str],
     ) -> Annotation:
+        import uuid as uuidlib
+
         stamp = now_iso()
         annotation = Annotation(
             uuid=str(uuidlib.uuid4()),
@@ -224,6 +233,8 @@ class Annotations:
             if orphan_before is not None and orphan_before.quote == annotation.quote:
                 anchors.orphans[annotation.uuid] = kept
                 return True
+            from reader.core import anchoring
+
             found = anchoring.anchor(anchors.text, annotation.quote, annotation.position)
             if found is None:
                 anchors.orphans[annotation.uuid] = kept
@@ -270,9 +281,13 @@ class Annotations:
         orphan, when the quote is not in the text). Returns whether it was taken.
         """
         existing = self._store.annotation(incoming.uuid)
+        from reader.core.annotations_merge import merge_annotations
+
         if existing is not None and merge_annotations([existing], [incoming])[0] is existing:
             return False
         if incoming.position.start < 0:
+            from reader.core import anchoring
+
             found = anchoring.anchor(self._text(incoming.article_id), incoming.quote, None)
             start, end = (found.start, found.end) if found is not None else (0, 0)
             incoming.position = TextPositionSelector(start, end)
@@ -288,6 +303,8 @@ class Annotations:
         placed = anchors.anchored.get(uuid)
         if placed is None:
             raise NotFound(f"highlight {uuid} is not on the article's current text")
+        from reader.core import anchoring
+
         annotation.quote, annotation.position = anchoring.make_selectors(
             anchors.text, placed[1], placed[2]
         )
@@ -325,6 +342,8 @@ class Annotations:
         """Move highlights onto an article's new text (inside an import's transaction);
         those that cannot be found become orphans."""
         current = self._store.annotations(article_id)
+        from reader.core import anchoring
+
         anchored, orphans = anchoring.reanchor_all(new_text, current)
         for annotation, _anchor in anchored:
             self._store.save_annotation(conn, annotation, orphan=False)
