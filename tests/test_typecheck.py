@@ -26,7 +26,9 @@ def test_margin_type_checks_clean() -> None:
     if pyright is None:
         pytest.skip("pyright is not installed (pip install -e '.[test]')")
     done = subprocess.run(
-        [pyright, "--outputjson", *CHECKED],
+        # The interpreter running the tests decides which packages are installed (the
+        # config's .venv may not exist, e.g. a venv kept outside the clone).
+        [pyright, "--outputjson", "--pythonpath", sys.executable, *CHECKED],
         cwd=REPO,
         capture_output=True,
         text=True,
