@@ -35,15 +35,16 @@ DEFAULT_SORT_COLUMN = PUBLISHED  # newest evidence first
 Index = QModelIndex | QPersistentModelIndex
 
 
-def short_date(value: str) -> str:
-    """``2024-03-05T10:00:00+00:00`` → ``5 Mar 2024`` (as stored, if unparsable)."""
+def short_date(value: str, *, long_month: bool = False) -> str:
+    """``2024-03-05T10:00:00+00:00`` → ``5 Mar 2024`` (``5 March 2024`` with
+    ``long_month``; as stored, if unparsable). The one date format the window shows."""
     if not value:
         return ""
     try:
         stamp = dt.datetime.fromisoformat(value)
     except ValueError:
         return value[:10]
-    return f"{stamp.day} {stamp.strftime('%b %Y')}"
+    return f"{stamp.day} {stamp.strftime('%B %Y' if long_month else '%b %Y')}"
 
 
 def authors_text(authors: list[str]) -> str:

@@ -6,7 +6,6 @@ serve a page and tests can read one without an engine.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 from reader.core import highlight_colors
 from reader.core.model import Article
 from reader.ui import theme as themes
+from reader.ui.library_model import short_date
 
 SCHEME = "margin"
 HOST = "app"
@@ -66,16 +66,6 @@ def find_spans(
     return found
 
 
-def _pretty_date(value: str) -> str:
-    if not value:
-        return ""
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value[:10]
-    return f"{stamp.day} {stamp.strftime('%B %Y')}"
-
-
 def _host(url: str) -> str:
     try:
         host = urlsplit(url).hostname or ""
@@ -96,10 +86,10 @@ def header_html(article: Article, cited_by: Sequence[tuple[int, str]] = ()) -> s
     if article.authors:
         parts.append(f'<p class="byline">{esc(", ".join(article.authors))}</p>')
     meta: list[str] = []
-    published = _pretty_date(article.published)
+    published = short_date(article.published, long_month=True)
     if published:
         meta.append(f"Published {esc(published)}")
-    modified = _pretty_date(article.modified)
+    modified = short_date(article.modified, long_month=True)
     if modified and modified != published:
         meta.append(f"updated {esc(modified)}")
     if article.url and urlsplit(article.url).scheme in ("http", "https"):
