@@ -23,7 +23,9 @@ from web_helpers import (
 from reader.core.library import Library
 from reader.core.model import Article
 from reader.ui import theme as themes
+from reader.ui.library_model import short_date
 from reader.ui.reader import ReaderView, Typography
+from reader.ui.reader.page import header_html
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "resources" / "sample"
@@ -440,3 +442,14 @@ def test_formulas_render_as_mathml_and_selections_around_them_map(
     dom_select(qtbot, reader_view, "points after infusion")
     start = article.text.index("points after infusion")
     assert reader_view.selected_article_range() == (start, start + len("points after infusion"))
+
+
+def test_header_dates_use_the_windows_date_format_with_the_month_in_full() -> None:
+    article = make_article(
+        "<p>Body.</p>", published="2025-01-08T09:30:00+00:00", modified="2025-02-01T00:00:00+00:00"
+    )
+    header = header_html(article)
+    assert "Published 8 January 2025" in header and "updated 1 February 2025" in header
+    assert short_date(article.published) == "8 Jan 2025"  # the list keeps the short month
+    odd = make_article("<p>Body.</p>", published="not a date")
+    assert "Published not a date" in header_html(odd)  # shown as stored
