@@ -33,6 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for pattern in WEB_ENGINE_NOISE:
         config.addinivalue_line("qt_log_ignore", pattern)
 
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # ../shared/corpora beside the repository (CI always has it); MARGIN_CORPORA overrides.

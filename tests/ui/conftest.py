@@ -106,9 +106,7 @@ def _session_reader_view(qapp: QApplication) -> Iterator[Any]:
 
 @pytest.fixture
 def reader_view(_session_reader_view: Any, qtbot: Any) -> Iterator[Any]:
-    """The shared reading view, back to its defaults: light, default size, no history.
-
-    """
+    """The shared reading view, back to its defaults: light, default size, no history."""
     from reader.ui import theme as themes
     from reader.ui.reader import Typography
     from reader.ui.reader.history import History

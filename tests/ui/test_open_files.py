@@ -23,8 +23,10 @@ def test_opened_file_is_imported_and_shown(
     assert open_files(window, [str(new_file)])
 
     qtbot.waitUntil(
-        lambda: window.reader_view.article is not None
-        and window.reader_view.article.title == "Lithium Levels",
+        lambda: (
+            window.reader_view.article is not None
+            and window.reader_view.article.title == "Lithium Levels"
+        ),
         timeout=10_000,
     )
     # Landed in the library (3 articles written again unchanged, one new) and is selected.
@@ -42,8 +44,9 @@ def test_opening_a_file_already_in_the_library_shows_it(
     assert open_files(window, [str(statins)])
 
     qtbot.waitUntil(
-        lambda: window.reader_view.article is not None
-        and "Statin" in window.reader_view.article.title,
+        lambda: (
+            window.reader_view.article is not None and "Statin" in window.reader_view.article.title
+        ),
         timeout=10_000,
     )
     assert filled_library.count() == before

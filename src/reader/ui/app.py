@@ -19,6 +19,8 @@ from reader.core.paths import log_dir, resources_dir
 from reader.desktop import APP_ID, ICON_SIZES
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
     from reader.core.library import Library
 
 log = logging.getLogger(__name__)
@@ -189,11 +191,11 @@ def _handed_over(args: argparse.Namespace) -> bool:
     return hand_over(library_dir(getattr(args, "library", None)), request_from(args))
 
 
-def _listen_for_others(window: object, root: Path) -> None:
+def _listen_for_others(window: QObject, root: Path) -> None:
     """Take the requests of later ``margin`` runs on this library (one window each)."""
     from reader.ui.single_instance import InstanceServer
 
-    server = InstanceServer(root, window)  # type: ignore[arg-type]
+    server = InstanceServer(root, window)
     server.received.connect(lambda request: take_request(window, request))
     if not server.listen():
         log.warning("another window listens for this library at %s", server.path)
@@ -208,8 +210,9 @@ def take_request(window: object, request: dict[str, object]) -> None:
     window.raise_()
     window.activateWindow()
     files = request.get("files") or []
+    assert isinstance(files, list)  # the hand-over's JSON: a list of paths
     if files:
-        open_files(window, list(files))  # type: ignore[arg-type]
+        open_files(window, [str(path) for path in files])
     if "open" in request or "search" in request:
         options = argparse.Namespace(open=request.get("open"), search=request.get("search"))
         _apply_start_options(window, options)
@@ -310,8 +313,10 @@ def wait_until_painted(app: object, window: object, timeout_s: float = 15.0) -> 
             settled = True
             view.request_paint_report()
             continue
-        if view.painted and (settled or not view.ready) and (
-            view.article is None or not view.isVisible() or view.frame_shows_page()
+        if (
+            view.painted
+            and (settled or not view.ready)
+            and (view.article is None or not view.isVisible() or view.frame_shows_page())
         ):
             app.processEvents()
             return True

@@ -155,7 +155,10 @@ def match_spans(text: str, wanted: frozenset[str], cap: int = 200) -> list[tuple
             pos = lower.find(prefix, pos + 1)
     spans: list[tuple[int, int, str]] = []
     for start in sorted(starts):
-        end = _WORD_TAIL_RE.match(lower, start).end()  # type: ignore[union-attr]
+        tail = _WORD_TAIL_RE.match(lower, start)
+        if tail is None:  # a prefix that starts with no word character: nothing to mark
+            continue
+        end = tail.end()
         word = lower[start:end]
         stem = word if word in wanted else _stem(word)
         if stem in wanted:
