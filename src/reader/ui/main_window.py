@@ -6,9 +6,7 @@ place that wires them to each other and to the ``Library`` facade.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,14 +18,12 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -35,12 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader import __version__
 from reader.core.errors import NotFound
 from reader.core.library import Library
 from reader.core.model import ImportReport, SearchHit, StoredCitation
-from reader.ui import settings as keys
 from reader.ui import theme as themes
+from reader.ui import window_actions
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.citation_hover import CitationHoverController
 from reader.ui.events import LibraryEvents, LibraryWatcher
@@ -61,63 +56,17 @@ from reader.ui.search import (
     SearchResultsView,
     matched_terms,
 )
+from reader.ui.search_marks import SEARCH_LAYER, mark_terms, title_terms, when_shown
 from reader.ui.settings import Settings
 from reader.ui.tasks import TaskRunner
 from reader.ui.toc_panel import TocPanel
 from reader.ui.trash_panel import TrashController, TrashPanel
+from reader.ui.window_actions import build_actions, build_menus
+from reader.ui.window_state import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
 
-SEARCH_LAYER = "search"
 ARTICLE_SCHEME = "margin-article:"
-MAX_SEARCH_MARKS = 500
-_TITLE_FIELD = re.compile(r'\btitle:(?:"([^"]*)"|(\S+))', re.IGNORECASE)
-
-SHORTCUT_HELP = [
-    ("Search the library", "Ctrl+K"),
-    ("Find in the article", "Ctrl+F, then F3 / Shift+F3"),
-    ("Next / previous article", "Alt+Down / Alt+Up"),
-    ("Mark read or unread", "Ctrl+U"),
-    ("Highlight the selection / with a note", "Ctrl+H / Ctrl+Shift+H"),
-    ("Undo / redo a highlight edit", "Ctrl+Z / Ctrl+Shift+Z"),
-    ("Citation card for the focused link", "Enter (Shift+Enter follows the link)"),
-    ("Export highlights (this article / all)", "Ctrl+E / Ctrl+Shift+E"),
-    ("Larger / smaller / normal text", "Ctrl+= / Ctrl+- / Ctrl+0"),
-    ("Move between panes", "F6 / Shift+F6"),
-    ("Library / article / contents / highlights / sources", "Ctrl+1 … Ctrl+5"),
-    ("Walk the links of an article", "Tab / Shift+Tab, Enter to follow"),
-    ("Import files", "Ctrl+O"),
-    ("Preferences", "Ctrl+,"),
-]
-
-
-def title_terms(query: str) -> frozenset[str]:
-    """Words searched only in titles (``title:word``, ``title:"a phrase"``), lower case,
-    unless the query also asks for them anywhere."""
-    in_title = {
-        word.lower()
-        for quoted, bare in _TITLE_FIELD.findall(query)
-        for word in re.findall(r"\w+", quoted or bare)
-    }
-    elsewhere = {w.lower() for w in re.findall(r"\w+", _TITLE_FIELD.sub(" ", query))}
-    return frozenset(in_title - elsewhere)
-
-
-def _sequences(*items: QKeySequence.StandardKey | str) -> list[QKeySequence]:
-    """Standard keys first, then explicit fallbacks, without duplicates or empties."""
-    out: list[QKeySequence] = []
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, QKeySequence.StandardKey):
-            candidates = QKeySequence.keyBindings(item)
-        else:
-            candidates = [QKeySequence(item)]
-        for seq in candidates:
-            text = seq.toString()
-            if text and text not in seen:
-                seen.add(text)
-                out.append(seq)
-    return out
 
 
 class MainWindow(QMainWindow):
@@ -128,6 +77,46 @@ class MainWindow(QMainWindow):
 
     article_opened = Signal(int)
     hover_previews_changed = Signal(bool)
+
+    # Made by ``window_actions.build_actions``; the menus and the handlers below use them.
+    theme_group: QActionGroup
+    theme_actions: dict[str, QAction]
+    action_import_files: QAction
+    action_import_folder: QAction
+    action_add_sample: QAction
+    action_preferences: QAction
+    action_quit: QAction
+    action_copy: QAction
+    action_select_all: QAction
+    action_find: QAction
+    action_find_next: QAction
+    action_find_previous: QAction
+    action_back: QAction
+    action_forward: QAction
+    action_search: QAction
+    action_undo: QAction
+    action_redo: QAction
+    action_export_article: QAction
+    action_export_all: QAction
+    action_zoom_in: QAction
+    action_zoom_out: QAction
+    action_zoom_reset: QAction
+    action_show_contents: QAction
+    action_full_screen: QAction
+    action_next_pane: QAction
+    action_previous_pane: QAction
+    action_next_article: QAction
+    action_previous_article: QAction
+    action_toggle_read: QAction
+    action_remove: QAction
+    action_show_trash: QAction
+    action_go_library: QAction
+    action_go_article: QAction
+    action_go_contents: QAction
+    action_go_highlights: QAction
+    action_go_sources: QAction
+    action_shortcuts: QAction
+    action_about: QAction
 
     def __init__(
         self,
@@ -242,226 +231,19 @@ class MainWindow(QMainWindow):
         self.watcher = LibraryWatcher(
             library.change_token, self.events, self, paused=lambda: self.tasks.busy
         )
-        self._build_actions()
-        self._build_menus()
+        build_actions(self)
+        build_menus(self)
         self._wire()
 
         self._theme = themes.theme_named(theme or self.settings.theme)
         self.apply_theme(self._theme.name, persist=theme is None)
         self.reader_view.set_font_size(self.settings.font_size)
-        self._restore_geometry()
+        restore_window_state(self)
         self._update_count()
         self._update_read_action()
         self.library_panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- construction --------------------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcuts: Sequence[QKeySequence] = (),
-        *,
-        tip: str = "",
-        checkable: bool = False,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcuts:
-            action.setShortcuts(list(shortcuts))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        sk = QKeySequence.StandardKey
-        a = self._action
-        self.action_import_files = a(
-            "&Import Files…",
-            self.import_files,
-            _sequences(sk.Open, "Ctrl+O"),
-            tip="Import article files or .zip archives",
-        )
-        self.action_import_folder = a(
-            "Import &Folder…", self.import_folder, _sequences("Ctrl+Shift+O")
-        )
-        self.action_add_sample = a("Add the &Sample Articles", self.add_sample)
-        self.action_preferences = a(
-            "&Preferences…", self.show_preferences, _sequences(sk.Preferences, "Ctrl+,")
-        )
-        self.action_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.action_quit = a("&Quit", self.close, _sequences(sk.Quit, "Ctrl+Q"))
-        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
-
-        self.action_copy = a("&Copy", self.reader_view.copy, _sequences(sk.Copy, "Ctrl+C"))
-        self.action_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.reader_view.addAction(self.action_copy)
-        self.action_select_all = a("Select &All", self.reader_view.select_all)
-        self.action_find = a(
-            "&Find in Article…", self.find_bar.open_bar, _sequences(sk.Find, "Ctrl+F")
-        )
-        self.action_find_next = a(
-            "Find &Next", self.find_bar.find_next, _sequences(sk.FindNext, "F3")
-        )
-        self.action_find_previous = a(
-            "Find Pre&vious", self.find_bar.find_previous, _sequences(sk.FindPrevious, "Shift+F3")
-        )
-        self.action_back = a(
-            "&Back",
-            self.reader_view.go_back,
-            _sequences(sk.Back, "Alt+Left"),
-            tip="Back to where you were reading (across articles and jumps)",
-        )
-        self.action_forward = a(
-            "&Forward", self.reader_view.go_forward, _sequences(sk.Forward, "Alt+Right")
-        )
-        self.action_search = a(
-            "&Search the Library", self.focus_search, _sequences("Ctrl+K", "Ctrl+Shift+F")
-        )
-        self.action_undo = self.highlights.create_undo_action(self)
-        self.action_redo = self.highlights.create_redo_action(self)
-        self.addActions([self.action_undo, self.action_redo])
-        self.action_export_article = a(
-            "&Export Highlights as Markdown…",
-            self.export_current,
-            _sequences("Ctrl+E"),
-            tip="Save this article's highlights and notes as a Markdown file",
-        )
-        self.action_export_all = a(
-            "Export &All Highlights to a Folder…",
-            self.export_all,
-            _sequences("Ctrl+Shift+E"),
-            tip="One Markdown file per article; text you added to earlier exports is kept",
-        )
-
-        self.theme_group = QActionGroup(self)
-        self.theme_group.setExclusive(True)
-        self.theme_actions: dict[str, QAction] = {}
-        for name in themes.THEMES:
-            action = QAction(themes.theme_named(name).label, self, checkable=True)
-            action.triggered.connect(lambda _checked=False, n=name: self.apply_theme(n))
-            self.theme_group.addAction(action)
-            self.theme_actions[name] = action
-        self.action_zoom_in = a(
-            "Zoom &In", self.reader_view.zoom_in, _sequences(sk.ZoomIn, "Ctrl+=", "Ctrl++")
-        )
-        self.action_zoom_out = a(
-            "Zoom &Out", self.reader_view.zoom_out, _sequences(sk.ZoomOut, "Ctrl+-")
-        )
-        self.action_zoom_reset = a(
-            "&Actual Size", self.reader_view.reset_zoom, _sequences("Ctrl+0")
-        )
-        self.action_show_contents = a(
-            "Show &Side Panel",
-            self.set_contents_visible,
-            _sequences("Ctrl+Shift+C"),
-            checkable=True,
-        )
-        self.action_full_screen = a(
-            "&Full Screen",
-            self.toggle_full_screen,
-            _sequences(sk.FullScreen, "F11"),
-            checkable=True,
-        )
-        self.action_next_pane = a(
-            "Next &Pane", lambda: self.cycle_panes(1), _sequences(sk.NextChild, "F6")
-        )
-        self.action_previous_pane = a(
-            "Previous Pa&ne", lambda: self.cycle_panes(-1), _sequences(sk.PreviousChild, "Shift+F6")
-        )
-        # Ctrl+Tab is for tab widgets; F6 is the pane key here.
-        self.action_next_pane.setShortcuts(_sequences("F6"))
-        self.action_previous_pane.setShortcuts(_sequences("Shift+F6"))
-
-        self.action_next_article = a(
-            "&Next Article", lambda: self.navigator.step(1), _sequences("Alt+Down")
-        )
-        self.action_previous_article = a(
-            "&Previous Article", lambda: self.navigator.step(-1), _sequences("Alt+Up")
-        )
-        self.action_toggle_read = a("Mark as &Unread", self.toggle_read, _sequences("Ctrl+U"))
-        self.action_remove = a(
-            "&Move to Trash…",
-            self.remove_current,
-            _sequences(sk.Delete, "Del"),
-            tip="Move this article, with its highlights and notes, to the Trash (Ctrl+Z undoes)",
-        )
-        self.action_show_trash = a(
-            "T&rash", self.show_trash, tip="Articles removed in the last 30 days: restore them"
-        )
-        # Delete in the article view or the search box must not remove articles.
-        self.action_remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.library_panel.addAction(self.action_remove)
-        self.action_go_library = a("&Library", self.focus_library, _sequences("Ctrl+1"))
-        self.action_go_article = a("&Article", self.focus_reader, _sequences("Ctrl+2"))
-        self.action_go_contents = a("&Contents", self.focus_contents, _sequences("Ctrl+3"))
-        self.action_go_highlights = a(
-            "&Highlights", lambda: self.focus_side_tab(self.annotations_panel), _sequences("Ctrl+4")
-        )
-        self.action_go_sources = a(
-            "&Sources", lambda: self.focus_side_tab(self.references_panel), _sequences("Ctrl+5")
-        )
-
-        self.action_shortcuts = a(
-            "&Keyboard Shortcuts", self.show_shortcuts, _sequences(sk.HelpContents, "F1")
-        )
-        self.action_about = a("&About Margin", self.show_about)
-        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        bar.setAccessibleName("Menu bar")
-        file = bar.addMenu("&File")
-        file.addActions(
-            [self.action_import_files, self.action_import_folder, self.action_add_sample]
-        )
-        file.addSeparator()
-        file.addActions([self.action_export_article, self.action_export_all])
-        file.addSeparator()
-        file.addAction(self.action_preferences)
-        file.addSeparator()
-        file.addAction(self.action_quit)
-        edit = bar.addMenu("&Edit")
-        edit.addActions([self.action_undo, self.action_redo])
-        edit.addSeparator()
-        edit.addActions([self.action_copy, self.action_select_all])
-        edit.addSeparator()
-        edit.addActions([self.highlights.highlight_action, self.highlights.note_action])
-        edit.addSeparator()
-        edit.addActions([self.action_find, self.action_find_next, self.action_find_previous])
-        edit.addSeparator()
-        edit.addAction(self.action_search)
-        view = bar.addMenu("&View")
-        theme_menu = view.addMenu("&Theme")
-        theme_menu.addActions(list(self.theme_actions.values()))
-        view.addSeparator()
-        view.addActions([self.action_zoom_in, self.action_zoom_out, self.action_zoom_reset])
-        view.addSeparator()
-        view.addActions([self.action_show_contents, self.action_full_screen])
-        view.addSeparator()
-        view.addActions([self.action_next_pane, self.action_previous_pane])
-        go = bar.addMenu("&Go")
-        go.addActions([self.action_next_article, self.action_previous_article])
-        go.addActions([self.action_back, self.action_forward])
-        go.addSeparator()
-        go.addActions([self.action_toggle_read, self.action_remove, self.action_show_trash])
-        go.addAction(self.images.download_action)
-        go.addSeparator()
-        go.addActions(
-            [
-                self.action_go_library,
-                self.action_search,
-                self.action_go_article,
-                self.action_go_contents,
-                self.action_go_highlights,
-                self.action_go_sources,
-            ]
-        )
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.action_shortcuts, self.action_about])
 
     def _wire(self) -> None:
         panel = self.library_panel
@@ -605,39 +387,11 @@ class MainWindow(QMainWindow):
 
     def when_shown(self, article_id: int, action: Callable[[], object]) -> None:
         """Run ``action`` once the view shows ``article_id`` (now, if it already does)."""
-        view = self.reader_view
-        if view.ready and view.article is not None and view.article.id == article_id:
-            action()
-            return
-
-        def run(shown: int) -> None:
-            view.article_shown.disconnect(run)
-            if shown == article_id:
-                action()
-
-        view.article_shown.connect(run)
+        when_shown(self.reader_view, article_id, action)
 
     def mark_terms(self, terms: list[str], *, title_only: frozenset[str] = frozenset()) -> int:
-        """Mark every whole-word occurrence of ``terms`` in the body (terms searched
-        with ``title:`` only in the title); scroll to the first body mark.
-
-        Returns the number of marks.
-        """
-        view = self.reader_view
-        positions: list[tuple[int, int]] = []
-        title_start, title_end = view.title_range
-        for term in terms:
-            if term.lower() in title_only:
-                found = view.find_all(term, whole_words=True, start=title_start, end=title_end)
-            else:
-                found = view.find_all(term, whole_words=True, start=view.body_start)
-            positions.extend(found[: MAX_SEARCH_MARKS - len(positions)])
-        positions.sort()
-        view.set_mark_layer(SEARCH_LAYER, [(s, e, "mark-search") for s, e in positions])
-        body = [s for s, _e in positions if s >= view.body_start]
-        if body:
-            view.scroll_to_position(body[0])
-        return len(positions)
+        """Mark the search's words in the article; returns the number of marks."""
+        return mark_terms(self.reader_view, terms, title_only=title_only)
 
     def remove_current(self) -> bool:
         """Move the open article, with its highlights, to the Trash (asks; Ctrl+Z undoes)."""
@@ -978,50 +732,15 @@ class MainWindow(QMainWindow):
         self.hover_previews_changed.emit(self.settings.hover_previews)
 
     def show_shortcuts(self) -> None:
-        rows = "".join(
-            f"<tr><td>{html.escape(a)}</td><td><b>{html.escape(k)}</b></td></tr>"
-            for a, k in SHORTCUT_HELP
-        )
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard Shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing='6'>{rows}</table>")
-        box.exec()
+        window_actions.show_shortcuts(self)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Margin",
-            f"<h3>Margin {__version__}</h3><p>Read, search and annotate health articles "
-            "offline.</p><p>Free software under the GNU GPL, version 3 or later.</p>",
-        )
+        window_actions.show_about(self)
 
     # --- persistence ---------------------------------------------------------------------
 
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.bytes_value(keys.GEOMETRY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 820)
-        state = self.settings.bytes_value(keys.SPLITTER)
-        if state is not None:
-            self.splitter.restoreState(state)
-        header = self.settings.bytes_value(keys.LIBRARY_HEADER)
-        if header is not None:
-            self.library_panel.table.horizontalHeader().restoreState(header)
-            self.library_panel.fit_date_columns()
-            # The sort shown by the header is the sort the model uses.
-            h = self.library_panel.table.horizontalHeader()
-            self.library_panel.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
-
     def save_settings(self) -> None:
-        self.settings.set_bytes(keys.GEOMETRY, self.saveGeometry())
-        self.settings.set_bytes(keys.SPLITTER, self.splitter.saveState())
-        self.settings.set_bytes(
-            keys.LIBRARY_HEADER, self.library_panel.table.horizontalHeader().saveState()
-        )
-        self.settings.theme = self._theme.name
-        self.settings.font_size = self.reader_view.font_size
-        self.settings.sync()
+        save_window_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.search.shutdown()
