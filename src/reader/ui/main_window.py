@@ -35,7 +35,7 @@ from reader.core.errors import NotFound
 from reader.core.library import Library
 from reader.core.model import ImportReport, SearchHit, StoredCitation
 from reader.ui import theme as themes
-from reader.ui import window_actions
+from reader.ui import window_actions, window_focus
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.citation_hover import CitationHoverController
 from reader.ui.events import LibraryEvents, LibraryWatcher
@@ -470,19 +470,10 @@ class MainWindow(QMainWindow):
         self.reader_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_contents(self) -> None:
-        if not self.side_tabs.isVisible():
-            self.set_contents_visible(True)
-        self.side_tabs.setCurrentWidget(self.toc)
-        self.toc.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        first = self.toc.topLevelItem(0)
-        if self.toc.currentItem() is None and first is not None:
-            self.toc.setCurrentItem(first)
+        window_focus.focus_contents(self)
 
     def focus_side_tab(self, widget: QWidget) -> None:
-        if not self.side_tabs.isVisible():
-            self.set_contents_visible(True)
-        self.side_tabs.setCurrentWidget(widget)
-        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        window_focus.focus_side_tab(self, widget)
 
     # --- citations -------------------------------------------------------------------------
 
@@ -532,32 +523,10 @@ class MainWindow(QMainWindow):
 
     def panes(self) -> list[QWidget]:
         """The panes F6 cycles through, in order: list, search, article, side panel."""
-        if self.search.active:
-            listing: QWidget = self.search_results
-        elif self.library_panel.is_empty:
-            listing = self.library_panel.sample_button
-        else:
-            listing = self.library_panel.table
-        out = [listing, self.search_field, self.reader_view]
-        if self.side_tabs.isVisible():
-            out.append(self.side_tabs.currentWidget())
-        return out
+        return window_focus.panes(self)
 
     def cycle_panes(self, step: int = 1) -> None:
-        panes = self.panes()
-        focused = QApplication.focusWidget()
-        current = -1
-        for i, pane in enumerate(panes):
-            if focused is not None and (focused is pane or pane.isAncestorOf(focused)):
-                current = i
-                break
-        target = panes[(current + step) % len(panes)] if current >= 0 else panes[0]
-        if target is self.library_panel.table:
-            self.library_panel.focus_list()
-        else:
-            target.setFocus(
-                Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason
-            )
+        window_focus.cycle_panes(self, step)
 
     def _on_search_active(self, active: bool) -> None:
         self.left_stack.setCurrentWidget(self.search_results if active else self.library_panel)
