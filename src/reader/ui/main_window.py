@@ -24,10 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -62,6 +59,7 @@ from reader.ui.tasks import TaskRunner
 from reader.ui.toc_panel import TocPanel
 from reader.ui.trash_panel import TrashController, TrashPanel
 from reader.ui.window_actions import build_actions, build_menus
+from reader.ui.window_layout import column, main_splitter, side_panel
 from reader.ui.window_state import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
@@ -150,14 +148,13 @@ class MainWindow(QMainWindow):
         self.left_stack.addWidget(self.search_results)
         self.trash_panel = TrashPanel(self)
         self.left_stack.addWidget(self.trash_panel)
-        left = QWidget(self)
-        left.setObjectName("leftPane")
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 0)
-        left_layout.setSpacing(4)
-        left_layout.addWidget(self.search_field)
-        left_layout.addWidget(self.search_message)
-        left_layout.addWidget(self.left_stack, 1)
+        left = column(
+            self,
+            "leftPane",
+            [(self.search_field, 0), (self.search_message, 0), (self.left_stack, 1)],
+            margins=(6, 6, 0, 0),
+            spacing=4,
+        )
 
         self.reader_view = ReaderView(self)
         self.reader_view.setAcceptDrops(False)
@@ -165,13 +162,13 @@ class MainWindow(QMainWindow):
         self.reader_view.profile_.scheme_handler.images = library.image
         self.reader_view.set_typography(self.settings.typography)
         self.find_bar = FindBar(self.reader_view, self)
-        center = QWidget(self)
-        center.setObjectName("readerPane")
-        center_layout = QVBoxLayout(center)
-        center_layout.setContentsMargins(0, 0, 0, 0)
-        center_layout.setSpacing(0)
-        center_layout.addWidget(self.reader_view, 1)
-        center_layout.addWidget(self.find_bar)
+        center = column(
+            self,
+            "readerPane",
+            [(self.reader_view, 1), (self.find_bar, 0)],
+            margins=(0, 0, 0, 0),
+            spacing=0,
+        )
 
         self.toc = TocPanel(self)
         # Highlights and notes (issue 4) and the article's sources (issue 5) share the
@@ -183,26 +180,15 @@ class MainWindow(QMainWindow):
         self.citation_hover = CitationHoverController(
             self.reader_view, self._citations_for_href, self._article_title, self
         )
-        self.side_tabs = QTabWidget(self)
-        self.side_tabs.setObjectName("sideTabs")
-        self.side_tabs.setAccessibleName("Side panel")
-        self.side_tabs.setDocumentMode(True)
-        self.side_tabs.tabBar().setAccessibleName("Side panel tabs")
-        self.side_tabs.setMinimumWidth(280)  # all three tab titles stay readable
-        self.side_tabs.addTab(self.toc, "Contents")
-        self.side_tabs.addTab(self.annotations_panel, "Highlights")
-        self.side_tabs.addTab(self.references_panel, "Sources")
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(center)
-        self.splitter.addWidget(self.side_tabs)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([400, 760, 320])
+        self.side_tabs = side_panel(
+            self,
+            [
+                (self.toc, "Contents"),
+                (self.annotations_panel, "Highlights"),
+                (self.references_panel, "Sources"),
+            ],
+        )
+        self.splitter = main_splitter(self, left, center, self.side_tabs)
         self.setCentralWidget(self.splitter)
 
         self.count_label = QLabel(self)
