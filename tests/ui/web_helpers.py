@@ -47,15 +47,21 @@ def dom_select(qtbot: Any, view: ReaderView, text: str, *, nth: int = 0) -> None
         qtbot,
         view,
         f"""(() => {{
-            getSelection().removeAllRanges();
-            window.scrollTo(0, 0);
-            let ok = false;
-            for (let i = 0; i <= {nth}; i++) ok = window.find({json.dumps(text)}, true);
+            {_find_nth(text, nth)}
             return ok && getSelection().toString();
         }})()""",
     )
     assert found == text, f"the page has no {text!r}"
     qtbot.waitUntil(lambda: view.selected_text() == text, timeout=5000)
+
+
+def _find_nth(text: str, nth: int) -> str:
+    """Page script that selects the ``nth`` occurrence of ``text`` with the browser's own
+    find, from the top; leaves ``ok`` true when it was found."""
+    return (
+        "getSelection().removeAllRanges(); window.scrollTo(0, 0); let ok = false;"
+        f" for (let i = 0; i <= {nth}; i++) ok = window.find({json.dumps(text)}, true);"
+    )
 
 
 def dom_select_range(qtbot: Any, view: ReaderView, start_text: str, end_text: str) -> str:
@@ -90,10 +96,7 @@ def text_rect(qtbot: Any, view: ReaderView, text: str, *, nth: int = 0) -> QRect
         qtbot,
         view,
         f"""(() => {{
-            getSelection().removeAllRanges();
-            window.scrollTo(0, 0);
-            let ok = false;
-            for (let i = 0; i <= {nth}; i++) ok = window.find({json.dumps(text)}, true);
+            {_find_nth(text, nth)}
             if (!ok) return null;
             const range = getSelection().getRangeAt(0);
             range.startContainer.parentElement.scrollIntoView({{block: "center"}});
