@@ -15,8 +15,9 @@ does not run the generic HTML extractor on JATS.
 
 This module reads the file and assembles each article; the parts live beside it:
 :mod:`.meta` (date, authors, identifiers, keywords), :mod:`.references` (the entries),
-:mod:`.render` (the body as HTML), :mod:`.contexts` (the sentence of each citation),
-:mod:`.math` (formulas and plain text) and :mod:`.tree` (element names and sets).
+:mod:`.render` (the body as HTML, on the text, links and citations of :mod:`.inline`),
+:mod:`.contexts` (the sentence of each citation), :mod:`.math` (formulas and plain
+text) and :mod:`.tree` (element names and sets).
 """
 
 from __future__ import annotations
