@@ -1,8 +1,9 @@
 """Turn imported bytes into text, the way a careful reader would guess the encoding.
 
 Order: byte-order mark, then an encoding the content declares (XML declaration or
-HTML meta charset, passed in by the caller), then strict UTF-8, then cp1252 (what
-"Latin-1" web pages really are). Bytes that are clearly not text are refused.
+HTML meta charset, read by :func:`declared_charset` and passed in by the caller), then
+strict UTF-8, then cp1252 (what "Latin-1" web pages really are). Bytes that are clearly
+not text are refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ _BOMS = (
 # C0 controls other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
+# The HTML standard maps these labels to windows-1252, and pages labelled so really are.
+_CP1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
 
 
 def sniff_bom(data: bytes) -> tuple[str | None, bytes]:
@@ -45,6 +50,24 @@ def looks_utf16(data: bytes) -> str | None:
     if even_nuls > half * 0.6 and odd_nuls < half * 0.1:
         return "utf-16-be"
     return None
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The encoding a page declares in its first KiB (meta charset or XML declaration).
+
+    A page that is readable as ASCII cannot really be UTF-16, so such a declaration is
+    ignored (browsers do the same); a real UTF-16 file is caught by its BOM or NUL bytes.
+    """
+    head = head[:4096]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii", "replace").strip().lower()
+    if label.startswith(("utf-16", "utf16", "utf-32", "ucs")):
+        return None
+    if label in _CP1252_LABELS:
+        return "cp1252"
+    return label
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:

@@ -40,10 +40,10 @@ from lxml import etree
 from readability import Document
 
 from reader.core.errors import ImportFailure
-from reader.core.htmlmeta import declared_charset, extract_metadata, text_similarity
+from reader.core.htmlmeta import extract_metadata, text_similarity
 from reader.core.model import ImportedArticle, ImportOptions, ParseResult, SourceFormat
 from reader.core.sanitize import canonicalize, limit_depth
-from reader.core.textdecode import decode_text, sniff_bom
+from reader.core.textdecode import declared_charset, decode_text, sniff_bom
 
 # readability-lxml logs every removal at INFO on its own logger; keep the app log quiet.
 logging.getLogger("readability.readability").setLevel(logging.WARNING)
