@@ -19,48 +19,27 @@ A highlight stores two selectors (see :mod:`reader.core.model`):
 
 When nothing is good enough :func:`anchor` returns ``None``: the caller shows the
 highlight as an orphan and never drops it.
+
+The text compared is :mod:`.normalised_text` (with its map back to the article's
+offsets); the approximate search is :mod:`.edit_distance`.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Literal
 
+from reader.core.anchoring.edit_distance import (
+    approximate_ends,
+    context_similarity,
+    match_start,
+)
+from reader.core.anchoring.normalised_text import NormalisedText, normalise_plain
 from reader.core.errors import AnchorError
 from reader.core.model import Annotation, TextPositionSelector, TextQuoteSelector
 
 DEFAULT_CONTEXT = 32
-
-# Characters users' clipboards and re-imports swap freely; mapped one-to-one so offsets in
-# the normalised text map straight back to the original.
-_EQUIVALENT = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u2026": ".",  # … is three dots to a human but one char here; close enough
-    }
-)
-_ZERO_WIDTH = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width (non)joiners…
-# A run of whitespace and zero-width characters: one space if it holds any whitespace.
-_GAP = re.compile(rf"[\s{_ZERO_WIDTH}]+")
 
 # Fuzzy acceptance. A quote of m characters is searched with up to m/2 edits, but accepted
 # only if it is at least this similar (1 - edits/m) on its own…
@@ -126,16 +105,16 @@ def selectors_for_quote(
     Raises :class:`AnchorError` when the quote is not in the article or is ambiguous.
     """
     where = f"article {article_id}" if article_id is not None else "the article"
-    hay = _Normalised(text)
-    needle = _normalise_plain(exact).strip()
+    hay = NormalisedText(text)
+    needle = normalise_plain(exact).strip()
     if not needle:
         raise AnchorError("the quote is empty")
     starts = _find_all(hay.norm, needle)
     if not starts:
         raise AnchorError(f"quote not found in {where}: '{_shorten(exact)}'")
     if len(starts) > 1:
-        norm_prefix = _normalise_plain(prefix).strip()
-        norm_suffix = _normalise_plain(suffix).strip()
+        norm_prefix = normalise_plain(prefix).strip()
+        norm_suffix = normalise_plain(suffix).strip()
         if not (norm_prefix or norm_suffix):
             raise AnchorError(
                 f"quote occurs {len(starts)} times in {where}; add --prefix or --suffix"
@@ -168,7 +147,7 @@ def anchor(
     text: str, quote: TextQuoteSelector, position: TextPositionSelector | None
 ) -> Anchor | None:
     """Find the highlighted passage in ``text`` (position, then quote, then fuzzy)."""
-    return _anchor(_Normalised(text), quote, position)
+    return _anchor(NormalisedText(text), quote, position)
 
 
 def reanchor_all(
@@ -182,7 +161,7 @@ def reanchor_all(
     come back unchanged, in their original order, so nothing is ever lost. Tombstones
     (``removed=True``) are processed like the others; callers filter them for display.
     """
-    hay = _Normalised(text)
+    hay = NormalisedText(text)
     anchored: list[tuple[Annotation, Anchor]] = []
     orphans: list[Annotation] = []
     for annotation in annotations:
@@ -205,7 +184,7 @@ def reanchor_all(
 
 
 def _anchor(
-    hay: _Normalised, quote: TextQuoteSelector, position: TextPositionSelector | None
+    hay: NormalisedText, quote: TextQuoteSelector, position: TextPositionSelector | None
 ) -> Anchor | None:
     text = hay.text
     exact = quote.exact
@@ -225,7 +204,7 @@ def _anchor(
     if starts:
         best = _best_exact(text, starts, len(exact), quote, hint)
         return Anchor(best, best + len(exact), "quote", 1.0)
-    needle = _normalise_plain(exact).strip()
+    needle = normalise_plain(exact).strip()
     norm_starts = _find_all(hay.norm, needle)
     if norm_starts:
         spans = [hay.span(s, s + len(needle)) for s in norm_starts]
@@ -253,14 +232,14 @@ def _exact_key(
 
 
 def _fuzzy(
-    hay: _Normalised, needle: str, quote: TextQuoteSelector, hint: int | None
+    hay: NormalisedText, needle: str, quote: TextQuoteSelector, hint: int | None
 ) -> Anchor | None:
     m = len(needle)
     if m == 0:
         return None
     norm = hay.norm
     max_errors = m // 2
-    ends = _myers_search(needle, norm, max_errors)
+    ends = approximate_ends(needle, norm, max_errors)
     if not ends:
         return None
     # Each run of neighbouring end positions is one place; keep its best end.
@@ -279,18 +258,18 @@ def _fuzzy(
     candidates.sort()
     candidates = candidates[:_MAX_CANDIDATES]
 
-    norm_prefix = _normalise_plain(quote.prefix)
-    norm_suffix = _normalise_plain(quote.suffix)
+    norm_prefix = normalise_plain(quote.prefix)
+    norm_suffix = normalise_plain(quote.suffix)
     norm_hint = hay.norm_index(hint) if hint is not None else None
     best: tuple[float, int, int] | None = None
     for errors, end in candidates:
-        start = _match_start(needle, norm, end, errors)
+        start = match_start(needle, norm, end, errors)
         quote_sim = 1 - errors / m
         slack = 1 + len(norm_prefix) // 4
         before = norm[max(0, start - len(norm_prefix) - slack) : start]
-        prefix_sim = _context_similarity(norm_prefix[::-1], before[::-1])
+        prefix_sim = context_similarity(norm_prefix[::-1], before[::-1])
         slack = 1 + len(norm_suffix) // 4
-        suffix_sim = _context_similarity(norm_suffix, norm[end : end + len(norm_suffix) + slack])
+        suffix_sim = context_similarity(norm_suffix, norm[end : end + len(norm_suffix) + slack])
         context_ok = (
             min(prefix_sim, suffix_sim) >= _MIN_CONTEXT_SIMILARITY
             and (norm_prefix.strip() or norm_suffix.strip()) != ""
@@ -320,171 +299,6 @@ def _fuzzy(
         return None
     raw_start, raw_end = hay.span(start, end)
     return Anchor(raw_start, raw_end, "fuzzy", round(score, 4))
-
-
-def _match_start(needle: str, norm: str, end: int, errors: int) -> int:
-    """Start of the best match of ``needle`` ending at ``end`` (exclusive) with ``errors``.
-
-    Searches backwards: the reversed needle against the reversed text, anchored at
-    ``end``; among starts with the fewest edits, the one giving the length closest to
-    the needle's wins.
-    """
-    m = len(needle)
-    lo = max(0, end - m - errors - 1)
-    segment = norm[lo:end][::-1]
-    scores = _myers_anchored(needle[::-1], segment)
-    best_score = min(scores)
-    best_len = min(
-        (length for length, score in enumerate(scores) if score == best_score),
-        key=lambda length: abs(length - m),
-    )
-    return end - best_len
-
-
-# --- Myers' bit-parallel approximate matching (Myers 1999) ------------------------------
-# Python integers are arbitrary-precision bit vectors, so one pass handles patterns of any
-# length; each text character costs a dozen big-int operations.
-
-
-def _peq(pattern: str) -> dict[str, int]:
-    masks: dict[str, int] = {}
-    for i, ch in enumerate(pattern):
-        masks[ch] = masks.get(ch, 0) | (1 << i)
-    return masks
-
-
-def _myers_search(pattern: str, text: str, max_errors: int) -> list[tuple[int, int]]:
-    """(end, edits) for every end offset (exclusive) where ``pattern`` matches a substring
-    of ``text`` ending there with at most ``max_errors`` edits."""
-    m = len(pattern)
-    peq = _peq(pattern)
-    full = (1 << m) - 1
-    high = 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    out: list[tuple[int, int]] = []
-    for j, ch in enumerate(text):
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & full)
-        mh = pv & xh
-        if ph & high:
-            score += 1
-        elif mh & high:
-            score -= 1
-        ph = (ph << 1) & full  # row 0 is all zeros: a match may start anywhere
-        mh = (mh << 1) & full
-        pv = mh | (~(xv | ph) & full)
-        mv = ph & xv
-        if score <= max_errors:
-            out.append((j + 1, score))
-    return out
-
-
-def _myers_anchored(pattern: str, text: str) -> list[int]:
-    """Edit distance between ``pattern`` and ``text[:k]`` for every k (0..len(text))."""
-    m = len(pattern)
-    peq = _peq(pattern)
-    full = (1 << m) - 1
-    high = 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    scores = [m]
-    for ch in text:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & full)
-        mh = pv & xh
-        if ph & high:
-            score += 1
-        elif mh & high:
-            score -= 1
-        ph = ((ph << 1) | 1) & full  # row 0 counts up: the match starts at text[0]
-        mh = (mh << 1) & full
-        pv = mh | (~(xv | ph) & full)
-        mv = ph & xv
-        scores.append(score)
-    return scores
-
-
-def _context_similarity(expected: str, actual: str) -> float:
-    """How well ``actual`` (text read outward from the match) agrees with ``expected``.
-
-    Both strings run outward from the match (prefixes are passed reversed), so the
-    comparison is anchored at the match and free at the far end: 1 - edits / length.
-    """
-    if not expected:
-        return 1.0
-    if not actual:
-        return 0.0
-    scores = _myers_anchored(expected, actual)
-    return max(0.0, 1 - min(scores) / len(expected))
-
-
-# --- normalised view of a text ---------------------------------------------------------
-
-
-class _Normalised:
-    """``text`` with whitespace runs collapsed to one space, curly quotes and dashes made
-    plain and zero-width characters dropped, plus the map back to ``text`` offsets.
-
-    Built lazily: most highlights re-anchor by position and never need it.
-    """
-
-    __slots__ = ("_ends", "_norm", "_starts", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._norm: str | None = None
-        self._starts: list[int] = []  # _starts[i]: offset in text of norm[i]
-        self._ends: list[int] = []  # _ends[i]: offset in text just after norm[i]
-
-    @property
-    def norm(self) -> str:
-        if self._norm is None:
-            self._build()
-        assert self._norm is not None
-        return self._norm
-
-    def _build(self) -> None:
-        translated = self.text.translate(_EQUIVALENT)
-        pieces: list[str] = []
-        starts, ends = self._starts, self._ends
-        pos = 0
-        for match in _GAP.finditer(translated):
-            if pos < match.start():
-                pieces.append(translated[pos : match.start()])
-                starts.extend(range(pos, match.start()))
-                ends.extend(range(pos + 1, match.start() + 1))
-            if any(c.isspace() for c in match.group()):
-                pieces.append(" ")
-                starts.append(match.start())
-                ends.append(match.end())
-            pos = match.end()  # a run of zero-width characters only is dropped
-        if pos < len(translated):
-            pieces.append(translated[pos:])
-            starts.extend(range(pos, len(translated)))
-            ends.extend(range(pos + 1, len(translated) + 1))
-        self._norm = "".join(pieces)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets in the original text of ``norm[start:end]`` (non-empty)."""
-        self.norm  # noqa: B018 (builds the maps)
-        return self._starts[start], self._ends[end - 1]
-
-    def norm_index(self, offset: int) -> int:
-        """The position in ``norm`` of original offset ``offset`` (or the next kept one)."""
-        self.norm  # noqa: B018 (builds the maps)
-        return bisect.bisect_left(self._starts, offset)
-
-
-def _normalise_plain(text: str) -> str:
-    """The same normalisation as :class:`_Normalised`, without the offset map."""
-    return _GAP.sub(_gap_replacement, text.translate(_EQUIVALENT))
-
-
-def _gap_replacement(match: re.Match[str]) -> str:
-    return " " if any(c.isspace() for c in match.group()) else ""
 
 
 def _find_all(haystack: str, needle: str) -> list[int]:
