@@ -87,6 +87,33 @@ def test_export_all_writes_only_articles_with_highlights_or_a_note(
     assert code == 0 and len(out.splitlines()) == len(list(every.iterdir())) == 3
 
 
+def test_export_all_w3c_carries_the_deletions_of_an_article_with_no_highlights_left(
+    capsys, lib, tmp_path: Path
+) -> None:
+    # Another machine's library has the seed and its highlight, from an earlier W3C file.
+    other = ["--library", str(tmp_path / "other")]
+    w3c = tmp_path / "w3c"
+    assert run(capsys, *other, "import", str(SEED))[0] == 0
+    code, out, _ = run(capsys, *lib, "export", "--all", "--format", "w3c", "--out", str(w3c))
+    (first,) = out.splitlines()
+    assert run(capsys, *other, "import-annotations", first)[0] == 0
+    code, out, _ = run(capsys, *other, "annotations", "1", "--json")
+    (theirs,) = json.loads(out)["annotations"]
+    # Here the only highlight of the seed is deleted: nothing of it is left to read.
+    run(capsys, *lib, "remove-highlight", theirs["uuid"])
+    code, out, err = run(capsys, *lib, "export", "--all", "--out", str(tmp_path / "md"))
+    assert out == "" and "nothing to export" in err  # Markdown: no note for it
+    code, out, _ = run(capsys, *lib, "export", "--all", "--format", "w3c", "--out", str(w3c))
+    assert code == 0
+    (again,) = out.splitlines()  # W3C: the seed's file, with the tombstone
+    written = Path(again).read_text(encoding="utf-8")
+    assert theirs["uuid"] in written and "lower risk of abuse" not in written
+    # Importing it on the other machine deletes the highlight there too.
+    assert run(capsys, *other, "import-annotations", again)[0] == 0
+    code, out, _ = run(capsys, *other, "annotations", "1", "--json")
+    assert json.loads(out)["annotations"] == []
+
+
 def test_export_all_says_so_when_there_is_nothing_to_export(capsys, tmp_path: Path) -> None:
     flags = ["--library", str(tmp_path / "lib")]
     run(capsys, *flags, "import", str(SEED))

@@ -19,6 +19,12 @@ from reader.cli.output import (
     say,
 )
 
+# What --all takes, by format: W3C files also carry deletions to other copies.
+_WHAT_ALL_TAKES = {
+    "markdown": "highlights or a note",
+    "w3c": "highlights, a note or deleted highlights",
+}
+
 
 def cmd_export(args: argparse.Namespace) -> int:
     if not (args.ids or args.all or args.all_articles):
@@ -27,7 +33,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.all_articles:
             ids = library.article_ids()
         elif args.all:
-            ids = library.annotated_article_ids()
+            ids = library.annotated_article_ids(args.format)
         else:
             ids = args.ids
         if args.out == "-":
@@ -38,7 +44,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         written = library.export_articles(ids, args.format, args.out, images=args.images)
     if not written:
         print(
-            "nothing to export: no article has highlights or a note "
+            f"nothing to export: no article has {_WHAT_ALL_TAKES[args.format]} "
             "(--all-articles exports every article)",
             file=sys.stderr,
         )
@@ -71,7 +77,12 @@ def register(sub: Subparsers) -> None:
         sub, "export", cmd_export, "export highlights and notes as Markdown or W3C JSON-LD"
     )
     p.add_argument("ids", nargs="*", type=id_number, metavar="ID", help="articles to export")
-    p.add_argument("--all", action="store_true", help="every article with highlights or a note")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every article with highlights or a note; with --format w3c also those whose "
+        "highlights were all deleted, so the deletions reach the other copies",
+    )
     p.add_argument(
         "--all-articles",
         action="store_true",

@@ -1,12 +1,14 @@
 """Exporting from the window: the export dialogs, and the work off the UI thread.
 
 "Export All" asks where (the last folder is remembered) and which articles: by default
-those with highlights or a note, as ``margin export --all`` does; a checkbox adds every
-article. The files are written by :meth:`reader.core.library.Library.export_articles`
+those with highlights or a note, as ``margin export --all`` does (W3C also takes articles
+whose highlights were all deleted, so the deletions reach other copies); a checkbox adds
+every article. The files are written by :meth:`reader.core.library.Library.export_articles`
 as a :class:`reader.ui.tasks.Task`, with a progress dialog that appears only for work
-longer than half a second, like the import's. Exporting one article into a file that
-exists merges into it (the user's own writing is kept), so the question is "Update", not
-"Replace".
+longer than half a second, like the import's; when it is done,
+:attr:`ExportController.last_message` says where the files went (the status bar shows
+it). Exporting one article into a file that exists merges into it (the user's own writing
+is kept), so the question is "Update", not "Replace".
 """
 
 from __future__ import annotations
@@ -53,6 +55,12 @@ FORMATS = {
     "w3c": "W3C Web Annotation JSON-LD: for other annotation tools and backups",
 }
 
+# What "export all" takes without the checkbox, by format (Library.annotated_article_ids).
+WHAT_ALL_TAKES = {
+    "markdown": "highlights or a note",
+    "w3c": "highlights, a note or deleted highlights",
+}
+
 
 def _default_folder() -> str:
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -80,8 +88,9 @@ class ExportDialog(QDialog):
         self.settings = settings or app_settings()
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export All Highlights")
-        annotated = len(library.annotated_article_ids())
-        total = len(library.article_ids())
+        self.library = library
+        self.total = len(library.article_ids())
+        self._annotated: dict[str, int] = {}  # by format, counted when first shown
 
         self.folder_edit = QLineEdit(str(self.settings.value(FOLDER_KEY, "") or _default_folder()))
         self.folder_edit.setObjectName("exportFolder")
@@ -101,13 +110,9 @@ class ExportDialog(QDialog):
         saved_format = self.format_box.findData(str(self.settings.value(FORMAT_KEY, "markdown")))
         self.format_box.setCurrentIndex(max(0, saved_format))
 
-        self.every_article = QCheckBox(
-            f"Also the {total - annotated} article{'s' if total - annotated != 1 else ''} "
-            "without highlights or notes"
-        )
+        self.every_article = QCheckBox()
         self.every_article.setObjectName("exportEveryArticle")
         self.every_article.setChecked(_as_bool(self.settings.value(EVERY_ARTICLE_KEY, False)))
-        self.every_article.setEnabled(total > annotated)
         self.images = QCheckBox("Show highlighted figures, copied into an attachments folder")
         self.images.setObjectName("exportImages")
         self.images.setToolTip(
@@ -115,16 +120,11 @@ class ExportDialog(QDialog):
             "saved once in attachments/ beside the notes"
         )
         self.images.setChecked(_as_bool(self.settings.value(IMAGES_KEY, False)))
-        self.format_box.currentIndexChanged.connect(
-            lambda _i: self.images.setEnabled(self.format_box.currentData() == "markdown")
-        )
-        self.images.setEnabled(self.format_box.currentData() == "markdown")
-        self.summary = summary = QLabel(
-            f"{annotated} of {total} article{'s' if total != 1 else ''} "
-            f"{'has' if annotated == 1 else 'have'} highlights or a note. Files exported "
-            "before are updated: what you wrote outside Margin's part of them is kept."
-        )
+        self.summary = summary = QLabel()
+        summary.setObjectName("exportSummary")
         summary.setWordWrap(True)
+        self.format_box.currentIndexChanged.connect(lambda _i: self._show_format())
+        self._show_format()
 
         form = QFormLayout()
         folder_label = QLabel("&Folder:")
@@ -148,6 +148,35 @@ class ExportDialog(QDialog):
         layout.addWidget(self.images)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
+
+    def _show_format(self) -> None:
+        """Which articles "export all" takes depends on the format: say so."""
+        fmt = str(self.format_box.currentData())
+        if fmt not in self._annotated:
+            self._annotated[fmt] = len(self.library.annotated_article_ids(fmt))
+        annotated, total = self._annotated[fmt], self.total
+        rest = total - annotated
+        self.images.setEnabled(fmt == "markdown")
+        what = WHAT_ALL_TAKES[fmt]
+        self.every_article.setText(
+            f"Also the {rest} article{'s' if rest != 1 else ''} without {_without(what)}"
+        )
+        self.every_article.setEnabled(rest > 0)
+        counts = (
+            f"{annotated} of {total} article{'s' if total != 1 else ''} "
+            f"{'has' if annotated == 1 else 'have'} {what}."
+        )
+        if fmt == "markdown":
+            after = (
+                "Files exported before are updated: what you wrote outside Margin's part "
+                "of them is kept."
+            )
+        else:
+            after = (
+                "Deleted highlights go as deletions (their id and time, never their words), "
+                "so importing the files elsewhere deletes them there too."
+            )
+        self.summary.setText(f"{counts} {after}")
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -175,9 +204,39 @@ class ExportDialog(QDialog):
         super().accept()
 
 
+def _without(what: str) -> str:
+    # "highlights or a note" → "highlights or notes", for "Also the 2 articles without…".
+    return what.replace(", a note or", ", notes or").replace("or a note", "or notes")
+
+
 def _as_bool(value: object) -> bool:
     # INI files give back "true"/"false" as text.
     return value is True or str(value).lower() in ("true", "1")
+
+
+@dataclass(slots=True, frozen=True)
+class _Asked:
+    """What an export was asked to write, to say afterwards what it did."""
+
+    count: int  # articles
+    fmt: str
+    out: Path  # the folder, or the file of a one-article export
+    every_file: bool  # "Export All" (a folder), not one article saved as a file
+
+
+def finished_message(written: list[Path], asked: _Asked) -> str:
+    """The status bar's word on an export: what was written and where, in full."""
+    if not asked.every_file:
+        if not written:
+            return "Export cancelled: nothing was written."
+        return f"Exported the highlights to {written[0].resolve()}"
+    folder = asked.out.expanduser().resolve()
+    if not asked.count:
+        return f"Nothing to export: no article has {WHAT_ALL_TAKES[asked.fmt]}."
+    files = f"{len(written)} file{'s' if len(written) != 1 else ''}"
+    if len(written) < asked.count:
+        return f"Export cancelled: {len(written)} of {asked.count} files written to {folder}"
+    return f"Exported {files} to {folder}"
 
 
 def export_work(
@@ -223,6 +282,9 @@ class ExportController(QObject):
         self.settings = settings or app_settings()
         self.task: Task | None = None
         self.progress: TaskProgress | None = None
+        self._asked: _Asked | None = None
+        # What the last export did and where, for the status bar: set before ``finished``.
+        self.last_message = ""
 
     @property
     def busy(self) -> bool:
@@ -315,7 +377,7 @@ class ExportController(QObject):
         if self.busy:
             return False
         library = self.library
-        ids = library.article_ids() if every_article else library.annotated_article_ids()
+        ids = library.article_ids() if every_article else library.annotated_article_ids(fmt)
         self._run(ids, fmt, folder, show_progress=True, images=images)
         return True
 
@@ -328,6 +390,8 @@ class ExportController(QObject):
         show_progress: bool,
         images: bool = False,
     ) -> None:
+        self._asked = _Asked(len(ids), fmt, Path(out), every_file=show_progress)
+
         def attach(task: Task) -> None:
             self.task = task
             if not show_progress:
@@ -360,6 +424,8 @@ class ExportController(QObject):
 
     def _on_finished(self, written: list[Path]) -> None:
         self._done()
+        if self._asked is not None:
+            self.last_message = finished_message(written, self._asked)
         self.finished.emit(written)
 
     def _on_failed(self, exc: BaseException) -> None:

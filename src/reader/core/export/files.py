@@ -83,17 +83,28 @@ def export_text(
     raise MarginError(f"unknown export format {fmt!r} (markdown or w3c)")
 
 
-def annotated_article_ids(library: Library) -> list[int]:
-    """Articles with a highlight or a note, oldest first: what "export all" writes
-    unless every article is asked for (a file per article with nothing of the user's in
-    it is clutter in a notes folder)."""
+def annotated_article_ids(library: Library, fmt: str = "markdown") -> list[int]:
+    """The articles "export all" writes in ``fmt`` unless every article is asked for,
+    oldest first: those with something of the user's in them (a file per article with
+    nothing of the user's in it is clutter in a notes folder).
+
+    Markdown: a highlight or an article note. W3C also takes an article whose highlights
+    were all deleted: its file carries their tombstones, so importing it on another
+    machine deletes them there too (left out, the deleted highlights would live on in
+    every other copy). A tombstone is kept as long as its highlight's row, so such an
+    article keeps being exported; its file stays small (ids and times only).
+    """
+    if fmt not in ("markdown", "w3c"):
+        raise MarginError(f"unknown export format {fmt!r} (markdown or w3c)")
     highlights = {s.id: s.highlight_count for s in library.summaries()}
-    return [
-        article_id
-        for article_id in library.article_ids()
-        if article_id in highlights
-        and (highlights[article_id] or library.article_note(article_id).strip())
-    ]
+
+    def has_users_work(article_id: int) -> bool:
+        if highlights[article_id] or library.article_note(article_id).strip():
+            return True
+        # Live highlights were counted above; any row left is a tombstone.
+        return fmt == "w3c" and bool(library.annotations(article_id, include_removed=True))
+
+    return [i for i in library.article_ids() if i in highlights and has_users_work(i)]
 
 
 def _write_atomic(path: Path, text: str) -> None:

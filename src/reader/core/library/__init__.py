@@ -477,11 +477,12 @@ class Library:
 
         return files.export_text(self, article_id, fmt)
 
-    def annotated_article_ids(self) -> list[int]:
-        """Articles with a highlight or a note, oldest first: what "export all" writes."""
+    def annotated_article_ids(self, fmt: str = "markdown") -> list[int]:
+        """What "export all" writes in ``fmt``, oldest first: articles with a highlight or
+        a note; for W3C also those whose highlights were all deleted (their tombstones)."""
         from reader.core.export import files
 
-        return files.annotated_article_ids(self)
+        return files.annotated_article_ids(self, fmt)
 
     def import_annotations(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
         """Merge a W3C JSON-LD file's highlights in; returns (taken, why others were not)."""
