@@ -3,6 +3,11 @@
 The import is a :class:`reader.ui.tasks.Task` around ``Library.import_paths`` (pure
 core code) with the task's progress and cancel. The progress dialog only appears for
 work longer than half a second, so a single dropped file never flashes a window.
+
+The summary says what the CLI's report says: counts first, then each file, with what
+the importer repaired in an article it saved (an unknown entity kept as text, control
+characters removed…: ``ImportResult.message`` of an added or updated article) under
+that article's title.
 """
 
 from __future__ import annotations
@@ -11,13 +16,25 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QProgressDialog,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.library import Library, Progress
-from reader.core.model import ImportOptions, ImportReport, ImportStatus
+from reader.core.model import ImportOptions, ImportReport, ImportResult, ImportStatus
 from reader.ui.tasks import Task, TaskContext, TaskProgress, TaskRunner, Work
 
 log = logging.getLogger(__name__)
@@ -59,7 +76,17 @@ def _progress_label(done: int, total: int, current: str) -> str:
     return f"Importing {done + 1 if done < total else total:,} of {total:,}…\n{name}"
 
 
+_SAVED = (ImportStatus.ADDED, ImportStatus.UPDATED)
+
+
+def repaired(result: ImportResult) -> str:
+    """What the importer repaired in an article it saved ("" for none)."""
+    return result.message if result.status in _SAVED else ""
+
+
 def summary_line(report: ImportReport) -> str:
+    """The counts, as the status bar and the summary's headline say them: "3 added
+    (1 repaired), 1 failed"."""
     parts = []
     for status, word in (
         (ImportStatus.ADDED, "added"),
@@ -71,6 +98,9 @@ def summary_line(report: ImportReport) -> str:
         n = report.count(status)
         if n:
             parts.append(f"{n} {word}")
+            fixed = sum(1 for r in report.results if r.status is status and repaired(r))
+            if fixed:
+                parts[-1] += f" ({fixed} repaired)" if fixed < n else " (repaired)"
             if status is ImportStatus.UPDATED and repeats_in_report(report):
                 parts[-1] += " (the same article was in more than one file)"
     text = ", ".join(parts) if parts else "Nothing to import"
@@ -104,6 +134,37 @@ def updated_explanation(report: ImportReport) -> str:
     )
 
 
+def repaired_explanation(report: ImportReport) -> str:
+    """A word on "repaired" (empty when nothing was)."""
+    fixed = sum(1 for r in report.results if repaired(r))
+    if not fixed:
+        return ""
+    which = "One article was" if fixed == 1 else f"{fixed} articles were"
+    return (
+        f"“Repaired”: {which} imported from a file with something wrong in it; what "
+        "Margin did about it is under the title. Compare with the original if it matters."
+    )
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Row heights measured at each column's own width: a tree asks its delegate for a
+    height without saying how wide the cell is, so a long reason wrapped onto more lines
+    than its row had room for, and its last lines (a repair note) were cut off."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        sized = QStyleOptionViewItem(option)
+        # The style wraps only within a valid rectangle (a height too, whatever it is).
+        width = self.tree.header().sectionSize(index.column())
+        sized.rect = QRect(0, 0, width, max(1, option.rect.height()))
+        return super().sizeHint(sized, index)
+
+
 class ImportSummaryDialog(QDialog):
     """What an import did: every article added or updated, every skip and failure with why."""
 
@@ -125,6 +186,10 @@ class ImportSummaryDialog(QDialog):
         self.explanation.setObjectName("importExplanation")
         self.explanation.setWordWrap(True)
         self.explanation.setVisible(bool(self.explanation.text()))
+        self.repairs = QLabel(repaired_explanation(report), self)
+        self.repairs.setObjectName("importRepairs")
+        self.repairs.setWordWrap(True)
+        self.repairs.setVisible(bool(self.repairs.text()))
         self.tree = QTreeWidget(self)
         self.tree.setAccessibleName("Imported files")
         self.tree.setHeaderLabels(["Result", "Article or reason", "File"])
@@ -134,7 +199,11 @@ class ImportSummaryDialog(QDialog):
         # selected row's full reason shows below the list.
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Row heights are measured once; a wider or narrower column must wrap anew.
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         order = {
             ImportStatus.FAILED: 0,
             ImportStatus.SKIPPED: 1,
@@ -142,19 +211,34 @@ class ImportSummaryDialog(QDialog):
             ImportStatus.UPDATED: 3,
             ImportStatus.UNCHANGED: 4,
         }
-        for r in sorted(report.results, key=lambda r: order.get(r.status, 9)):
-            detail = (
-                r.message if r.status in (ImportStatus.FAILED, ImportStatus.SKIPPED) else r.title
-            )
-            item = QTreeWidgetItem([r.status.value.capitalize(), detail, Path(r.source).name])
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        # Failures first, then skips, then what was repaired, then the rest.
+        for r in sorted(report.results, key=lambda r: (order.get(r.status, 9), not repaired(r))):
+            result = r.status.value.capitalize()
+            if r.status in _SAVED:
+                detail = r.title
+                if repaired(r):
+                    # Under the title, where it reads as belonging to that article.
+                    result += ", repaired"
+                    detail += f"\nRepaired: {r.message}"
+            else:
+                detail = r.message
+            item = QTreeWidgetItem([result, detail, Path(r.source).name])
             item.setToolTip(1, detail)
             item.setToolTip(2, r.source)
             if r.status is ImportStatus.FAILED:
                 font = item.font(0)
                 font.setBold(True)
                 item.setFont(0, font)
+            elif repaired(r):
+                item.setIcon(0, warning)
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
+        # The file's name (its tooltip has the path) gives the reasons the room.
+        self.tree.resizeColumnToContents(2)
+        header.resizeSection(2, min(header.sectionSize(2), 200))
+        # Only now: the columns above were sized to their text on one line.
+        self.tree.setItemDelegate(_WrappingDelegate(self.tree))
         self.detail = QLabel(self)
         self.detail.setObjectName("importDetail")
         self.detail.setAccessibleName("Selected file's result")
@@ -170,6 +254,7 @@ class ImportSummaryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(headline)
         layout.addWidget(self.explanation)
+        layout.addWidget(self.repairs)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.detail)
         layout.addWidget(buttons)
@@ -265,9 +350,11 @@ class ImportController(QObject):
         self._close_progress()
         self.finished.emit(report)
         # A clean import is summed up in the status bar; the dialog is for what needs
-        # reading: failures, skipped items, a cancelled run, or a file that gave nothing.
+        # reading: failures, skipped items, a cancelled run, a file that gave nothing,
+        # or an article the importer had to repair.
         needs_reading = report.cancelled or any(
-            r.status in (ImportStatus.FAILED, ImportStatus.SKIPPED) for r in report.results
+            r.status in (ImportStatus.FAILED, ImportStatus.SKIPPED) or repaired(r)
+            for r in report.results
         )
         if self.show_summary and needs_reading:
             self.summary_dialog = ImportSummaryDialog(report, self._parent)
