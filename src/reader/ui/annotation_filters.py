@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.highlighting import COLOR_NAMES, color_label, swatch_icon
+from reader.ui.highlight_palette import COLOR_NAMES, color_label, swatch_icon
 
 
 class HighlightFilters(QWidget):

@@ -45,12 +45,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.library import AnchoredAnnotations
 from reader.core.model import Annotation
-from reader.ui.highlighting import (
-    COLOR_NAMES,
-    color_hex,
-    color_label,
-    swatch_icon,
-)
+from reader.ui.highlight_palette import COLOR_NAMES, color_hex, color_label, swatch_icon
 from reader.ui.note_editor import ResourceFreeDocument, elide, render_markdown
 
 QUOTE_CHARS = 280

@@ -69,12 +69,8 @@ __all__ = [
     "OrphanRole",
     "UuidRole",
 ]
-from reader.ui.highlighting import (
-    COLOR_NAMES,
-    HighlightController,
-    color_label,
-    swatch_icon,
-)
+from reader.ui.highlight_palette import COLOR_NAMES, color_label, swatch_icon
+from reader.ui.highlighting import HighlightController
 
 NOTE_SAVE_DELAY_MS = 500
 

@@ -1,201 +1,44 @@
 """Highlighting in the reading view: create, paint, recolour, annotate, undo.
 
 :class:`HighlightController` sits between a :class:`~reader.ui.reader.ReaderView`
-and the :class:`~reader.core.library.Library`. It offers three ways to highlight the
-selected text:
-
-* the view's context menu (the standard entries plus Highlight ▸ colour, Add note…,
-  Copy as Markdown quote; on an existing highlight also recolour, edit, remove);
-* a small floating toolbar that appears beside a selection made with the mouse
-  (one button per colour, a note button, a copy button; Esc or a click elsewhere
-  hides it);
+and the :class:`~reader.core.library.Library`. The reader highlights the selected
+text from the view's context menu, from a small floating toolbar beside a selection
+made with the mouse, or with **Ctrl+H** / **Ctrl+Shift+H** (the menu, the toolbar and
+the keys are in :mod:`reader.ui.highlight_menus`; colours are drawn by
+:mod:`reader.ui.highlight_palette`).
 
 Highlights are painted by the page with the CSS Custom Highlight API (one highlight
 per colour, a dotted underline for notes): the article's stored HTML never changes.
-* shortcuts, active while the reading view has focus: **Ctrl+H** highlights with the
-  last colour used, **Ctrl+Shift+H** highlights and opens the note editor.
 
-Every change is a :class:`QUndoCommand` on :attr:`HighlightController.undo_stack`. The
-change is committed to SQLite through the library *first*; only then is the command
-pushed and the view and panel repainted, so what the user sees as saved is saved.
-Undo and redo save whole annotation states (``Library.save_annotation`` is an
-insert-or-replace), with a fresh ``modified`` time so merges treat them as edits.
+Every change is a :class:`QUndoCommand` on :attr:`HighlightController.undo_stack` (see
+:mod:`reader.ui.highlight_undo`). The change is committed to SQLite through the library
+*first*; only then is the command pushed and the view and panel repainted, so what the
+user sees as saved is saved. Undo and redo save whole annotation states
+(``Library.save_annotation`` is an insert-or-replace), with a fresh ``modified`` time
+so merges treat them as edits.
 """
 
 from __future__ import annotations
 
-import copy
-import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-    QPainter,
-    QPixmap,
-    QUndoCommand,
-    QUndoStack,
-)
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QToolButton, QToolTip, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMenu, QToolTip
 
 from reader.core import anchoring, export, highlight_colors
 from reader.core.errors import MarginError
 from reader.core.library import AnchoredAnnotations, Library
 from reader.core.model import Annotation, now_iso
-from reader.ui.note_editor import NoteEditor, elide
+from reader.ui import highlight_menus
+from reader.ui.highlight_menus import HIGHLIGHT_SHORTCUT, NOTE_SHORTCUT, SelectionToolbar
+from reader.ui.highlight_palette import COLOR_NAMES, highlight_class
+from reader.ui.highlight_undo import AnnotationCommand, snapshot
+from reader.ui.note_editor import NoteEditor
 from reader.ui.reader import ReaderView
 
 LAYER = "highlights"
 LAST_COLOR_SETTING = "last_highlight_color"
-HIGHLIGHT_SHORTCUT = QKeySequence("Ctrl+H")
-NOTE_SHORTCUT = QKeySequence("Ctrl+Shift+H")
-TOOLBAR_GAP = 6
-
-COLOR_NAMES = list(highlight_colors.DEFAULT_COLORS)
-
-
-# --- colours -------------------------------------------------------------------------------
-
-
-def color_hex(name: str) -> str:
-    return highlight_colors.DEFAULT_COLORS.get(name, highlight_colors.DEFAULT_COLORS["yellow"])[1]
-
-
-def highlight_class(name: str) -> str:
-    """The page's CSS highlight name for a colour (see reader.css)."""
-    return f"hl-{name if name in highlight_colors.DEFAULT_COLORS else 'yellow'}"
-
-
-def swatch_icon(name: str, size: int = 14) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor(color_hex(name)).darker(140))
-    painter.setBrush(QColor(color_hex(name)))
-    painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def color_label(name: str, meaning: str) -> str:
-    return f"{name.capitalize()} ({meaning})" if meaning else name.capitalize()
-
-
-def _snapshot(annotation: Annotation) -> Annotation:
-    return copy.deepcopy(annotation)
-
-
-# --- undo commands -------------------------------------------------------------------------
-
-
-class AnnotationCommand(QUndoCommand):
-    """One change to one annotation: the state before and the state after.
-
-    The change is already committed when the command is pushed (``applied``), so the
-    first ``redo()`` that QUndoStack.push() makes does nothing.
-    """
-
-    def __init__(
-        self,
-        controller: HighlightController,
-        text: str,
-        before: Annotation,
-        after: Annotation,
-        *,
-        delete: bool = False,
-    ) -> None:
-        super().__init__(text)
-        self._controller = controller
-        self._before = _snapshot(before)
-        self._after = _snapshot(after)
-        self._delete = delete
-        self._applied = True
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        if self._delete:
-            self._controller.commit_removal(self._after.uuid, self._after.article_id)
-        else:
-            self._controller.commit_state(self._after)
-
-    def undo(self) -> None:
-        self._controller.commit_state(self._before)
-
-
-# --- the floating toolbar ------------------------------------------------------------------
-
-
-class SelectionToolbar(QFrame):
-    """Buttons beside a fresh selection: one per colour, a note, a copy.
-
-    A child of the view (not a window), so it needs no window-manager support and
-    never takes focus from the page.
-
-    Signals:
-        color_chosen(str): a colour button was pressed.
-        note_requested(): the note button was pressed.
-        copy_requested(): the copy button was pressed.
-    """
-
-    color_chosen = Signal(str)
-    note_requested = Signal()
-    copy_requested = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("selectionToolbar")
-        self.setAccessibleName("Highlight toolbar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setStyleSheet(
-            "QFrame#selectionToolbar { background: palette(button);"
-            " border: 1px solid palette(mid); border-radius: 6px; }"
-        )
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 3, 4, 3)
-        layout.setSpacing(2)
-        self.color_buttons: dict[str, QToolButton] = {}
-        for name in COLOR_NAMES:
-            button = self._button(layout, name.capitalize())
-            button.setIcon(swatch_icon(name, 16))
-            button.clicked.connect(lambda _=False, n=name: self.color_chosen.emit(n))
-            self.color_buttons[name] = button
-        self.note_button = self._button(layout, "Note…")
-        self.note_button.setText("✎")
-        self.note_button.setAccessibleName("Highlight with a note")
-        self.note_button.setToolTip(f"Highlight with a note ({NOTE_SHORTCUT.toString()})")
-        self.note_button.clicked.connect(self.note_requested)
-        self.copy_button = self._button(layout, "Copy as Markdown quote")
-        self.copy_button.setText("❝")
-        self.copy_button.setToolTip("Copy as a Markdown quote with its source")
-        self.copy_button.clicked.connect(self.copy_requested)
-        self.hide()
-
-    def _button(self, layout: QHBoxLayout, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setAccessibleName(name)
-        button.setAutoRaise(True)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(button)
-        return button
-
-    def set_meanings(self, meanings: dict[str, str], last: str) -> None:
-        for name, button in self.color_buttons.items():
-            label = color_label(name, meanings.get(name, ""))
-            shortcut = f" ({HIGHLIGHT_SHORTCUT.toString()})" if name == last else ""
-            button.setToolTip(f"Highlight: {label}{shortcut}")
-            button.setAccessibleName(f"Highlight {label}")
-
-
-# --- the controller ------------------------------------------------------------------------
 
 
 class HighlightController(QObject):
@@ -355,26 +198,15 @@ class HighlightController(QObject):
                 QToolTip.hideText()
             self._showing_tooltip = False
             return
-        # A note is plain text: "<b>" in it must show as typed, never as markup; the
-        # paragraph also lets a long note wrap.
-        text = "<p>" + html.escape(self._tooltip(annotation)).replace("\n", "<br>") + "</p>"
+        text = highlight_menus.tooltip_html(annotation, self.meanings().get(annotation.color, ""))
         QToolTip.showText(rect.bottomLeft(), text, self.view)
         self._showing_tooltip = True
-
-    def _tooltip(self, annotation: Annotation) -> str:
-        meaning = self.meanings().get(annotation.color, "")
-        parts = [color_label(annotation.color, meaning)]
-        if annotation.note.strip():
-            parts.append(elide(annotation.note, 200))
-        if annotation.tags:
-            parts.append(" ".join(f"#{t}" for t in annotation.tags))
-        return "\n".join(parts)
 
     # --- creating --------------------------------------------------------------------------
 
     def highlight_selection(self, color: str | None = None) -> Annotation | None:
         """Highlight the view's selection (``color`` or the last one used)."""
-        rng = self._selection()
+        rng = self.selected_range()
         article = self.view.article
         if rng is None or article is None:
             self.message.emit("Select some text to highlight")
@@ -388,7 +220,7 @@ class HighlightController(QObject):
         if color != self.last_color:
             self.library.set_setting(LAST_COLOR_SETTING, color)
             self._refresh_toolbar_labels()
-        before = _snapshot(annotation)
+        before = snapshot(annotation)
         before.removed = True
         self.undo_stack.push(AnnotationCommand(self, "Highlight", before, annotation))
         self.toolbar.hide()
@@ -462,7 +294,7 @@ class HighlightController(QObject):
         if before is None:
             self.message.emit("That highlight no longer exists")
             return
-        after = _snapshot(before)
+        after = snapshot(before)
         change(after)
         if (after.color, after.note, after.tags) == (before.color, before.note, before.tags):
             return
@@ -478,7 +310,7 @@ class HighlightController(QObject):
     # Called by the undo commands (AnnotationCommand).
     # (An exception cannot cross QUndoStack's C++ frames, so failures become messages.)
     def commit_state(self, state: Annotation) -> None:
-        annotation = _snapshot(state)
+        annotation = snapshot(state)
         annotation.modified = now_iso()
         try:
             self.library.save_annotation(annotation)
@@ -541,7 +373,7 @@ class HighlightController(QObject):
 
     def copy_selection_markdown(self) -> str:
         """Copy the selected text (highlighted or not) as a Markdown quote with its source."""
-        rng = self._selection()
+        rng = self.selected_range()
         article = self.view.article
         if rng is None or article is None:
             return ""
@@ -605,60 +437,7 @@ class HighlightController(QObject):
 
     def build_context_menu(self, position: int = -1) -> QMenu:
         """The view's context menu for a page position: Copy, Select All, then ours."""
-        view = self.view
-        menu = QMenu(view)
-        menu.setObjectName("readerContextMenu")
-        has_selection = self._selection() is not None
-        copy = menu.addAction("&Copy")
-        copy.setObjectName("copy")
-        copy.setShortcut(QKeySequence.StandardKey.Copy)
-        copy.setEnabled(bool(view.selection))
-        copy.triggered.connect(view.copy)
-        select_all = menu.addAction("Select &All")
-        select_all.setObjectName("selectAll")
-        select_all.triggered.connect(view.select_all)
-        meanings = self.meanings()
-        menu.addSeparator()
-        highlight_menu = menu.addMenu("&Highlight")
-        highlight_menu.setObjectName("highlightMenu")
-        highlight_menu.setEnabled(has_selection)
-        for name in COLOR_NAMES:
-            action = highlight_menu.addAction(swatch_icon(name), color_label(name, meanings[name]))
-            action.setObjectName(f"highlight-{name}")
-            if name == self.last_color:
-                action.setShortcut(HIGHLIGHT_SHORTCUT)
-            action.triggered.connect(lambda _=False, n=name: self.highlight_selection(n))
-        note = menu.addAction("Add &Note…")
-        note.setObjectName("highlightWithNote")
-        note.setShortcut(NOTE_SHORTCUT)
-        note.setEnabled(has_selection)
-        note.triggered.connect(self.highlight_selection_with_note)
-        copy_quote = menu.addAction("Copy as &Markdown Quote")
-        copy_quote.setObjectName("copySelectionMarkdown")
-        copy_quote.setEnabled(has_selection)
-        copy_quote.triggered.connect(self.copy_selection_markdown)
-
-        under = self.annotation_at(position) if position >= 0 else None
-        if under is not None:
-            uuid = under.uuid
-            menu.addSeparator()
-            recolor = menu.addMenu("Highlight &Colour")
-            recolor.setObjectName("recolorMenu")
-            for name in COLOR_NAMES:
-                action = recolor.addAction(swatch_icon(name), color_label(name, meanings[name]))
-                action.setCheckable(True)
-                action.setChecked(name == under.color)
-                action.triggered.connect(lambda _=False, n=name: self.recolor(uuid, n))
-            edit = menu.addAction("&Edit Note and Tags…")
-            edit.setObjectName("editNote")
-            edit.triggered.connect(lambda: self.open_note_editor(uuid))
-            copy_one = menu.addAction("Copy &Highlight as Markdown")
-            copy_one.setObjectName("copyHighlightMarkdown")
-            copy_one.triggered.connect(lambda: self.copy_markdown(uuid))
-            remove = menu.addAction("&Remove Highlight")
-            remove.setObjectName("removeHighlight")
-            remove.triggered.connect(lambda: self.delete(uuid))
-        return menu
+        return highlight_menus.build_context_menu(self, position)
 
     def create_undo_action(self, parent: QObject) -> QAction:
         action = self.undo_stack.createUndoAction(parent, "&Undo")
@@ -674,10 +453,12 @@ class HighlightController(QObject):
 
     def show_toolbar_for_selection(self) -> None:
         """Place the toolbar just below the end of the selection (above when no room)."""
-        if self._selection() is None:
+        if self.selected_range() is None:
             self.toolbar.hide()
             return
-        self._place_toolbar()
+        selection = self.view.selection
+        if selection.rect is not None and selection.end_rect is not None:
+            self.toolbar.place_beside(selection.rect, selection.end_rect)
         self._toolbar_scroll_y = self.view.scroll_y
         self.toolbar.show()
         self.toolbar.raise_()
@@ -686,20 +467,6 @@ class HighlightController(QObject):
         # The rectangles were measured before the scroll: a moved selection loses it.
         if self.toolbar.isVisible() and self.view.scroll_y != self._toolbar_scroll_y:
             self.toolbar.hide()
-
-    def _place_toolbar(self) -> None:
-        selection = self.view.selection
-        start_rect, end_rect = selection.rect, selection.end_rect
-        if start_rect is None or end_rect is None:
-            return
-        self.toolbar.adjustSize()
-        size = self.toolbar.sizeHint()
-        area = self.view.rect()
-        x = min(max(4, end_rect.left() - size.width() // 2), area.width() - size.width() - 4)
-        y = end_rect.bottom() + TOOLBAR_GAP
-        if y + size.height() > area.height():
-            y = max(4, start_rect.top() - size.height() - TOOLBAR_GAP)
-        self.toolbar.setGeometry(x, y, size.width(), size.height())
 
     def _on_selection_changed(self) -> None:
         if not self.view.selection:
@@ -720,7 +487,8 @@ class HighlightController(QObject):
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _selection(self) -> tuple[int, int] | None:
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection as an article text range, or None when nothing is selected."""
         if self.view.article is None:
             return None
         return self.view.selected_article_range()
