@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.model import ArticleSummary, Citation, CitationKind, StoredCitation
-from reader.ui.citation_card import (
+from reader.ui.citation_details import (
     citation_identifiers,
     kind_label,
     reference_description,
