@@ -111,7 +111,8 @@ def test_seed_body_is_clean_and_its_sources_are_links(seed: ImportedArticle) -> 
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/23432384/">' in seed.html
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/30969646/">' in seed.html
     assert "wp:" not in seed.html and "<p></p>" not in seed.html
-    assert seed.text.startswith("Ketamine has evolved")
+    # The featured image (not in the post's HTML) opens the article, then the post.
+    assert seed.text.startswith("Image\nKetamine for pain\n\nKetamine has evolved")
     assert "\nSources\n" in seed.text
 
 

@@ -7,8 +7,11 @@ know about images: an ``<img>`` whose picture can be had from the file itself be
 ``<img src="margin-image:<sha256>.<ext>">`` and the sanitizer keeps it; anything else
 stays an ``<img>`` that the sanitizer turns into its text placeholder, as before.
 
-Where a picture can come from, in order: the largest ``srcset`` candidate, then
-``src``; each as a ``data:`` URI (SingleFile, monolith) or a file beside the article
+Lazy-loaded images, ``<noscript>`` copies and ``<picture>`` sources have already been
+reduced to one plain ``<img src>`` each by :mod:`reader.core.images.choose` (the
+sanitizer runs it first, using :meth:`ImageCollector.local_bytes` to prefer the files
+that came with the page). Where a picture can come from, in order: the largest
+``srcset`` candidate, then ``src``; each as a ``data:`` URI (SingleFile, monolith) or a file beside the article
 (:mod:`reader.core.images.resources`). A reference that only names a web address
 (``https://…``, or a relative one under the page's own URL) is **never fetched**: it
 is remembered as a :class:`~reader.core.model.RemoteImage`, and its placeholder gets
@@ -23,8 +26,6 @@ import report shows.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import hashlib
 import html as html_lib
@@ -32,11 +33,12 @@ import posixpath
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
-from urllib.parse import unquote_to_bytes, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from reader.core.images.kinds import MAX_SOURCE_BYTES, ImageRejected, keep
+from reader.core.images.choose import DataUriError, data_uri_bytes, parse_srcset
+from reader.core.images.kinds import ImageRejected, keep
 from reader.core.images.resources import (
     IMAGE_SUFFIXES,
     VAULT_FRAGMENT,
@@ -163,6 +165,12 @@ class ImageCollector:
             return name, True
         return None, found_any
 
+    def local_bytes(self, ref: str) -> bytes | None:
+        """The bytes of a file that came with the page (for
+        :mod:`reader.core.images.choose`), without a note when there is none."""
+        found = self.resources.find(ref)
+        return found.data if found is not None else None
+
     def _bytes_of(self, ref: str) -> tuple[str, bytes] | None:
         if ref[:5].lower() == "data:":
             return _data_uri(ref, self)
@@ -238,16 +246,7 @@ def _attributes(tag: str) -> dict[str, str]:
 
 def _srcset(value: str) -> list[str]:
     """``srcset`` candidates, the widest (or densest) first."""
-    ranked: list[tuple[float, str]] = []
-    for item in value.split(","):
-        parts = item.split()
-        if not parts:
-            continue
-        size = 1.0
-        if len(parts) > 1 and parts[1][:-1].replace(".", "", 1).isdigit():
-            size = float(parts[1][:-1])
-        ranked.append((size, parts[0]))
-    return [url for _, url in sorted(ranked, key=lambda r: -r[0])]
+    return [url for url, _ in sorted(parse_srcset(value), key=lambda c: -c[1])]
 
 
 def _remote_url(refs: list[str], base_url: str) -> str | None:
@@ -261,22 +260,13 @@ def _remote_url(refs: list[str], base_url: str) -> str | None:
 
 
 def _data_uri(ref: str, collector: ImageCollector) -> tuple[str, bytes] | None:
-    head, comma, payload = ref[5:].partition(",")
-    if not comma:
-        return None
-    label = f"data:{head.split(';')[0] or 'image'} image"
-    if len(payload) > MAX_SOURCE_BYTES * 4 // 3 + 4:
-        collector.note(f"{label}: larger than the image size limit; skipped")
-        return None
+    label = f"data:{ref[5:].partition(',')[0].split(';')[0] or 'image'} image"
     try:
-        if ";base64" in head.lower():
-            data = base64.b64decode("".join(payload.split()), validate=False)
-        else:
-            data = unquote_to_bytes(payload)
-    except (binascii.Error, ValueError):
-        collector.note(f"{label}: damaged data; skipped")
+        return label, data_uri_bytes(ref)
+    except DataUriError as exc:
+        if str(exc) != "no data":
+            collector.note(f"{label}: {exc}")
         return None
-    return label, data
 
 
 def _esc(value: str) -> str:

@@ -41,6 +41,8 @@ from readability import Document
 
 from reader.core.errors import ImportFailure
 from reader.core.htmlmeta import extract_metadata, text_similarity
+from reader.core.images.choose import choose_pictures
+from reader.core.images.collect import active as image_collector
 from reader.core.model import ImportedArticle, ImportOptions, ParseResult, SourceFormat
 from reader.core.sanitize import canonicalize, limit_depth
 from reader.core.textdecode import declared_charset, decode_text, sniff_bom
@@ -133,6 +135,11 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     meta = extract_metadata(root)
     result = ParseResult()
 
+    # Before the page furniture goes (it takes <noscript> and aria-hidden images with
+    # it): lazy-loaded images, their <noscript> copies and <picture>s become one plain
+    # <img> each, holding the real picture.
+    collector = image_collector()
+    choose_pictures(root, collector.local_bytes if collector is not None else None)
     _strip_boilerplate(root)
     cleaned = lxml.html.tostring(root, encoding="unicode")
     article_html, extractor = extract_main_content(cleaned)

@@ -41,6 +41,10 @@ Canonical article HTML
   library's files. While an import collects images (:mod:`reader.core.images.collect`),
   an ``<img>`` whose picture came with the file (a ``data:`` URI, a file beside it)
   becomes such an image first; a web image stays a placeholder until the user asks.
+  Before that, :mod:`reader.core.images.choose` finds the real picture of lazy-loaded
+  images (``data-src``, ``data-srcset``…), their ``<noscript>`` copies and
+  ``<picture>`` sources, so a placeholder GIF is never kept and a picture is never shown
+  twice; tracking pixels (1×1 or hidden) are dropped.
 * **Embedded media** (``iframe``, ``video``, ``audio``) becomes
   ``<span class="media-placeholder">Embedded content from HOST</span>``,
   ``…>Video</span>`` or ``…>Audio</span>`` (``: TITLE`` added when the element has a
@@ -92,6 +96,7 @@ from dataclasses import dataclass
 from html import unescape
 
 from reader.core.errors import ImportFailure
+from reader.core.images.choose import choose_in_html, needs_choosing
 from reader.core.images.collect import active as image_collector
 from reader.core.sanitize.allowlist import (
     ALLOWED_TAGS,
@@ -149,6 +154,10 @@ def canonicalize(
     """
     html = html or ""
     collector = image_collector()
+    if needs_choosing(html):
+        # Lazy-loaded, <noscript> and <picture> images become one plain <img> each,
+        # holding the real picture rather than its placeholder.
+        html = choose_in_html(html, collector.local_bytes if collector is not None else None)
     if collector is not None:
         # An import is collecting images: the pictures the file itself holds become
         # stored images first (and a saved page's data: URIs stop counting as HTML).

@@ -24,7 +24,9 @@ Where things come from, best source first:
   ``articleSection``/``keywords``, and ``class_list`` slugs (``category-…`` matched to a
   known name or title-cased; ``tag-…`` kept lower-case, as a tag's case is unknowable
   and AIOSEO's ``articleSection`` mixes categories and tags).
-* **featured_image**: ``_embedded["wp:featuredmedia"]``; else the JSON-LD image.
+* **featured_image**: ``_embedded["wp:featuredmedia"]``; else the JSON-LD image. When
+  the post's HTML does not show it, it is also a figure at the top of the article (a web
+  image, fetched only on Download Images; see :mod:`.featured`).
 * **language**: ``lang`` (Polylang/WPML), JSON-LD ``inLanguage``, ``og:locale``.
 
 WordPress objects that are not articles (comments, media, terms, users, revisions, menu
@@ -35,8 +37,8 @@ import; a file with nothing importable raises :class:`ImportFailure`.
 This module sniffs the file and assembles each post; the parts live beside it:
 :mod:`.reading` (the JSON), :mod:`.kinds` (what an object is), :mod:`.fields` (dates,
 authors, terms, featured image, excerpt), :mod:`.seo` (Yoast, AIOSEO, JSON-LD),
-:mod:`.values` (strings out of JSON values) and :mod:`.posttypes` (WordPress's post
-types and statuses, shared with the WXR importer).
+:mod:`.values` (strings out of JSON values), :mod:`.featured` (the lead figure) and
+:mod:`.posttypes` (WordPress's post types and statuses, shared with the WXR importer).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from collections import Counter
 from typing import Any
 
 from reader.core.errors import ImportFailure
+from reader.core.importers.wordpress.featured import rest_featured_image, with_featured_image
 from reader.core.importers.wordpress.fields import (
     excerpt_text,
     post_authors,
@@ -171,7 +174,9 @@ def _article(
         raise ImportFailure(f"{noun} “{title}” has no content field")
     link = http_url(rendered_text(obj.get("link")))
     url = seo.canonical() or link
-    canonical = canonicalize(content, base_url=link or url)
+    featured = post_featured_image(obj, seo)
+    shown = with_featured_image(content, rest_featured_image(obj, featured))
+    canonical = canonicalize(shown, base_url=link or url)
     if not canonical.text:
         warnings.append(f"{noun} “{title}” has no text")
     excerpt = excerpt_text(rendered_text(obj.get("excerpt")), link) or seo.description()
@@ -208,6 +213,6 @@ def _article(
         language=as_text(obj.get("lang")) or seo.language(),
         categories=categories,
         tags=tags,
-        featured_image=post_featured_image(obj, seo),
+        featured_image=featured,
         metadata=metadata,
     )

@@ -8,7 +8,9 @@ the clear and the person importing it is the site's owner; ``metadata`` records
 
 Attachments, navigation menu items, other post types and comments are not articles:
 each kind is reported once as :class:`Skipped` with a count. Attachments still serve
-the posts: they give images their alt text and captions, and the featured image.
+the posts: they give images their alt text and captions, and the featured image
+(``_thumbnail_id``), which becomes a figure at the top of the article when the post's
+text does not show it (:mod:`reader.core.importers.wordpress.featured`).
 
 Content goes through what WordPress itself does before showing a post: Gutenberg block
 comments are dropped, ``[caption]`` becomes ``<figure>``/``<figcaption>``, other
@@ -38,6 +40,7 @@ import lxml.html
 from lxml import etree
 
 from reader.core.errors import ImportFailure
+from reader.core.importers.wordpress.featured import FeaturedImage, with_featured_image
 from reader.core.importers.wordpress.posttypes import DRAFT_STATUSES, NOT_ARTICLE_TYPES
 from reader.core.importers.wxr.content import Media, autop, content_html
 from reader.core.importers.wxr.reading import Channel, Item, read_export
@@ -92,15 +95,21 @@ def _plain(fragment: str) -> str:
 
 
 def _article(item: Item, channel: Channel, media: dict[str, Media]) -> ImportedArticle:
-    canon = canonicalize(content_html(item, media), base_url=item.link)
+    content = content_html(item, media)
+    thumb_id = item.meta.get("_thumbnail_id", "")
+    thumb = media.get(thumb_id)
+    lead = None
+    if thumb is not None and thumb.url:
+        lead = FeaturedImage(thumb.url, thumb.alt, thumb.caption, attachment_id=thumb_id)
+    canon = canonicalize(with_featured_image(content, lead), base_url=item.link)
     title = _plain(item.title)
     if not title:
-        words = canon.text.split()
+        # The first words of the post's own text, not the featured image's caption.
+        words = (canonicalize(content, base_url=item.link) if lead else canon).text.split()
         title = " ".join(words[:10]) + ("…" if len(words) > 10 else "") if words else ""
         title = title or "(untitled)"
     authors = [channel.authors.get(item.creator, item.creator)] if item.creator else []
     featured = None
-    thumb = media.get(item.meta.get("_thumbnail_id", ""))
     if thumb is not None and thumb.url:
         featured = {"alt": thumb.alt, "caption": thumb.caption, "url": thumb.url}
     metadata: dict[str, object] = {
