@@ -1,13 +1,16 @@
 """The main window: library and search on the left, the article in the middle, contents right.
 
 Panels emit intents (open this article, import these files); this module is the one
-place that wires them to each other and to the ``Library`` facade.
+place that wires them to each other and to the ``Library`` facade. Larger handlers
+live beside it, each owning one idea: ``article_opener`` (which article is shown),
+``window_imports`` (File ▸ Import, drops), ``window_preferences``, ``window_actions``
+(menus, shortcuts), ``window_focus`` (F6), ``window_layout`` and ``window_state``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
@@ -21,50 +24,44 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
     QWidget,
 )
 
-from reader.core.errors import NotFound
 from reader.core.library import Library
-from reader.core.model import ImportReport, SearchHit, StoredCitation
+from reader.core.model import SearchHit
 from reader.ui import theme as themes
-from reader.ui import window_actions, window_focus
+from reader.ui import window_actions, window_focus, window_preferences
 from reader.ui.annotations_panel import AnnotationsPanel
+from reader.ui.article_opener import ArticleOpener
 from reader.ui.citation_hover import CitationHoverController
 from reader.ui.events import LibraryEvents, LibraryWatcher
 from reader.ui.exporting import ExportController
 from reader.ui.find_bar import FindBar
 from reader.ui.highlighting import HighlightController
 from reader.ui.images import ImageActions
-from reader.ui.importing import ImportController, summary_line
+from reader.ui.importing import ImportController
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.list_navigation import ListNavigator
 from reader.ui.message_boxes import warn
 from reader.ui.preferences import PreferencesDialog
-from reader.ui.reader import ReaderView, Typography
+from reader.ui.reader import ReaderView
 from reader.ui.references_panel import ReferencesPanel
-from reader.ui.search import (
-    SearchController,
-    SearchField,
-    SearchResultsView,
-    matched_terms,
-)
-from reader.ui.search_marks import SEARCH_LAYER, mark_terms, title_terms, when_shown
+from reader.ui.search import SearchController, SearchField
+from reader.ui.search_marks import SEARCH_LAYER
+from reader.ui.search_results import SearchResultsView
 from reader.ui.settings import Settings
 from reader.ui.tasks import TaskRunner
 from reader.ui.toc_panel import TocPanel
 from reader.ui.trash_panel import TrashController, TrashPanel
 from reader.ui.window_actions import build_actions, build_menus
+from reader.ui.window_imports import WindowImports
 from reader.ui.window_layout import column, main_splitter, side_panel
 from reader.ui.window_state import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
-
-ARTICLE_SCHEME = "margin-article:"
 
 
 class MainWindow(QMainWindow):
@@ -176,9 +173,10 @@ class MainWindow(QMainWindow):
         self.highlights = HighlightController(self.reader_view, library, self)
         self.annotations_panel = AnnotationsPanel(self.highlights, self)
         self.references_panel = ReferencesPanel(self)
-        self._citations_by_href: dict[str, list[StoredCitation]] = {}
+        # Changes the open article and what shows around it (title, panels, citations).
+        self.opener = ArticleOpener(self)
         self.citation_hover = CitationHoverController(
-            self.reader_view, self._citations_for_href, self._article_title, self
+            self.reader_view, self.opener.citations_for_href, self.opener.article_title, self
         )
         self.side_tabs = side_panel(
             self,
@@ -208,6 +206,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(pool, self)
         self.events = LibraryEvents(self)
         self.importer = ImportController(library, self, self.tasks)
+        self.imports = WindowImports(self)  # menus, the sample and drops feed the importer
         self.exporter = ExportController(library, self, self.tasks)
         self.images = ImageActions(library, self, self.tasks)  # Download Images, figures
         self.trash = TrashController(
@@ -226,7 +225,7 @@ class MainWindow(QMainWindow):
         self.reader_view.set_font_size(self.settings.font_size)
         restore_window_state(self)
         self._update_count()
-        self._update_read_action()
+        self.opener.update_read_action()
         self.library_panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- construction --------------------------------------------------------------------
@@ -245,25 +244,27 @@ class MainWindow(QMainWindow):
         view = self.reader_view
         view.reading_position_changed.connect(self.library.set_reading_position)
         view.escape_pressed.connect(self._on_reader_escape)
-        view.font_size_changed.connect(self._on_font_size_changed)
-        self.toc.heading_activated.connect(self._jump_to_heading)
+        view.font_size_changed.connect(
+            lambda size: window_preferences.font_size_changed(self, size)
+        )
+        self.toc.heading_activated.connect(self.opener.jump_to_heading)
         view.article_shown.connect(lambda _id: self.toc.set_headings(view.headings()))
         view.article_shown.connect(self.images.set_article)
         view.figure_requested.connect(self.images.show_figure)
         self.images.article_changed.connect(
-            lambda i: self.open_article(i, record=False) if self._showing(i) else None
+            lambda i: self.open_article(i, record=False) if self.opener.showing(i) else None
         )
         view.place_requested.connect(
             lambda article_id, fraction: self.open_article(
                 article_id, fraction=fraction, record=False
             )
         )
-        self.importer.started.connect(self._on_import_started)
-        self.importer.finished.connect(self._on_import_finished)
-        self.importer.failed.connect(self._on_import_failed)
+        self.importer.started.connect(self.imports.on_started)
+        self.importer.finished.connect(self.imports.on_finished)
+        self.importer.failed.connect(self.imports.on_failed)
         self.action_show_contents.setChecked(self.settings.show_contents)
         self.side_tabs.setVisible(self.settings.show_contents)
-        view.link_activated.connect(self._on_link_activated)
+        view.link_activated.connect(self.opener.follow_link)
         # Highlights and notes.
         self.highlights.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
         self.highlights.open_article_requested.connect(self.open_article)
@@ -276,14 +277,12 @@ class MainWindow(QMainWindow):
         hover.open_external.connect(QDesktopServices.openUrl)
         hover.go_to_reference.connect(view.scroll_to_anchor)
         hover.open_article.connect(lambda i: self.open_article(i, focus=True))
-        hover.jump_to_citation.connect(self._jump_to_ordinal)
+        hover.jump_to_citation.connect(self.opener.jump_to_ordinal)
         refs = self.references_panel
-        refs.citation_activated.connect(self._jump_to_citation)
+        refs.citation_activated.connect(self.opener.jump_to_citation)
         refs.open_article.connect(lambda i: self.open_article(i, focus=True))
-        self.exporter.finished.connect(
-            lambda paths: self.statusBar().showMessage(
-                f"Exported {len(paths)} file{'s' if len(paths) != 1 else ''}.", 6000
-            )
+        self.exporter.finished.connect(  # what was written and where, with its path
+            lambda _paths: self.statusBar().showMessage(self.exporter.last_message, 10_000)
         )
         self.exporter.failed.connect(lambda m: warn(self, "Export stopped", m))
         # Changes to the library, from this window or another process: each listener
@@ -294,7 +293,7 @@ class MainWindow(QMainWindow):
         events.articles_changed.connect(
             lambda _ids: self.search.search_now() if self.search.active else None
         )
-        events.articles_changed.connect(self._on_articles_changed)
+        events.articles_changed.connect(self.opener.on_articles_changed)
         events.annotations_changed.connect(lambda _id: self.library_panel.refresh())
         events.save_pending.connect(self.annotations_panel.flush)
         self.highlights.undo_stack.indexChanged.connect(
@@ -318,66 +317,18 @@ class MainWindow(QMainWindow):
         fraction: float | None = None,
         record: bool = True,
     ) -> bool:
-        """Show an article (asynchronously: the view emits ``article_shown``).
-
-        ``fraction`` opens it at that reading position (back/forward); ``record`` keeps
-        the place being left for Back.
-        """
-        try:
-            article = self.library.article(article_id)
-        except NotFound:
-            self.statusBar().showMessage("That article is no longer in the library.", 5000)
-            return False
-        if not self.library.is_listed(article_id):
-            self.statusBar().showMessage("That article is in the Trash (Go ▸ Trash).", 5000)
-            return False
-        self.events.save_pending.emit()  # the note being typed, before another article
-        stored = self.library.citations(article.id)
-        self._citations_by_href = {}
-        for item in stored:
-            self._citations_by_href.setdefault(item.citation.href, []).append(item)
-        cited_by = [(s.id, s.title) for s in self.library.cited_by(article.id)]
-        current = self.reader_view.article
-        if record and current is not None and current.id != article.id:
-            self.reader_view.remember_place()
-        self.reader_view.show_article(
-            article, restore_position=restore_position, cited_by=cited_by, fraction=fraction
+        """Show an article; see :meth:`ArticleOpener.open`."""
+        return self.opener.open(
+            article_id,
+            focus=focus,
+            restore_position=restore_position,
+            fraction=fraction,
+            record=record,
         )
-        self.toc.set_headings([])
-        self.references_panel.load(self.library, article.id)
-        if not article.is_read:
-            self.library.set_read(article.id, True)
-            article.is_read = True
-            self.library_panel.model.set_read(article.id, True)
-        self.setWindowTitle(f"{article.title} — Margin")
-        self._update_read_action()
-        if focus:
-            self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.article_opened.emit(article.id)
-        return True
 
     def open_hit(self, hit: SearchHit) -> None:
         """Open a search hit at its first match, with the matched words marked."""
-        current = self.reader_view.article
-        showing = current is not None and current.id == hit.article_id
-        if not showing and not self.open_article(hit.article_id, restore_position=False):
-            return
-        self.library_panel.select_article(hit.article_id, emit=False)
-        title_only = title_terms(self.search_field.text())
-        # A title: query's words may not be in the (body) snippet: mark them in the title.
-        terms = list(dict.fromkeys([*matched_terms(hit.snippet_html), *sorted(title_only)]))
-        self.when_shown(hit.article_id, lambda: self.mark_terms(terms, title_only=title_only))
-        if hit.annotation_uuid:
-            self.highlights.reveal(hit.annotation_uuid)
-        self.reader_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def when_shown(self, article_id: int, action: Callable[[], object]) -> None:
-        """Run ``action`` once the view shows ``article_id`` (now, if it already does)."""
-        when_shown(self.reader_view, article_id, action)
-
-    def mark_terms(self, terms: list[str], *, title_only: frozenset[str] = frozenset()) -> int:
-        """Mark the search's words in the article; returns the number of marks."""
-        return mark_terms(self.reader_view, terms, title_only=title_only)
+        self.opener.open_hit(hit)
 
     def remove_current(self) -> bool:
         """Move the open article, with its highlights, to the Trash (asks; Ctrl+Z undoes)."""
@@ -385,33 +336,6 @@ class MainWindow(QMainWindow):
         if article is None:
             return False
         return self.trash.move_to_trash(article.id)
-
-    def _showing(self, article_id: int) -> bool:
-        article = self.reader_view.article
-        return article is not None and article.id == article_id
-
-    def _on_articles_changed(self, ids: list[int]) -> None:
-        """The open article changed (``[]``: anything may have, e.g. another process):
-        close it if it went to the Trash, else reload its highlights and sources."""
-        article = self.reader_view.article
-        if article is None or (ids and article.id not in ids):
-            return
-        if not self.library.is_listed(article.id):  # trashed or deleted meanwhile
-            self._close_article()
-            return
-        self.highlights.refresh()
-        self.references_panel.load(self.library, article.id)
-
-    def _close_article(self) -> None:
-        article = self.reader_view.article
-        if article is not None:
-            self.reader_view.places.forget(article.id)
-        self.reader_view.clear_article()
-        self.highlights.refresh()
-        self.references_panel.clear()
-        self.toc.set_headings([])
-        self.setWindowTitle("Margin")
-        self._update_read_action()
 
     def show_trash(self) -> None:
         self.trash.reload()
@@ -422,23 +346,7 @@ class MainWindow(QMainWindow):
         self._on_search_active(self.search.active)
 
     def toggle_read(self) -> None:
-        article = self.reader_view.article
-        if article is None:
-            return
-        article.is_read = not article.is_read
-        self.library.set_read(article.id, article.is_read)
-        self.library_panel.model.set_read(article.id, article.is_read)
-        self._update_read_action()
-        self.statusBar().showMessage(
-            "Marked as read." if article.is_read else "Marked as unread.", 3000
-        )
-
-    def _update_read_action(self) -> None:
-        article = self.reader_view.article
-        self.action_toggle_read.setEnabled(article is not None)
-        self.action_toggle_read.setText(
-            "Mark as &Read" if article and not article.is_read else "Mark as &Unread"
-        )
+        self.opener.toggle_read()
 
     # --- search, focus, panes ------------------------------------------------------------
 
@@ -460,38 +368,6 @@ class MainWindow(QMainWindow):
 
     def focus_side_tab(self, widget: QWidget) -> None:
         window_focus.focus_side_tab(self, widget)
-
-    # --- citations -------------------------------------------------------------------------
-
-    def _citations_for_href(self, href: str) -> list[StoredCitation]:
-        return self._citations_by_href.get(href, [])
-
-    def _article_title(self, article_id: int) -> str:
-        try:
-            return self.library.article(article_id).title
-        except NotFound:
-            return ""
-
-    def _jump_to_citation(self, stored: StoredCitation) -> None:
-        position = self.citation_hover.position_of(stored.citation)
-        if position is not None:
-            self.reader_view.remember_place()
-            self.reader_view.scroll_to_position(position)
-
-    def _jump_to_ordinal(self, ordinal: int) -> None:
-        for items in self._citations_by_href.values():
-            for stored in items:
-                if stored.citation.ordinal == ordinal:
-                    self._jump_to_citation(stored)
-                    return
-
-    def _on_link_activated(self, href: str) -> None:
-        """Links to other library articles (the "Cited by" line) open them here."""
-        if href.startswith(ARTICLE_SCHEME):
-            try:
-                self.open_article(int(href[len(ARTICLE_SCHEME) :]), focus=True)
-            except ValueError:
-                pass
 
     # --- exporting ---------------------------------------------------------------------------
 
@@ -556,65 +432,21 @@ class MainWindow(QMainWindow):
         if persist:
             self.settings.theme = self._theme.name
 
-    def _on_font_size_changed(self, size: int) -> None:
-        self.settings.font_size = size
-        self.statusBar().showMessage(f"Text size {size} px", 1500)
-
-    # --- importing ---------------------------------------------------------------------------
+    # --- importing (see window_imports) ------------------------------------------------------
 
     def import_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self,
-            "Import Articles",
-            "",
-            "Articles (*.json *.xml *.nxml *.wxr *.html *.htm *.xhtml *.md *.markdown *.txt *.zip)"
-            ";;All files (*)",
-        )
-        if paths:
-            self.import_paths(paths)
+        self.imports.choose_files()
 
     def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Articles")
-        if folder:
-            self.import_paths([folder])
+        self.imports.choose_folder()
 
     def add_sample(self) -> None:
-        from reader.core import sample
-
-        files = sample.sample_files() if hasattr(sample, "sample_files") else []
-        if not files:
-            self.statusBar().showMessage("The sample articles are not installed.", 5000)
-            return
-        self.import_paths(files, title="Adding the sample articles")
+        self.imports.add_sample()
 
     def import_paths(
         self, paths: Sequence[str | Path], *, title: str = "Importing articles"
     ) -> bool:
-        if self.importer.busy:
-            self.statusBar().showMessage("An import is already running.", 4000)
-            return False
-        return self.importer.start(paths, title=title)
-
-    def _on_import_started(self) -> None:
-        for action in (self.action_import_files, self.action_import_folder, self.action_add_sample):
-            action.setEnabled(False)
-        self.statusBar().showMessage("Importing…")
-
-    def _import_done(self) -> None:
-        for action in (self.action_import_files, self.action_import_folder, self.action_add_sample):
-            action.setEnabled(True)
-
-    def _on_import_finished(self, report: ImportReport) -> None:
-        self._import_done()
-        touched = [r.article_id for r in report.results if r.article_id is not None]
-        self.events.article_ids_changed(touched)
-        self.statusBar().showMessage(summary_line(report), 8000)
-        self.navigator.show_imported(report)
-
-    def _on_import_failed(self, message: str) -> None:
-        self._import_done()
-        self.events.anything_changed()
-        warn(self, "Import stopped", f"The import stopped: {message}")
+        return self.imports.start(paths, title=title)
 
     def _update_count(self) -> None:
         total = self.library.count()
@@ -624,67 +456,19 @@ class MainWindow(QMainWindow):
             text = f"{shown:,} of {text}"
         self.count_label.setText(text)
 
-    # --- drag and drop -------------------------------------------------------------------
-
-    @staticmethod
-    def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return []
-        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._local_paths(event) and not self.importer.busy:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.imports.drag_enter(event)
 
     def dragMoveEvent(self, event: QDragEnterEvent) -> None:
-        self.dragEnterEvent(event)
+        self.imports.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._local_paths(event)
-        if paths and self.import_paths(paths):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.imports.drop(event)
 
     # --- dialogs ---------------------------------------------------------------------------
 
-    def set_typography(self, typography: Typography) -> None:
-        self.settings.typography = typography
-        self.reader_view.set_typography(typography)
-
-    def _jump_to_heading(self, position: int) -> None:
-        self.reader_view.remember_place()
-        self.reader_view.scroll_to_position(position, top=True)
-
     def show_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(
-            theme=self._theme.name,
-            font_size=self.reader_view.font_size,
-            hover_previews=self.settings.hover_previews,
-            hover_needs_modifier=self.settings.hover_needs_modifier,
-            library_path=self.library.root,
-            typography=self.reader_view.typography,
-            parent=self,
-        )
-        dialog.theme_chosen.connect(self.apply_theme)
-        dialog.font_size_chosen.connect(self.reader_view.set_font_size)
-        dialog.typography_chosen.connect(self.set_typography)
-        dialog.hover_previews_toggled.connect(self._set_hover_previews)
-        dialog.hover_modifier_toggled.connect(self._set_hover_modifier)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def _set_hover_previews(self, on: bool) -> None:
-        self.settings.hover_previews = on
-        self.hover_previews_changed.emit(on)
-
-    def _set_hover_modifier(self, on: bool) -> None:
-        self.settings.hover_needs_modifier = on
-        self.hover_previews_changed.emit(self.settings.hover_previews)
+        return window_preferences.show_preferences(self)
 
     def show_shortcuts(self) -> None:
         window_actions.show_shortcuts(self)
