@@ -1,10 +1,9 @@
 """The reading view: one article served by Margin's scheme into a QWebEngineView.
 
-Offsets. The page script reports the page's flat text (every text node of the header
-and the body, in order) once per article. The view aligns it with the article's
-canonical plain text (:class:`~reader.core.textalign.TextAlignment`, the header masked
-out) in that one place; "positions" below are offsets into the flat text, "article
-offsets" are offsets into ``Article.text``.
+"Positions" below are offsets into the page's flat text, "article offsets" offsets
+into ``Article.text``: :mod:`~reader.ui.reader.text_map` holds the one map between them.
+Where the reader is, and Back/Forward, are :mod:`~reader.ui.reader.reading_position`;
+the marks the page paints (highlights, search, find) :mod:`~reader.ui.reader.marks`.
 
 Everything the page does is asynchronous: :attr:`article_shown` says the text map is
 ready (offsets, headings, selection work), :attr:`article_painted` that the first
@@ -18,7 +17,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -30,11 +29,12 @@ from reader.ui import theme as themes
 from reader.ui.reader import page as pages
 from reader.ui.reader.bridge import Bridge, make_channel
 from reader.ui.reader.engine import Heading, ReaderPage, Selection, rect_from, shows_content
-from reader.ui.reader.history import History, Place
+from reader.ui.reader.history import History
+from reader.ui.reader.marks import MarkLayers
+from reader.ui.reader.reading_position import ReadingPosition
 from reader.ui.reader.scheme import MarginProfile, shared_profile
+from reader.ui.reader.text_map import TextMap
 
-POSITION_SAVE_DELAY_MS = 700
-MAX_FIND_MATCHES = 5000
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 _keys = itertools.count(1)
 
@@ -97,8 +97,10 @@ class ReaderView(QWebEngineView):
         self.setAcceptDrops(False)
 
         self.article: Article | None = None
-        self._alignment: TextAlignment | None = None
-        self.places = History()  # not history(): that is QWebEngineView's
+        self._map = TextMap()
+        self._position = ReadingPosition(self)
+        self._position.changed.connect(self.reading_position_changed)
+        self._position.place_requested.connect(self.place_requested)
         self.selection = Selection()
         self._key = f"v{next(_keys)}"
         self._url_path = ""
@@ -106,32 +108,33 @@ class ReaderView(QWebEngineView):
         self._theme = themes.theme_named(None)
         self._font_size = themes.DEFAULT_FONT_SIZE
         self._typography = pages.Typography()
-        self._text = ""
-        self._body_start = 0
-        self._title_range = (0, 0)
-        self._headings: list[Heading] = []
-        self._links: dict[str, list[int]] = {}
-        self._layers: dict[str, list[tuple[int, int, str]]] = {}
+        self._marks = MarkLayers()
         self._ready = False
         self._painted = False
         self._queued: list[str] = []
-        self._restore = 0.0
-        self._fraction = 0.0
-        self._scroll_y = 0
-        self._save_timer = QTimer(self, singleShot=True, interval=POSITION_SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self._emit_position)
         self._load(None)
 
     # --- state ---------------------------------------------------------------------------
 
     @property
+    def text_map(self) -> TextMap:
+        """What the page reported about its text (empty until :attr:`ready`)."""
+        return self._map
+
+    @property
     def alignment(self) -> TextAlignment | None:
         """The one map between the page's flat text and the article's canonical text
         (the header masked out), made once per article when first needed."""
-        if self._alignment is None and self._ready and self.article is not None:
-            masked = " " * self._body_start + self._text[self._body_start :]
-            self._alignment = TextAlignment(self.article.text, masked)
-        return self._alignment
+        return self._map.alignment
+
+    @property
+    def places(self) -> History:
+        """Back/Forward's places (not history(): that is QWebEngineView's)."""
+        return self._position.history
+
+    @places.setter
+    def places(self, history: History) -> None:
+        self._position.history = history
 
     @property
     def ready(self) -> bool:
@@ -144,15 +147,15 @@ class ReaderView(QWebEngineView):
     @property
     def text(self) -> str:
         """The page's flat text (header and body); positions are offsets into it."""
-        return self._text
+        return self._map.text
 
     @property
     def body_start(self) -> int:
-        return self._body_start
+        return self._map.body_start
 
     @property
     def title_range(self) -> tuple[int, int]:
-        return self._title_range
+        return self._map.title_range
 
     @property
     def font_size(self) -> int:
@@ -172,7 +175,7 @@ class ReaderView(QWebEngineView):
 
     def headings(self) -> list[Heading]:
         """The article's headings (not the header's title), for the contents."""
-        return list(self._headings)
+        return list(self._map.headings)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -186,28 +189,24 @@ class ReaderView(QWebEngineView):
     ) -> None:
         """Load ``article``; on :attr:`article_shown` it is at its saved position (or
         ``fraction``)."""
-        self._flush_position()
+        self._position.flush()
         self.article = article
         self._cited_by = list(cited_by)
-        if fraction is not None:
-            self._restore = fraction
-        else:
-            self._restore = article.reading_position if restore_position else 0.0
+        self._position.opening(article, restore_position=restore_position, fraction=fraction)
         self._load(article)
 
     def clear_article(self) -> None:
-        self._flush_position()
+        self._position.flush()
         self.article = None
         self._load(None)
 
     def _load(self, article: Article | None) -> None:
         self._ready = self._painted = False
         self._queued.clear()
-        self._layers.clear()
-        self._alignment = None
-        self._text, self._body_start, self._headings, self._links = "", 0, [], {}
+        self._marks.clear()
+        self._map = TextMap()
         self.selection = Selection()
-        self._fraction = 0.0
+        self._position.page_loading()
         variables = pages.css_variables(self._theme, self._font_size, self._typography)
         html = pages.page_html(article, variables, cited_by=self._cited_by)
         name = f"{self._key}-{next(_keys)}"
@@ -228,14 +227,14 @@ class ReaderView(QWebEngineView):
 
     def set_typography(self, typography: pages.Typography) -> None:
         self._typography = typography
-        self._keep_place(self._apply_variables)
+        self._position.keep_while(self._apply_variables)
 
     def set_font_size(self, size: int) -> None:
         size = max(themes.MIN_FONT_SIZE, min(themes.MAX_FONT_SIZE, int(size)))
         if size == self._font_size:
             return
         self._font_size = size
-        self._keep_place(self._apply_variables)
+        self._position.keep_while(self._apply_variables)
         self.font_size_changed.emit(size)
 
     def zoom_in(self) -> None:
@@ -246,12 +245,6 @@ class ReaderView(QWebEngineView):
 
     def reset_zoom(self) -> None:
         self.set_font_size(themes.DEFAULT_FONT_SIZE)
-
-    def _keep_place(self, change: Callable[[], None]) -> None:
-        fraction = self._fraction
-        change()
-        if self.article is not None and fraction > 0:
-            self.set_reading_fraction(fraction)
 
     def frame_shows_page(self) -> bool:
         """Whether the view's own image shows the page yet: the page reports "painted"
@@ -279,27 +272,16 @@ class ReaderView(QWebEngineView):
     def _on_ready(self, data: dict[str, Any]) -> None:
         if self._page.url().path() != self._url_path:
             return  # a page we have already replaced
-        self._text = str(data.get("text", ""))
-        self._body_start = int(data.get("bodyStart", 0))
-        title = data.get("titleRange") or [0, 0]
-        self._title_range = (int(title[0]), int(title[1]))
-        self._headings = [
-            Heading(int(h["level"]), str(h["text"]), int(h["position"]))
-            for h in data.get("headings", [])
-        ]
-        for href, position in data.get("links", []):
-            self._links.setdefault(str(href), []).append(int(position))
-        self._alignment = None  # made on first use: most articles open without highlights
+        self._map = TextMap.from_report(data, self.article.text if self.article else None)
         self._ready = True
         self._name_input_widget()
-        self._set_state(data.get("state") or {})
-        for code in self._queued:
+        self._position.update(data.get("state") or {})
+        # What was asked while loading, then every mark layer (some set while loading).
+        for code in [*self._queued, *self._marks.codes()]:
             self._page.runJavaScript(code, 0)
         self._queued.clear()
-        self._send_layers()
         if self.article is not None:
-            if self._restore > 0:
-                self.set_reading_fraction(self._restore)
+            self._position.restore()
             self.article_shown.emit(self.article.id)
 
     def _name_input_widget(self) -> None:
@@ -319,15 +301,10 @@ class ReaderView(QWebEngineView):
         self._painted = True
         self.article_painted.emit(self.article.id if self.article is not None else -1)
 
-    def _set_state(self, state: dict[str, Any]) -> None:
-        self._fraction = float(state.get("fraction", self._fraction) or 0.0)
-        self._scroll_y = round(float(state.get("y", self._scroll_y) or 0))
-
     def _on_scroll(self, data: dict[str, Any]) -> None:
-        self._set_state(data)
+        self._position.update(data)
         self.scrolled.emit()
-        if self.article is not None:
-            self._save_timer.start()
+        self._position.save_later()
 
     def _on_selection(self, data: dict[str, Any]) -> None:
         start, end = int(data.get("start", -1)), int(data.get("end", -1))
@@ -392,7 +369,7 @@ class ReaderView(QWebEngineView):
 
     def link_positions(self, href: str) -> list[int]:
         """Page positions of the links with ``href``, in order."""
-        return list(self._links.get(href, []))
+        return self._map.link_positions(href)
 
     def follow_link(self, href: str) -> None:
         self._follow(href)
@@ -417,23 +394,15 @@ class ReaderView(QWebEngineView):
     # --- positions and the selection -------------------------------------------------------
 
     def article_range_to_positions(self, start: int, end: int) -> tuple[int, int]:
-        if self.alignment is None:
-            return (0, 0)
-        return self.alignment.range_to_target(start, end)
+        return self._map.to_positions(start, end)
 
     def position_to_article_offset(self, position: int) -> int:
-        return self.alignment.to_source(position) if self.alignment is not None else -1
+        return self._map.to_article_offset(position)
 
     def selected_article_range(self) -> tuple[int, int] | None:
         """The selection as ``(start, end)`` offsets into ``article.text``, if any."""
         sel = self.selection
-        if self.alignment is None or not sel:
-            return None
-        start = max(sel.start, self._body_start)
-        if sel.end <= start:
-            return None
-        a, b = self.alignment.range_to_source(start, sel.end)
-        return (a, b) if b > a else None
+        return self._map.to_article_range(sel.start, sel.end) if sel else None
 
     def selected_text(self) -> str:
         return self.selection.text if self.selection else ""
@@ -468,19 +437,10 @@ class ReaderView(QWebEngineView):
 
         Layers survive theme and size changes (the page repaints them itself).
         """
-        cleaned = [(int(s), int(e), str(c)) for s, e, c in marks if e > s]
-        if cleaned:
-            self._layers[name] = cleaned
-        else:
-            self._layers.pop(name, None)
-        self.run_js(f"Margin.setLayer({json.dumps(name)}, {json.dumps(cleaned)})")
+        self.run_js(self._marks.set(name, marks))
 
     def mark_layer(self, name: str) -> list[tuple[int, int, str]]:
-        return list(self._layers.get(name, []))
-
-    def _send_layers(self) -> None:
-        for name, marks in self._layers.items():
-            self._page.runJavaScript(f"Margin.setLayer({json.dumps(name)}, {json.dumps(marks)})", 0)
+        return self._marks.get(name)
 
     def find_all(
         self,
@@ -492,10 +452,9 @@ class ReaderView(QWebEngineView):
         end: int | None = None,
     ) -> list[tuple[int, int]]:
         """Every occurrence of ``text`` in the page between two positions (capped)."""
-        return pages.find_spans(
-            self._text, text, case_sensitive=case_sensitive, whole_words=whole_words,
-            start=start, end=end, limit=MAX_FIND_MATCHES,
-        )  # fmt: skip
+        return self._map.find_all(
+            text, case_sensitive=case_sensitive, whole_words=whole_words, start=start, end=end
+        )
 
     # --- scrolling ---------------------------------------------------------------------------
 
@@ -504,64 +463,35 @@ class ReaderView(QWebEngineView):
         self.run_js(f"Margin.scrollToOffset({int(position)}, {json.dumps(top)})")
 
     def scroll_to_article_offset(self, offset: int) -> None:
-        if self.alignment is not None:
-            self.scroll_to_position(self.alignment.to_target(offset))
+        position = self._map.to_position(offset)
+        if position is not None:
+            self.scroll_to_position(position)
 
     def reading_fraction(self) -> float:
-        return self._fraction
+        return self._position.fraction
 
     @property
     def scroll_y(self) -> int:
-        return self._scroll_y
+        return self._position.scroll_y
 
     def set_reading_fraction(self, fraction: float) -> None:
-        fraction = max(0.0, min(1.0, fraction))
-        self.run_js(f"Margin.setFraction({fraction})")
+        self._position.set_fraction(fraction)
 
     def scroll_by(self, pixels: int) -> None:
         self.run_js(f"Margin.scrollBy({int(pixels)})")
 
     def flush_reading_position(self) -> None:
         """Report a pending scroll position now (before closing or switching)."""
-        self._flush_position()
-
-    def _emit_position(self) -> None:
-        if self.article is not None and self._ready:
-            fraction = round(self._fraction, 4)
-            self.article.reading_position = fraction
-            self.reading_position_changed.emit(self.article.id, fraction)
-
-    def _flush_position(self) -> None:
-        if self._save_timer.isActive():
-            self._save_timer.stop()
-            self._emit_position()
+        self._position.flush()
 
     # --- back and forward ---------------------------------------------------------------------
 
-    def here(self) -> Place | None:
-        return Place(self.article.id, self._fraction) if self.article is not None else None
-
     def remember_place(self) -> None:
         """Record where the reader is before a jump (a link, a reference, another article)."""
-        here = self.here()
-        if here is not None and self._ready:
-            self.places.record(here)
+        self._position.remember()
 
     def go_back(self) -> bool:
-        return self._go(self.places.back)
+        return self._position.back()
 
     def go_forward(self) -> bool:
-        return self._go(self.places.forward)
-
-    def _go(self, step: Callable[[Place], Place | None]) -> bool:
-        here = self.here()
-        if here is None:
-            return False
-        place = step(here)
-        if place is None:
-            return False
-        if place.article_id == here.article_id:
-            self.set_reading_fraction(place.fraction)
-        else:
-            self.place_requested.emit(place.article_id, place.fraction)
-        return True
+        return self._position.forward()
