@@ -3,104 +3,41 @@
 One database file per library, in WAL mode with foreign keys on and
 ``synchronous=FULL`` (an annotation the UI shows as saved survives a power cut).
 The schema and its migrations are in :mod:`.schema`; :mod:`.database` opens the file,
-brings an older one forward (one transaction a version) and writes each transaction.
+brings an older one forward (one transaction a version) and writes each transaction;
+:mod:`.connection` holds the connection and its lock. The library list's queries are
+in :mod:`.list_queries`, the citations' in :mod:`.citation_rows`.
 Lists and dicts are stored as JSON.
 
 The store is private to :mod:`reader.core.library`: only the library's parts call it,
 and nothing above the :class:`~reader.core.library.Library` facade does. Every public
 method is safe to call from any thread (one connection, one lock). Queries are built
-from a :class:`~reader.core.model.LibraryFilter` here, in one place, with parameters.
+from a :class:`~reader.core.model.LibraryFilter` in one place (:mod:`.list_queries`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from reader.core.errors import StorageError
-from reader.core.library.database import open_database, write_transaction
+from reader.core.library.citation_rows import CitationRows
+from reader.core.library.list_queries import ListQueries
 from reader.core.library.rows import (
     ARTICLE_COLUMNS,
     decode_annotation,
     decode_article,
     encode_article,
-    reference_from_dict,
-    reference_to_dict,
 )
 from reader.core.library.schema import SCHEMA_VERSION
-from reader.core.model import (
-    Annotation,
-    Article,
-    ArticleSummary,
-    Citation,
-    CitationKind,
-    LibraryFilter,
-    StoredCitation,
-    now_iso,
-)
+from reader.core.model import Annotation, Article, now_iso
 
 # SCHEMA_VERSION stays importable from here, where the library and its tests take it.
-__all__ = ["SCHEMA_VERSION", "SORT_COLUMNS", "Store"]
-
-SORT_COLUMNS = {
-    "title": "a.title COLLATE NOCASE",
-    "site": "a.site_name COLLATE NOCASE",
-    "authors": "a.authors",
-    "published": "a.published",
-    "added": "a.added",
-    "highlights": "COALESCE(h.n, 0)",
-    "format": "a.source_format",
-}
-_LIVE_COUNTS = (
-    "(SELECT article_id, COUNT(*) AS n FROM annotations WHERE removed = 0 GROUP BY article_id)"
-)
+__all__ = ["SCHEMA_VERSION", "Store"]
 
 
-class Store:
+class Store(ListQueries, CitationRows):
     """Thread-safe access to one library database."""
-
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = path
-        self.read_only = read_only
-        self._lock = threading.RLock()
-        self._conn = open_database(path, read_only=read_only)
-
-    # --- plumbing ------------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit of work: everything in it lands, or nothing does."""
-        if self.read_only:
-            raise StorageError(
-                f"the library at {self.path.parent} is read-only: reading works, but nothing "
-                "can be changed (copy the folder somewhere writable to change it)"
-            )
-        with self._lock, write_transaction(self._conn) as conn:
-            yield conn
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise StorageError(f"cannot read the library database: {exc}") from exc
-
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        """Rows of one read (for the library's other parts: images…)."""
-        return self._query(sql, params)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def data_version(self) -> int:
-        """Moves when another connection (another process) commits to the database."""
-        return int(self._query("PRAGMA data_version")[0][0])
 
     # --- originals ------------------------------------------------------------------------
 
@@ -212,92 +149,6 @@ class Store:
             ).rowcount
         return total
 
-    def count(self, filter: LibraryFilter | None = None) -> int:
-        where, params = _where(filter)
-        return int(self._query(f"SELECT COUNT(*) FROM articles a {where}", params)[0][0])
-
-    def summaries(
-        self,
-        filter: LibraryFilter | None = None,
-        *,
-        ids: Sequence[int] | None = None,
-        sort: str = "added",
-        descending: bool = True,
-        offset: int = 0,
-        limit: int | None = None,
-        trashed: bool = False,
-    ) -> list[ArticleSummary]:
-        """One page of library rows, highlight counts included.
-
-        Two steps: the page's ids (sorted, filtered, offset: cheap with the sort
-        indexes), then the rows for just those ids. SQLite computes every column of
-        the rows an OFFSET skips, so one query paid for the whole list above the page.
-        ``ids``, when given, limits the rows to those articles.
-        """
-        where, params = _where(filter, ids, trashed=trashed)
-        order = SORT_COLUMNS.get(sort, SORT_COLUMNS["added"])
-        direction = "DESC" if descending else "ASC"
-        join = f"LEFT JOIN {_LIVE_COUNTS} h ON h.article_id = a.id" if sort == "highlights" else ""
-        id_rows = self._query(
-            f"""
-            SELECT a.id FROM articles a {join} {where}
-            ORDER BY {order} {direction}, a.id {direction}
-            LIMIT ? OFFSET ?
-            """,
-            [*params, -1 if limit is None else limit, offset],
-        )
-        page = [r[0] for r in id_rows]
-        if not page:
-            return []
-        by_id: dict[int, ArticleSummary] = {}
-        for start in range(0, len(page), 500):  # SQLite's variable limit
-            chunk = page[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._query(
-                f"""
-                SELECT a.id, a.title, a.site_name, a.authors, a.published, a.added,
-                       a.source_format, a.url, a.is_read, COALESCE(h.n, 0) AS highlight_count,
-                       a.trashed_at
-                FROM articles a LEFT JOIN (
-                    SELECT article_id, COUNT(*) AS n FROM annotations
-                    WHERE removed = 0 AND article_id IN ({marks}) GROUP BY article_id
-                ) h ON h.article_id = a.id
-                WHERE a.id IN ({marks})
-                """,
-                [*chunk, *chunk],
-            )
-            for r in rows:
-                by_id[r["id"]] = ArticleSummary(
-                    id=r["id"],
-                    title=r["title"],
-                    site_name=r["site_name"],
-                    authors=json.loads(r["authors"]),
-                    published=r["published"],
-                    added=r["added"],
-                    source_format=r["source_format"],
-                    url=r["url"],
-                    is_read=bool(r["is_read"]),
-                    highlight_count=r["highlight_count"],
-                    trashed_at=r["trashed_at"],
-                )
-        return [by_id[i] for i in page if i in by_id]
-
-    def distinct_values(self, column: str) -> list[str]:
-        """Values for the library filters: sites and formats (columns) or tags/categories (JSON)."""
-        if column in ("tags", "categories"):
-            rows = self._query(
-                f"SELECT DISTINCT j.value FROM articles, json_each(articles.{column}) j "
-                "WHERE articles.trashed_at = '' ORDER BY j.value COLLATE NOCASE"
-            )
-        elif column in ("site_name", "source_format"):
-            rows = self._query(
-                f"SELECT DISTINCT {column} FROM articles WHERE {column} != '' "
-                f"AND trashed_at = '' ORDER BY {column} COLLATE NOCASE"
-            )
-        else:
-            raise ValueError(column)
-        return [r[0] for r in rows]
-
     def delete_articles(self, conn: sqlite3.Connection, ids: Iterable[int]) -> int:
         total = 0
         for article_id in ids:
@@ -330,98 +181,6 @@ class Store:
                 "UPDATE articles SET note = ?, note_modified = ? WHERE id = ?",
                 (note, now_iso(), article_id),
             )
-
-    # --- citations ------------------------------------------------------------------------
-
-    def replace_citations(
-        self,
-        conn: sqlite3.Connection,
-        article_id: int,
-        citations: Sequence[Citation],
-        keys: Sequence[Sequence[str]],
-    ) -> None:
-        conn.execute("DELETE FROM citations WHERE article_id = ?", (article_id,))
-        for citation, citation_keys in zip(citations, keys, strict=True):
-            cur = conn.execute(
-                "INSERT INTO citations(article_id, ordinal, kind, identifier, href, text,"
-                " context, reference, ids) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    article_id,
-                    citation.ordinal,
-                    str(citation.kind),
-                    citation.identifier,
-                    citation.href,
-                    citation.text,
-                    citation.context,
-                    json.dumps(reference_to_dict(citation.reference)),
-                    json.dumps(citation.ids),
-                ),
-            )
-            conn.executemany(
-                "INSERT INTO citation_keys(citation_id, article_id, key) VALUES (?,?,?)",
-                [(cur.lastrowid, article_id, k) for k in dict.fromkeys(citation_keys)],
-            )
-
-    def citations(self, article_id: int) -> list[StoredCitation]:
-        """An article's citations, each with the library article it matches (not itself)."""
-        rows = self._query(
-            """
-            SELECT c.*, (
-                SELECT ak.article_id FROM citation_keys ck
-                JOIN article_keys ak ON ak.key = ck.key
-                WHERE ck.citation_id = c.id AND ak.article_id != c.article_id
-                ORDER BY ak.article_id LIMIT 1
-            ) AS local_id
-            FROM citations c WHERE c.article_id = ? ORDER BY c.ordinal, c.id
-            """,
-            (article_id,),
-        )
-        return [
-            StoredCitation(
-                id=r["id"],
-                article_id=r["article_id"],
-                citation=Citation(
-                    kind=CitationKind(r["kind"]),
-                    identifier=r["identifier"],
-                    href=r["href"],
-                    text=r["text"],
-                    context=r["context"],
-                    reference=reference_from_dict(json.loads(r["reference"])),
-                    ordinal=r["ordinal"],
-                    ids=json.loads(r["ids"]),
-                ),
-                local_article_id=r["local_id"],
-            )
-            for r in rows
-        ]
-
-    def citation_keys_of(self, article_id: int) -> list[str]:
-        rows = self._query(
-            "SELECT DISTINCT key FROM citation_keys WHERE article_id = ?", (article_id,)
-        )
-        return [r[0] for r in rows]
-
-    def cited_by(self, article_id: int) -> list[int]:
-        """Ids of other library articles that cite this one."""
-        rows = self._query(
-            """
-            SELECT DISTINCT ck.article_id FROM article_keys ak
-            JOIN citation_keys ck ON ck.key = ak.key
-            WHERE ak.article_id = ? AND ck.article_id != ?
-            ORDER BY ck.article_id
-            """,
-            (article_id, article_id),
-        )
-        return [r[0] for r in rows]
-
-    def articles_with_keys(self, keys: Sequence[str]) -> list[int]:
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        rows = self._query(
-            f"SELECT DISTINCT article_id FROM article_keys WHERE key IN ({marks})", list(keys)
-        )
-        return [r[0] for r in rows]
 
     # --- annotations ----------------------------------------------------------------------
 
@@ -485,6 +244,14 @@ class Store:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return json.loads(rows[0][0]) if rows else default
 
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
     # --- the index queue (see _SCHEMA_V4) ------------------------------------------------
 
     def index_queue(self) -> tuple[int, list[int]]:
@@ -502,51 +269,3 @@ class Store:
         if through > 0:
             with self.transaction() as conn:
                 conn.execute("DELETE FROM index_queue WHERE seq <= ?", (through,))
-
-    def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
-            )
-
-
-# --- query helpers ---------------------------------------------------------
-
-
-def _where(
-    filter: LibraryFilter | None, ids: Sequence[int] | None = None, *, trashed: bool = False
-) -> tuple[str, list[Any]]:
-    """The WHERE clause (with its parameters) for articles aliased ``a``.
-
-    Articles in the Trash are left out, or (``trashed``) are the only ones let in.
-    """
-    clauses: list[str] = ["a.trashed_at != ''" if trashed else "a.trashed_at = ''"]
-    params: list[Any] = []
-    if filter is not None:
-        # Tags and categories match in any case: "Cancer" and "cancer" are one tag.
-        if filter.tag:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ? COLLATE NOCASE)"
-            )
-            params.append(filter.tag)
-        if filter.category:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM json_each(a.categories) WHERE value = ? COLLATE NOCASE)"
-            )
-            params.append(filter.category)
-        if filter.site:
-            clauses.append("a.site_name = ?")
-            params.append(filter.site)
-        if filter.source_format:
-            clauses.append("a.source_format = ?")
-            params.append(filter.source_format)
-        if filter.read is not None:
-            clauses.append("a.is_read = ?")
-            params.append(int(filter.read))
-    if ids is not None:
-        # json_each takes any number of ids in one parameter (no variable limit).
-        clauses.append("a.id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps([int(i) for i in ids]))
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
