@@ -5,7 +5,8 @@ annotation the UI shows as saved survives a power cut), and an older file is bro
 forward to :data:`~reader.core.library.schema.SCHEMA_VERSION`, one version per
 transaction, with the scripts in :mod:`.schema`. A file from a newer Margin is refused
 (:class:`SchemaTooNew`) and never touched; a read-only library must already be at this
-version. :class:`~reader.core.library.store.Store` holds the connection and its lock.
+version. :class:`~reader.core.library.connection.StoreConnection` holds the connection
+and its lock.
 """
 
 from __future__ import annotations
