@@ -64,24 +64,30 @@ FTS5_QUERIES = {
 }
 
 
-def make_articles(folder: Path, n: int, per_article: int) -> tuple[int, list[tuple[str, str]]]:
-    """Write n Markdown articles; returns the mean word count and (title, body) pairs."""
+def article_texts(n: int, per_article: int) -> list[tuple[str, str]]:
+    """(title, Markdown body) of n articles, each joining ``per_article`` abstracts."""
     docs = []
     for line in (CORPORA / "nfcorpus" / "dev.docs").read_text(encoding="utf-8").splitlines():
         parts = line.split("\t", 1)
         if len(parts) == 2:
             docs.append(parts)
-    words = 0
     texts = []
     for i in range(n):
         chosen = [docs[(i * 7 + k * 131) % len(docs)] for k in range(per_article)]
         title = " ".join(chosen[0][1].split()[:8]).capitalize()
         body = "\n\n".join(f"## {d[0]}\n\n{d[1]}" for d in chosen)
-        words += len(body.split())
-        front = f"title: {json.dumps(f'Article {i}: {title}')}\ntags: [nutrition, b{i % 50}]"
-        text = f"---\n{front}\n---\n\n{body}\n"
-        (folder / f"{i:06d}.md").write_text(text, encoding="utf-8")
         texts.append((f"Article {i}: {title}", body))
+    return texts
+
+
+def make_articles(folder: Path, n: int, per_article: int) -> tuple[int, list[tuple[str, str]]]:
+    """Write n Markdown articles; returns the mean word count and (title, body) pairs."""
+    texts = article_texts(n, per_article)
+    words = 0
+    for i, (title, body) in enumerate(texts):
+        words += len(body.split())
+        front = f"title: {json.dumps(title)}\ntags: [nutrition, b{i % 50}]"
+        (folder / f"{i:06d}.md").write_text(f"---\n{front}\n---\n\n{body}\n", encoding="utf-8")
     return words // max(n, 1), texts
 
 
@@ -152,19 +158,32 @@ def import_once(source: Path, root: Path, procs: int) -> dict[str, float]:
 
 
 def search_figures(library: Library, repeat: int) -> list[float]:
+    """Each query ``repeat`` times; the first run of each is also reported alone (what
+    a new word costs before its postings are remembered: reading them from disk)."""
     library.search("warm up")
-    print(f"\n{'query kind':<14} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"\n{'query kind':<14} {'p50 ms':>8} {'p95 ms':>8} {'first runs: p50':>16} {'p95':>6}")
     every: list[float] = []
+    firsts: list[float] = []
     for kind, queries in QUERIES.items():
         times = []
-        for _ in range(repeat):
+        first = []
+        for round_ in range(repeat):
             for q in queries:
                 t0 = time.perf_counter()
                 library.search(q, limit=20)
                 times.append((time.perf_counter() - t0) * 1000)
+                if round_ == 0:
+                    first.append(times[-1])
         every += times
-        print(f"{kind:<14} {percentile(times, 0.5):>8.1f} {percentile(times, 0.95):>8.1f}")
-    print(f"{'all':<14} {percentile(every, 0.5):>8.1f} {percentile(every, 0.95):>8.1f}")
+        firsts += first
+        print(
+            f"{kind:<14} {percentile(times, 0.5):>8.1f} {percentile(times, 0.95):>8.1f} "
+            f"{percentile(first, 0.5):>16.1f} {percentile(first, 0.95):>6.1f}"
+        )
+    print(
+        f"{'all':<14} {percentile(every, 0.5):>8.1f} {percentile(every, 0.95):>8.1f} "
+        f"{percentile(firsts, 0.5):>16.1f} {percentile(firsts, 0.95):>6.1f}"
+    )
     print(f"(mean {statistics.mean(every):.1f} ms over {len(every)} searches, snippets included)")
     return every
 
@@ -203,6 +222,30 @@ def fts5_figures(
     return build, every
 
 
+def search_only(root: Path, args: argparse.Namespace) -> int:
+    """Search figures of a kept library, with FTS5's over the same texts, same run."""
+    print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) before: {load()}")
+    library = Library(root)
+    count = library.count()
+    if count != args.n:
+        print(f"{root} has {count} articles, not --n {args.n}", file=sys.stderr)
+        return 2
+    print(f"library: {count} articles, index {size_of(library.index_dir) / 2**20:.1f} MB")
+    every = search_figures(library, args.repeat)
+    library.close()
+    texts = article_texts(args.n, args.docs_per_article)
+    with tempfile.TemporaryDirectory() as tmp:
+        build, fts = fts5_figures(texts, Path(tmp), args.repeat)
+    print(
+        f"\nSQLite FTS5, same texts, same run: build {build:.1f} s; search p50 "
+        f"{percentile(fts, 0.5):.1f} / p95 {percentile(fts, 0.95):.1f} ms; Margin/FTS5 p50 "
+        f"{percentile(every, 0.5) / percentile(fts, 0.5):.1f}×, p95 "
+        f"{percentile(every, 0.95) / percentile(fts, 0.95):.1f}×"
+    )
+    print(f"load average at the end: {load()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="number of articles (default 2000)")
@@ -212,10 +255,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", metavar="DIR", help="keep the last library here (for bench_cli_start.py)"
     )
+    parser.add_argument(
+        "--search-only",
+        metavar="DIR",
+        help="no import: search a library kept by an earlier --keep run of the same --n",
+    )
     args = parser.parse_args(argv)
     if not (CORPORA / "nfcorpus" / "dev.docs").exists():
         print(f"needs {CORPORA}/nfcorpus (../shared beside the repository)", file=sys.stderr)
         return 2
+    if args.search_only:
+        return search_only(Path(args.search_only), args)
     procs_list = [int(p) for p in args.procs.split(",")]
     print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) before: {load()}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -45,6 +45,7 @@ from reader.core.errors import IndexUnavailable, QueryError
 from reader.core.index.hits import Wanted, make_hit
 from reader.core.index.matchers import positive_terms, prepare
 from reader.core.index.parsing import QueryParser
+from reader.core.index.ranking import top_hits
 from reader.core.index.schema import (
     INDEX_NAME,
     SORTABLE_FIELDS,
@@ -52,7 +53,7 @@ from reader.core.index.schema import (
     fields_of,
     make_schema,
 )
-from reader.core.index.scoring import CachedBM25F, TopCollector, column_ranges
+from reader.core.index.scoring import CachedBM25F, column_ranges
 from reader.core.index.spelling import corrected_query, corrections
 from reader.core.model import Annotation, IndexDocument, SearchResults
 
@@ -385,12 +386,9 @@ class ArticleIndex:
             try:
                 searcher = self._current_searcher()
                 bounded = column_ranges(prepare(parsed, searcher.reader()), SORTABLE_FIELDS)
-                collector = TopCollector(limit=limit)
-                searcher.search_with_collector(bounded, collector)
-                results = collector.results()
-                scored = results.scored_length()
-                total = scored if scored < limit else results.estimated_length()
-                found = [(hit.fields(), hit.score) for hit in results]
+                top = top_hits(searcher, bounded, limit)
+                total = top.total
+                found = [(searcher.stored_fields(doc), score) for score, doc in top.hits]
                 positive = list(positive_terms(bounded))
                 stems = frozenset(t for f, t in positive if f in STEMMED_FIELDS)
                 fixes = corrections(text, stems, searcher, text_for) if suggest else []

@@ -43,19 +43,23 @@ __all__ = [
     "CachedBM25F",
     "ColumnDateRange",
     "TopCollector",
+    "cached",
     "column_ranges",
+    "field_lengths",
+    "segment_id",
 ]
 
 # How many (segment, field) arrays are kept: a library has one large segment and a
 # few small ones between merges.
-CACHED_SEGMENTS = 32
+CACHED_SEGMENTS = 64
 
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 _cache: OrderedDict[tuple[str, str], array.array] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _segment_id(reader: Any) -> str | None:
+def segment_id(reader: Any) -> str | None:
+    """The id of the one segment ``reader`` reads (None: not a segment's reader)."""
     segment = getattr(reader, "segment", None)
     if not callable(segment):
         return None
@@ -63,12 +67,12 @@ def _segment_id(reader: Any) -> str | None:
     return found.segment_id()
 
 
-def _cached(reader, kind: str, load: Callable[[], array.array]) -> array.array | None:
+def cached(reader, kind: str, load: Callable[[], array.array]) -> array.array | None:
     """The array ``load()`` reads for this segment, read once."""
-    segment_id = _segment_id(reader)
-    if segment_id is None:  # not one segment's reader: no caching
+    segment = segment_id(reader)
+    if segment is None:  # not one segment's reader: no caching
         return None
-    key = (segment_id, kind)
+    key = (segment, kind)
     with _cache_lock:
         found = _cache.get(key)
         if found is not None:
@@ -82,7 +86,9 @@ def _cached(reader, kind: str, load: Callable[[], array.array]) -> array.array |
     return values
 
 
-def _field_lengths(reader, fieldname: str) -> array.array | None:
+def field_lengths(reader, fieldname: str) -> array.array | None:
+    """A segment's length of ``fieldname`` for every article, read once (None: not a
+    segment of Whoosh's codec)."""
     def load() -> array.array:
         # The per-document reader's own length column (Whoosh keeps no public way to
         # read a whole column of lengths); a byte an article, decoded once.
@@ -90,7 +96,7 @@ def _field_lengths(reader, fieldname: str) -> array.array | None:
         return array.array("I", (_LENGTH_OF_BYTE[b] for b in column.load()))
 
     try:
-        return _cached(reader, f"len:{fieldname}", load)
+        return cached(reader, f"len:{fieldname}", load)
     except (AttributeError, KeyError, OSError):
         return None  # another reader or codec: Whoosh's own lookups still work
 
@@ -101,7 +107,7 @@ class CachedBM25F(scoring.BM25F):
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, scoring.BM25FScorer):
-            lengths = _field_lengths(searcher.reader(), fieldname)
+            lengths = field_lengths(searcher.reader(), fieldname)
             if lengths is not None:
                 scorer.dfl = lengths.__getitem__
         return scorer
@@ -139,7 +145,7 @@ class ColumnDateRange(query.NumericRange):
 
         if not reader.has_column(self.fieldname):
             return super().matcher(searcher, context)
-        values = _cached(reader, f"col:{self.fieldname}", load)
+        values = cached(reader, f"col:{self.fieldname}", load)
         if values is None:
             return super().matcher(searcher, context)
         missing = field.default  # the column's value for an article without a date
