@@ -17,6 +17,10 @@ the work to one part beneath it, as Anki's ``Collection`` composes its managers:
 ``store``              SQLite: schema, migrations, queries (private to this package)
 =====================  ===============================================================
 
+The facade stands on :class:`~.folder.LibraryFolder` (:mod:`.folder`: opening the
+folder, making and wiring the parts) and takes its highlight and note methods from
+:mod:`.annotation_methods`; every other method is here, one section per subject.
+
 Nothing here imports Qt. Long operations take ``progress`` and ``cancel`` callables
 (:data:`~reader.core.model.ProgressFn`, :data:`~reader.core.model.CancelFn`) so the
 window can run them on a worker thread and the CLI can draw a progress line. Every
@@ -25,7 +29,6 @@ error a caller sees is a :class:`~reader.core.errors.MarginError`.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -33,15 +36,12 @@ from typing import TYPE_CHECKING, Any
 
 from reader.core.errors import NotFound
 from reader.core.library import backup
-from reader.core.library.annotations import Annotations
-from reader.core.library.blobs import Blobs
-from reader.core.library.images import Images, StoredImageRow
-from reader.core.library.indexing import Indexing
-from reader.core.library.store import SCHEMA_VERSION, Store
-from reader.core.library.trash import TRASH_DAYS, Trash
+from reader.core.library.annotation_methods import AnnotationMethods
+from reader.core.library.folder import DB_NAME
+from reader.core.library.images import StoredImageRow
+from reader.core.library.trash import TRASH_DAYS
 from reader.core.model import (
     AnchoredAnnotations,
-    Annotation,
     Article,
     ArticleSummary,
     CancelFn,
@@ -58,7 +58,6 @@ from reader.core.paths import library_dir
 
 if TYPE_CHECKING:
     from reader.core.images.fetch import FetchReport
-    from reader.core.library.importing import Importer
 
 __all__ = [
     "TRASH_DAYS",
@@ -70,39 +69,9 @@ __all__ = [
     "ProgressFn",
 ]
 
-DB_NAME = "library.sqlite3"
 
-
-class Library:
+class Library(AnnotationMethods):
     """One library folder. Open with :meth:`open`; close with :meth:`close` (or ``with``)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        db_path = root / DB_NAME
-        self.read_only = _read_only(root, db_path)
-        # A damaged database is set aside, with advice; a sound one is backed up daily.
-        backup.check_on_open(db_path, read_only=self.read_only)
-        if not self.read_only and backup.needs_migration(db_path, SCHEMA_VERSION):
-            backup.make_backup(db_path, "before-migration")
-        self._store = Store(db_path, read_only=self.read_only)
-        self._originals = Blobs(root / "originals")
-        if not self.read_only:
-            self._originals.sweep_leftovers()  # what a killed import left half-written
-        self._indexing = Indexing(root / "index", self._store, read_only=self.read_only)
-        self._annotations = Annotations(self._store, self._indexing.add_later)
-        self._images = Images(self._store, root / "images")
-        self._trash = Trash(self._store, self._indexing, self._annotations, self._images)
-
-    @functools.cached_property
-    def _importer(self) -> Importer:
-        # Made on first use: the importers, lxml and the citation finder cost a command
-        # that only searches or lists ~0.1 s of start-up (issue 13).
-        from reader.core.library.importing import Importer
-
-        return Importer(
-            self._store, self._originals, self._indexing, self._annotations, self._images
-        )
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
@@ -172,12 +141,7 @@ class Library:
 
     def filter_values(self) -> dict[str, list[str]]:
         """Values the library filters offer: tags, categories, sites, formats."""
-        return {
-            "tag": self._store.distinct_values("tags"),
-            "category": self._store.distinct_values("categories"),
-            "site": self._store.distinct_values("site_name"),
-            "format": self._store.distinct_values("source_format"),
-        }
+        return self._store.filter_values()
 
     def article_ids(self) -> list[int]:
         """Every article id, oldest first."""
@@ -353,97 +317,7 @@ class Library:
         """Articles known by any of these identifier keys (``pmid:…``, ``doi:…``, ``url:…``)."""
         return self._store.articles_with_keys(keys)
 
-    # --- highlights and notes -------------------------------------------------------------
-
-    def annotations(self, article_id: int, *, include_removed: bool = False) -> list[Annotation]:
-        """The article's highlights in text order (deleted ones too, when asked)."""
-        return self._annotations.list(article_id, include_removed=include_removed)
-
-    def annotations_for(self, article_id: int) -> AnchoredAnnotations:
-        """Highlights placed on the article's current text, and the orphans.
-
-        Anchored once per article and kept up to date by the edits below, so asking
-        again after each click costs a copy, not a pass over the text.
-        """
-        return self._annotations.anchored(article_id)
-
-    anchored_annotations = annotations_for  # the name the window and CLI first used
-
-    def annotation(self, uuid: str) -> Annotation:
-        """One highlight by uuid (deleted ones too); :class:`NotFound` when unknown."""
-        return self._annotations.get(uuid)
-
-    def find_annotation(self, uuid: str) -> Annotation | None:
-        """One highlight by uuid, or None."""
-        return self._annotations.find(uuid)
-
-    def add_highlight(
-        self,
-        article_id: int,
-        start: int,
-        end: int,
-        *,
-        color: str = "yellow",
-        note: str = "",
-        tags: Sequence[str] = (),
-    ) -> Annotation:
-        """Highlight ``text[start:end]`` of the article; committed before it returns."""
-        return self._annotations.add(article_id, start, end, color=color, note=note, tags=tags)
-
-    def add_highlight_by_quote(
-        self,
-        article_id: int,
-        exact: str,
-        *,
-        prefix: str = "",
-        suffix: str = "",
-        color: str = "yellow",
-        note: str = "",
-        tags: Sequence[str] = (),
-    ) -> Annotation:
-        """Highlight a quoted passage; ``prefix``/``suffix`` pick one of several."""
-        return self._annotations.add_by_quote(
-            article_id, exact, prefix=prefix, suffix=suffix, color=color, note=note, tags=tags
-        )
-
-    def save_annotation(self, annotation: Annotation) -> None:
-        """Insert or replace a highlight (edits, undo/redo, imports)."""
-        self._annotations.save(annotation)
-
-    def update_annotation(
-        self,
-        uuid: str,
-        *,
-        color: str | None = None,
-        note: str | None = None,
-        tags: Sequence[str] | None = None,
-    ) -> Annotation:
-        """Change a highlight's colour, note or tags."""
-        return self._annotations.update(uuid, color=color, note=note, tags=tags)
-
-    def remove_annotation(self, uuid: str) -> Annotation:
-        """Delete a highlight (kept as a tombstone so merges don't bring it back)."""
-        return self._annotations.remove(uuid)
-
-    def accept_new_text(self, uuid: str) -> Annotation:
-        """A highlight whose words changed in a re-import takes the new words."""
-        return self._annotations.accept_new_text(uuid)
-
-    def keep_old_text(self, uuid: str) -> Annotation:
-        """A highlight whose words changed keeps the old ones (listed as not found)."""
-        return self._annotations.keep_old_text(uuid)
-
-    def merge_annotation(self, incoming: Annotation) -> bool:
-        """Take a highlight from a file or another device if it is newer than ours."""
-        return self._annotations.merge(incoming)
-
-    def article_note(self, article_id: int) -> str:
-        """The article's own note (Markdown)."""
-        return self._annotations.article_note(article_id)
-
-    def set_article_note(self, article_id: int, note: str) -> None:
-        """Replace the article's note."""
-        self._annotations.set_article_note(article_id, note)
+    # --- highlights and notes: in annotation_methods.py (AnnotationMethods) ---------------
 
     # --- export ---------------------------------------------------------------------------
 
@@ -499,10 +373,3 @@ class Library:
     def set_setting(self, key: str, value: Any) -> None:
         """Store a value with the library."""
         self._store.set_setting(key, value)
-
-
-def _read_only(root: Path, db_path: Path) -> bool:
-    """A library on a read-only disk, or one the user may not write: read it as it is."""
-    if not os.access(root, os.W_OK):
-        return True
-    return db_path.exists() and not os.access(db_path, os.W_OK)

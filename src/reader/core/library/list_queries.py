@@ -101,6 +101,15 @@ class ListQueries(StoreConnection):
                 )
         return [by_id[i] for i in page if i in by_id]
 
+    def filter_values(self) -> dict[str, list[str]]:
+        """Values the library filters offer: tags, categories, sites, formats."""
+        return {
+            "tag": self.distinct_values("tags"),
+            "category": self.distinct_values("categories"),
+            "site": self.distinct_values("site_name"),
+            "format": self.distinct_values("source_format"),
+        }
+
     def distinct_values(self, column: str) -> list[str]:
         """Values for the library filters: sites and formats (columns) or tags/categories (JSON)."""
         if column in ("tags", "categories"):

@@ -1,0 +1,66 @@
+"""A library folder opened: its database checked, backed up and brought forward, and
+the parts that do the work made and wired together.
+
+:class:`LibraryFolder` is what :class:`~reader.core.library.Library` stands on: it
+holds the parts (the store, the originals, the index, the annotations, the images,
+the Trash, and the importer, made on first use); the facade's methods hand them work.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.core.library import backup
+from reader.core.library.annotations import Annotations
+from reader.core.library.blobs import Blobs
+from reader.core.library.images import Images
+from reader.core.library.indexing import Indexing
+from reader.core.library.store import SCHEMA_VERSION, Store
+from reader.core.library.trash import Trash
+
+if TYPE_CHECKING:
+    from reader.core.library.importing import Importer
+
+DB_NAME = "library.sqlite3"
+
+
+class LibraryFolder:
+    """The parts of one library folder, made and wired as it opens."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        db_path = root / DB_NAME
+        self.read_only = _read_only(root, db_path)
+        # A damaged database is set aside, with advice; a sound one is backed up daily.
+        backup.check_on_open(db_path, read_only=self.read_only)
+        if not self.read_only and backup.needs_migration(db_path, SCHEMA_VERSION):
+            backup.make_backup(db_path, "before-migration")
+        self._store = Store(db_path, read_only=self.read_only)
+        self._originals = Blobs(root / "originals")
+        if not self.read_only:
+            self._originals.sweep_leftovers()  # what a killed import left half-written
+        self._indexing = Indexing(root / "index", self._store, read_only=self.read_only)
+        self._annotations = Annotations(self._store, self._indexing.add_later)
+        self._images = Images(self._store, root / "images")
+        self._trash = Trash(self._store, self._indexing, self._annotations, self._images)
+
+    @functools.cached_property
+    def _importer(self) -> Importer:
+        # Made on first use: the importers, lxml and the citation finder cost a command
+        # that only searches or lists ~0.1 s of start-up (issue 13).
+        from reader.core.library.importing import Importer
+
+        return Importer(
+            self._store, self._originals, self._indexing, self._annotations, self._images
+        )
+
+
+def _read_only(root: Path, db_path: Path) -> bool:
+    """A library on a read-only disk, or one the user may not write: read it as it is."""
+    if not os.access(root, os.W_OK):
+        return True
+    return db_path.exists() and not os.access(db_path, os.W_OK)
