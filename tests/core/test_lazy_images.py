@@ -50,6 +50,10 @@ def import_page(library: Library, path: Path):
     return library.article(result.article_id), library.images(result.article_id)
 
 
+def name_of(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
 def web_rows(rows) -> list[tuple[str, str]]:
     return [(r.source, r.alt) for r in rows if r.status == "remote"]
 
@@ -195,6 +199,28 @@ def test_srcset_urls_may_hold_commas():
 # --- the real saved pages -------------------------------------------------------------------
 
 PAGES = "readability/test-pages"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name",
+    [
+        "keep-images",  # Medium: each picture alone in its block
+        "medium-1",
+        "article-author-tag",  # class="lazy" on real pictures
+        "lifehacker-working",  # teaser thumbnails beside the article
+        "schema-org-context-object",  # <picture> with AVIF candidates
+        "nytimes-1",
+    ],
+)
+def test_saved_pages_show_the_pictures_readability_js_shows(corpora, library_dir, name):
+    expected = (corpora / PAGES / name / "expected.html").read_text(encoding="utf-8")
+    golden = re.findall(r'<img\b[^>]*?\ssrc="([^"]*)"', expected)
+    with Library.open(library_dir) as library:
+        _, rows = import_page(library, corpora / PAGES / name / "source.html")
+        # The same pictures (NBC's desktop <source> may be another size of the same file).
+        assert sorted(name_of(url) for url, _ in web_rows(rows)) == sorted(map(name_of, golden))
+        assert len(rows) == len(golden)  # and nothing stored: those pages hold no pictures
 
 
 @pytest.mark.corpus

@@ -11,12 +11,12 @@ Lazy-loaded images, ``<noscript>`` copies and ``<picture>`` sources have already
 reduced to one plain ``<img src>`` each by :mod:`reader.core.images.choose` (the
 sanitizer runs it first, using :meth:`ImageCollector.local_bytes` to prefer the files
 that came with the page). Where a picture can come from, in order: the largest
-``srcset`` candidate, then ``src``; each as a ``data:`` URI (SingleFile, monolith) or a file beside the article
-(:mod:`reader.core.images.resources`). A reference that only names a web address
-(``https://…``, or a relative one under the page's own URL) is **never fetched**: it
-is remembered as a :class:`~reader.core.model.RemoteImage`, and its placeholder gets
-an ``id`` so that :meth:`Library.fetch_images` can put the picture there when the user
-asks for it.
+``srcset`` candidate, then ``src``; each as a ``data:`` URI (SingleFile, monolith) or a
+file beside the article (:mod:`reader.core.images.resources`). A reference that only
+names a web address (``https://…``, or a relative one under the page's own URL) is
+**never fetched**: it is remembered as a :class:`~reader.core.model.RemoteImage`, and
+its placeholder gets an ``id`` so that :meth:`Library.fetch_images` can put the picture
+there when the user asks for it.
 
 Caps: :data:`MAX_IMAGES_PER_ARTICLE` images and :data:`MAX_ARTICLE_IMAGE_BYTES` per
 article (besides the per-image limits of :mod:`reader.core.images.kinds`). Whatever is
@@ -181,8 +181,8 @@ class ImageCollector:
 
     def attach(self, article: ImportedArticle) -> None:
         """Fill the article's ``images`` and ``remote_images`` from its final HTML."""
-        if "<img" not in article.html and REMOTE_ID_PREFIX not in article.html:
-            return
+        if "<img" not in article.html and not self.remote:
+            return  # (a web image's placeholder may keep the page's own id, not ours)
         root = etree.fromstring(f"<html><body><div>{article.html}</div></body></html>", _PARSER)
         seen: set[str] = set()
         for el in root.iter("img", "span"):

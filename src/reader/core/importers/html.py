@@ -34,6 +34,7 @@ import sys
 from collections import Counter
 from pathlib import PurePath
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -357,7 +358,37 @@ class _ArticleDocument(Document):
                 allowed[ancestor] = True
                 if ancestor is node:
                     break
+        for el in node.iter("div", "section"):
+            if el not in allowed and self._holds_a_picture(el):
+                allowed[el] = True
         return allowed
+
+    def _holds_a_picture(self, el: etree._Element) -> bool:
+        """A wrapper whose content is one or two pictures (Medium's
+        ``aspectRatioPlaceholder``, a theme's image ``div``): readability-lxml drops it as
+        "no content", Readability.js keeps it (``_cleanConditionally`` spares short
+        blocks with one or two images), and so does Margin, unless its class marks it as
+        furniture (a negative class weight: sidebar, ad, promo…) or its picture is a
+        thumbnail linking to another page (a "related posts" teaser)."""
+        images = [
+            img
+            for img in el.iter("img")
+            if (img.get("src") or "").strip() and not _links_elsewhere(img)
+        ]
+        if not 1 <= len(images) <= 2 or el.find(".//input") is not None:
+            return False
+        if len(el.text_content().strip()) >= self.min_text_length:
+            return False  # a block with text: readability's own rules decide
+        return self.class_weight(el) >= 0 and self.get_link_density(el) <= 0.2
+
+
+def _links_elsewhere(img: etree._Element) -> bool:
+    """Is the image inside a link to a page (not to a larger copy of the picture)?"""
+    link = next(img.iterancestors("a"), None)
+    if link is None:
+        return False
+    path = urlsplit((link.get("href") or "").strip()).path.lower()
+    return not path.endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff"))
 
 
 def readability_extract(html: str) -> str:
