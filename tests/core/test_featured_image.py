@@ -145,3 +145,41 @@ def test_wxr_thumbnail_becomes_the_lead_figure_unless_the_post_shows_it(corpora,
         html, _, rows = articles["Block: Gallery"]
         assert not html.startswith("<figure><span")
         assert sum("img_8399" in r.source for r in rows) == 3  # its three galleries, no fourth
+
+
+def wxr_export(thumbnail_url: str, caption: str) -> bytes:
+    """An export with one post and its featured attachment (written for this test)."""
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Clinic</title><link>https://clinic.example.org</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Ketamine for CRPS</title><link>https://clinic.example.org/k/</link>
+  <content:encoded><![CDATA[{BODY}]]></content:encoded>
+  <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+  <wp:post_id>7</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+  <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>41</wp:meta_value>
+  </wp:postmeta></item>
+<item><title>pump</title><link>https://clinic.example.org/pump/</link>
+  <content:encoded><![CDATA[]]></content:encoded>
+  <excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+  <wp:post_id>41</wp:post_id><wp:status>inherit</wp:status>
+  <wp:post_type>attachment</wp:post_type>
+  <wp:attachment_url><![CDATA[{thumbnail_url}]]></wp:attachment_url></item>
+</channel></rss>""".encode()
+
+
+def test_wxr_featured_image_caption_is_text_and_only_web_addresses_count(tmp_path, library_dir):
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_bytes(wxr_export("javascript:alert(1)", "Pump"))
+    fine = tmp_path / "fine.xml"
+    caption = '</figcaption><img src="https://evil.example/x.png" onerror="alert(1)">Pump "A"'
+    fine.write_bytes(wxr_export(f"{UPLOADS}/pump.jpg", caption))
+    with Library.open(library_dir) as library:
+        html, _, rows = imported(library, hostile)["Ketamine for CRPS"]
+        assert html.startswith("<p>") and rows == []  # no picture to show: no figure
+    with Library.open(tmp_path / "other") as library:
+        html, text, rows = imported(library, fine)["Ketamine for CRPS"]
+        assert "onerror" not in html and text.startswith('Image\nPump "A"\n\nKetamine')
+        assert [(r.status, r.source) for r in rows] == [("remote", f"{UPLOADS}/pump.jpg")]

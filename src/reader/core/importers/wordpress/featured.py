@@ -82,8 +82,8 @@ def rest_featured_image(
 
 def with_featured_image(content: str, image: FeaturedImage | None) -> str:
     """``content`` with the featured image's figure before it, unless it shows it already."""
-    if image is None or not image.url or _shows(content, image):
-        return content
+    if image is None or not _http(image.url) or _shows(content, image):
+        return content  # (a javascript: or file: "image" is no picture at all)
     best = ranked(image.sizes)[0] if image.sizes else image.url
     caption = f"<figcaption>{html.escape(image.caption)}</figcaption>" if image.caption else ""
     figure = (
