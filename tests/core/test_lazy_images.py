@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 from pathlib import Path
 
@@ -169,6 +170,37 @@ def test_picture_takes_a_kept_type_and_local_files_first_never_svg(tmp_path, lib
         assert library.image(shown[0][0]) == (picture("WEBP", color="green"), "image/webp")
         assert library.image(shown[1][0]) == (picture("PNG", color="yellow"), "image/png")
         assert web_rows(rows) == [("https://example.org/big.jpg", "Curve")]
+
+
+def test_wordpress_lazy_load_markup_in_a_rest_post(tmp_path, library_dir):
+    # What a3 Lazy Load and Jetpack leave in content.rendered: the sanitizer's own pass.
+    uploads = "https://clinic.example.org/wp-content/uploads/2025/01"
+    content = (
+        f"<p>{BODY}</p>"
+        f'<figure><img class="lazy lazy-hidden wp-image-12" src="{uploads}/../../../plugins/'
+        'a3-lazy-load/assets/images/lazy_placeholder.gif" '
+        f'data-lazy-type="image" data-src="{uploads}/ward-1024x683.jpg" alt="Ward">'
+        f'<noscript><img class="wp-image-12" src="{uploads}/ward-1024x683.jpg" alt="Ward">'
+        "</noscript><figcaption>The sleep ward</figcaption></figure>"
+        f'<p><img src="{uploads}/unit.jpg" alt="Unit" data-orig-file="{uploads}/unit.jpg">'
+        '<img src="https://pixel.wp.com/g.gif?v=ext" width="1" height="1" alt=""></p>'
+    )
+    post = {
+        "id": 5,
+        "link": "https://clinic.example.org/ward/",
+        "title": {"rendered": "The sleep ward"},
+        "content": {"rendered": content},
+        "featured_media": 0,
+    }
+    path = tmp_path / "post.json"
+    path.write_text(json.dumps(post), encoding="utf-8")
+    with Library.open(library_dir) as library:
+        article, rows = import_page(library, path)
+        assert web_rows(rows) == [
+            (f"{uploads}/ward-1024x683.jpg", "Ward"),
+            (f"{uploads}/unit.jpg", "Unit"),
+        ]
+        assert article.text.count("Image: Ward") == 1
 
 
 def test_a_blurred_preview_gives_way_to_the_noscript_picture():
