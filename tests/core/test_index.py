@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -411,21 +413,95 @@ def test_index_path_that_is_a_file_is_unavailable(tmp_path: Path) -> None:
 
 def test_searching_while_another_thread_writes(index: ArticleIndex) -> None:
     errors: list[BaseException] = []
+    searching = threading.Event()
+    written = threading.Event()
 
     def write() -> None:
         try:
+            # Only once the searches run, so that the two overlap however busy the
+            # machine is (the thread could otherwise be done before the first search).
+            if not searching.wait(60):
+                raise TimeoutError("the searches never started")
             for n in range(20):
                 index.add([doc(200 + n, f"Magnesium {n}", "magnesium and sleep")])
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
+        finally:
+            written.set()
 
     writer = threading.Thread(target=write)
     writer.start()
-    while writer.is_alive():
-        index.search("magnesium OR sleep", text_for=lambda i: "magnesium and sleep")
-    writer.join()
-    assert not errors
+    searching.set()
+    seen = [0]
+    while not written.is_set():
+        found = index.search("magnesium", limit=50, text_for=lambda i: "magnesium and sleep")
+        # Each search sees the newest commit: never fewer articles than the one before.
+        assert len(found.hits) >= seen[-1]
+        seen.append(len(found.hits))
+    writer.join(60)
+    assert not writer.is_alive() and not errors
     assert len(index.search("magnesium", limit=50).hits) == 20
+
+
+def _commit_while_opening(
+    index: ArticleIndex, monkeypatch: pytest.MonkeyPatch, suffix: str, nth: int
+) -> list[BaseException]:
+    """Land a commit, merging every segment, just before this thread opens its ``nth``
+    index file ending in ``suffix``: what an import's thread or another process does
+    when it commits between a search's reading of the table of contents and its opening
+    of the files named there (the commit deletes them). Returns the commit's errors."""
+    from whoosh.filedb.filestore import FileStorage
+
+    real_open = FileStorage.open_file
+    searcher = threading.get_ident()
+    opened: list[str] = []
+    errors: list[BaseException] = []
+
+    def commit() -> None:
+        try:
+            index.add([doc(300, "Magnesium at night", "magnesium")])
+            index.merge_segments()
+        except BaseException as exc:  # pragma: no cover - reported by the test
+            errors.append(exc)
+
+    def open_file(self: FileStorage, name: str, *args: object, **kwargs: object) -> object:
+        if threading.get_ident() == searcher and name.endswith(suffix):
+            opened.append(name)
+            if len(opened) == nth:
+                other = threading.Thread(target=commit)
+                other.start()
+                other.join(60)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(FileStorage, "open_file", open_file)
+    return errors
+
+
+def test_the_first_search_survives_a_commit_replacing_the_index_it_opens(
+    index: ArticleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The table of contents the search found is gone when it opens it: it reads the
+    # newer one (this raised FileNotFoundError from the query parser's schema).
+    errors = _commit_while_opening(index, monkeypatch, ".toc", nth=1)
+    assert ids(index, "magnesium") == [300]
+    assert not errors
+
+
+def test_a_search_meeting_a_commit_halfway_leaves_no_file_open(
+    index: ArticleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index.add([doc(4, "Magnesium", "magnesium and cramps")])
+    assert index.segment_count() == 2
+    # The first segment is open when the commit deletes the second: the search opens
+    # the new generation and closes what it had opened of the old one.
+    errors = _commit_while_opening(index, monkeypatch, ".seg", nth=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert sorted(ids(index, "magnesium")) == [4, 300]
+        gc.collect()
+    assert not errors
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert index.segment_count() == 1
 
 
 def test_nfcorpus_slice_finds_judged_documents(tmp_path: Path, corpora: Path) -> None:

@@ -44,6 +44,7 @@ from whoosh.writing import SegmentWriter
 from reader.core.errors import IndexUnavailable, QueryError
 from reader.core.index.hits import Wanted, make_hit
 from reader.core.index.matchers import positive_terms, prepare
+from reader.core.index.opening import newest_toc, open_searcher
 from reader.core.index.parsing import QueryParser
 from reader.core.index.ranking import top_hits
 from reader.core.index.schema import (
@@ -299,8 +300,7 @@ class ArticleIndex:
 
     def segment_count(self) -> int:
         with self._search_lock:
-            # Whoosh has no public list of segments; the TOC's is read, never changed.
-            return len(self._ix._segments())  # noqa: SLF001
+            return len(newest_toc(self._ix).segments)
 
     def merge_segments(self) -> None:
         """Merge every segment into one (slow on a big index: run it when idle)."""
@@ -332,12 +332,12 @@ class ArticleIndex:
 
     def _current_searcher(self) -> Searcher:
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=_weighting())
+            self._searcher = open_searcher(self._ix, _weighting())
         elif self._ix.latest_generation() != self._searcher.reader().generation():
             # Not Searcher.refresh(): it reuses segment readers whose deletions changed,
             # so deleted articles stayed visible, and it leaks their files.
             self._searcher.close()
-            self._searcher = self._ix.searcher(weighting=_weighting())
+            self._searcher = open_searcher(self._ix, _weighting())
         return self._searcher
 
     def _close_searcher(self) -> None:
@@ -349,7 +349,9 @@ class ArticleIndex:
         """The Whoosh query for ``text`` (raises QueryError); useful for debugging."""
         with self._search_lock:
             if self._parser is None:
-                self._parser = QueryParser(self._ix.schema)
+                # The open searcher's schema: reading it from the index again could meet
+                # a commit halfway (see reader.core.index.opening).
+                self._parser = QueryParser(self._current_searcher().schema)
             return self._parser.parse(text)
 
     def search(
