@@ -69,8 +69,8 @@ def plan_for(q: query.Query) -> Plan | None:
         filters.append(q.b)
         q = q.a
     negatives: list[query.Query] = []
-    if isinstance(q, Phrase):
-        parts, need_all, boost = [q], True, 1.0  # the phrase's boost is its own
+    if isinstance(q, Phrase) or type(q) is query.Term:
+        parts, need_all, boost = [q], True, 1.0  # its boost is applied with its score
     elif isinstance(q, WordsOr):
         parts = [s for s in q.subqueries if not isinstance(s, query.Not)]
         negatives = [s.query for s in q.subqueries if isinstance(s, query.Not)]
@@ -79,8 +79,6 @@ def plan_for(q: query.Query) -> Plan | None:
         parts, need_all, boost = list(q.subqueries), True, q.boost
     else:
         return None
-    if len(parts) < 2 and not isinstance(q, Phrase):
-        return None  # one word: Whoosh's block skipping is already quick
     if len(parts) > MAX_PARTS or not all(_is_simple(p) for p in parts):
         return None
     bonus = 1.0 + ALL_WORDS_BONUS if not need_all and len(parts) > 1 else 1.0

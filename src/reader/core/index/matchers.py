@@ -36,6 +36,8 @@ __all__ = [
     "MAX_EXPANSION",
     "MAX_EXPANSION_SCAN",
     "AllWords",
+    "AndNot",
+    "AndNotMatcher",
     "ConstantMatcher",
     "ExpansionOr",
     "FilterMatcher",
@@ -80,7 +82,7 @@ class WordsOr(query.Or):
         second: query.Query = any_of(positives).with_boost(self.boost)
         if negatives:
             excluded = any_of(negatives)
-            first, second = query.AndNot(first, excluded), query.AndNot(second, excluded)
+            first, second = AndNot(first, excluded), AndNot(second, excluded)
         return first, second
 
     def _matcher(self, subs, searcher, context):
@@ -94,8 +96,31 @@ class WordsOr(query.Or):
             m = AllWordsMatcher(m, words, len(positives), 1.0 + ALL_WORDS_BONUS)
         if negatives:
             excluded = any_of(negatives).matcher(searcher, context)
-            m = matching.AndNotMatcher(m, excluded)
+            m = AndNotMatcher(m, excluded)
         return m
+
+
+class AndNot(query.AndNot):
+    """``a`` without the articles of ``b`` (``x AND NOT y``), with :class:`AndNotMatcher`."""
+
+    def matcher(self, searcher, context=None):
+        kept = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return AndNotMatcher(kept, excluded)
+
+
+class AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh's ``AndNotMatcher``, which let through the first article of ``a`` when
+    ``b`` started on an earlier one: "soy NOT cancer" listed an article about both.
+    ``b`` is moved up to ``a`` before the first article is checked."""
+
+    def _find_first(self):
+        a, b = self.a, self.b
+        if a.is_active() and b.is_active():
+            if b.id() < a.id():
+                b.skip_to(a.id())
+            if b.is_active() and a.id() == b.id():
+                self._find_next()
 
 
 class AllWords(query.And):
@@ -463,6 +488,8 @@ def prepare(q: query.Query, reader) -> query.Query:
             return ExpansionOr(subs, boost=node.boost)
         if type(node) is query.Or:
             return TreeOr(node.subqueries, boost=node.boost)
+        if type(node) is query.AndNot:
+            return AndNot(node.a, node.b)
         if type(node) is query.Phrase:
             return Phrase(
                 node.fieldname,
