@@ -22,6 +22,12 @@ NOT_FOR_A_SEARCH = [
     "reader.core.sentences",
     "platformdirs",
     "uuid",
+    # Whoosh's own unused imports (reader.core.index.light_whoosh): downloads, asyncio
+    "urllib.request",
+    "http.client",
+    "ssl",
+    "asyncio",
+    "cached_property",
 ]
 
 PROBE = """
@@ -104,3 +110,15 @@ def test_a_cites_query_loads_the_citation_keys_it_needs(tmp_path: Path, fixtures
     assert [hit["title"] for hit in json.loads(result["out"])["hits"]] == [
         "Ketamine for Pain: A Guide"
     ]
+
+
+def test_after_a_search_the_real_downloader_can_still_be_imported(tmp_path: Path) -> None:
+    probe = (
+        "import sys; from reader.core.index import ArticleIndex; "
+        "import urllib.request, cached_property; "
+        "print(urllib.request.urlopen.__module__, cached_property.__file__ is not None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["urllib.request", "True"]

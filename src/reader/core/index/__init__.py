@@ -10,21 +10,28 @@ One module per idea, each with its own measurements in its docstring:
 - :mod:`.hits`: what a hit shows, and the highlight or note it opens at;
 - :mod:`.spelling`: "did you mean", from the library's own words;
 - :mod:`.scoring`: BM25F, date ranges and the top-hits collector, tuned for speed;
+- :mod:`.bulk`: words, AND and phrases scored a term at a time, for big libraries;
+- :mod:`.ranking`: which evaluation finds the top hits;
+- :mod:`.light_whoosh`: Whoosh imported without what it never uses here;
 - :mod:`.article_index`: opening, writing, rebuilding and searching the index.
 
 Everything callers use is re-exported here: ``from reader.core.index import ArticleIndex``.
 """
 
-from reader.core.index.article_index import ArticleIndex, IndexUnavailable
-from reader.core.index.matchers import MAX_EXPANSION
-from reader.core.index.schema import (
+from reader.core.index import light_whoosh
+
+light_whoosh.import_whoosh()  # before any module below imports Whoosh: see light_whoosh
+
+from reader.core.index.article_index import ArticleIndex, IndexUnavailable  # noqa: E402
+from reader.core.index.matchers import MAX_EXPANSION  # noqa: E402
+from reader.core.index.schema import (  # noqa: E402
     FIELD_ALIASES,
     STOP_WORDS,
     WORD_PATTERN,
     FusedStemmingAnalyzer,
     normalise_identifier,
 )
-from reader.core.index.snippets import make_snippet
+from reader.core.index.snippets import make_snippet  # noqa: E402
 
 __all__ = [
     "FIELD_ALIASES",
