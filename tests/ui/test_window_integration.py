@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from web_helpers import dom_select, input_widget, js
+from web_helpers import LOAD_TIMEOUT_MS, dom_select, input_widget, js, wait_painted
 
 from reader.core.library import Library
 
@@ -310,19 +310,66 @@ def test_numbered_citation_goes_to_its_reference_and_back(
     window = make_window(library)
     view = window.reader_view
     _open(qtbot, window, result.article_id)
-    href = next(h for h in view._links if h.startswith("#"))
-    point = _link_point(qtbot, view, href)
-    qtbot.waitUntil(lambda: view.scroll_y == js(qtbot, view, "Math.round(window.scrollY)"))
-    before = view.scroll_y
-    QTest.mouseClick(
-        input_widget(view), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    wait_painted(qtbot, view)  # on screen: the page takes clicks
+    # The first in-text citation, a numbered one ("[1]"), found by the browser.
+    href, label = js(
+        qtbot,
+        view,
+        """(() => {
+            const a = document.querySelector('a[href^="#"]');
+            return a && [a.getAttribute('href'), a.textContent.trim()];
+        })()""",
     )
-    qtbot.waitUntil(lambda: view.scroll_y > before + 500)
+    assert label == "[1]"
+    point = _clickable_point(qtbot, view, href)
+    before = view.scroll_y
+    with qtbot.waitSignal(view.link_activated, timeout=LOAD_TIMEOUT_MS) as clicked:
+        QTest.mouseClick(
+            input_widget(view), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+        )
+    assert clicked.args == [href]
+    qtbot.waitUntil(lambda: view.scroll_y > before + 500, timeout=LOAD_TIMEOUT_MS)
+    _wait_scroll_reported(qtbot, view)  # the jump is over: the page stands still
     target = js(qtbot, view, f"document.getElementById({href[1:]!r}).getBoundingClientRect().top")
     assert 0 <= target < view.height() / 2  # the reference is at the top of the view
     assert window.action_back.isEnabled()
     window.action_back.trigger()
-    qtbot.waitUntil(lambda: abs(view.scroll_y - before) < 5)
+    qtbot.waitUntil(lambda: abs(view.scroll_y - before) < 5, timeout=LOAD_TIMEOUT_MS)
+
+
+def _wait_scroll_reported(qtbot: Any, view: Any) -> None:
+    """Until the view's scroll position is the page's own (reports arrive after the
+    scroll, later still on a busy machine)."""
+    qtbot.waitUntil(
+        lambda: view.scroll_y == js(qtbot, view, "Math.round(window.scrollY)"),
+        timeout=LOAD_TIMEOUT_MS,
+    )
+
+
+def _clickable_point(qtbot: Any, view: Any, href: str) -> QPoint:
+    """A point on the link ``href``, scrolled into view, once the page has stopped
+    moving: the same point twice running, and the browser finds the link under it (a
+    click sent while the layout still shifts would land beside the link)."""
+    seen: list[QPoint] = []
+
+    def settled() -> bool:
+        point = _link_point(qtbot, view, href)
+        hit = js(
+            qtbot,
+            view,
+            f"""(() => {{
+                const a = document.elementFromPoint({point.x()}, {point.y()});
+                return Boolean(a && a.closest('a[href]')
+                    && a.closest('a[href]').getAttribute('href') === {href!r});
+            }})()""",
+        )
+        same = bool(seen) and seen[-1] == point
+        seen.append(point)
+        return bool(hit) and same
+
+    qtbot.waitUntil(settled, timeout=LOAD_TIMEOUT_MS)
+    _wait_scroll_reported(qtbot, view)
+    return seen[-1]
 
 
 def test_title_search_marks_only_title_words(library: Library, qtbot, make_window, tmp_path):

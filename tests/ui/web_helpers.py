@@ -32,7 +32,8 @@ def js(qtbot: Any, view: ReaderView, code: str) -> Any:
     results: list[Any] = []
     # Through JSON: arrays and objects arrive whole whatever the Qt version converts.
     view.run_js(f"JSON.stringify(({code}) ?? null)", results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    # As long as a page load may take: a busy machine delays the page's answer too.
+    qtbot.waitUntil(lambda: bool(results), timeout=LOAD_TIMEOUT_MS)
     return json.loads(results[0]) if isinstance(results[0], str) else None
 
 
