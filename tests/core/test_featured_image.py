@@ -89,9 +89,18 @@ def test_a_featured_image_the_post_shows_is_not_shown_twice(tmp_path, library_di
         assert len(rows) == 1
 
 
-def test_no_featured_image_no_figure(tmp_path, library_dir):
+@pytest.mark.parametrize(
+    "post",
+    [
+        rest_post(BODY, None, featured_media=0),
+        rest_post(BODY, {**MEDIA, "mime_type": "video/mp4", "source_url": f"{UPLOADS}/a.mp4"}),
+        rest_post(BODY, {**MEDIA, "mime_type": "image/svg+xml", "source_url": f"{UPLOADS}/a.svg"}),
+    ],
+    ids=["none", "video", "svg"],
+)
+def test_no_featured_picture_no_figure(tmp_path, library_dir, post):
     path = tmp_path / "post.json"
-    path.write_text(json.dumps(rest_post(BODY, None, featured_media=0)), encoding="utf-8")
+    path.write_text(json.dumps(post), encoding="utf-8")
     with Library.open(library_dir) as library:
         html, _, rows = imported(library, path)["Ketamine for CRPS"]
         assert html.startswith("<p>") and rows == []

@@ -61,6 +61,9 @@ def rest_featured_image(
     for media in media_list if isinstance(media_list, list) else []:
         if not isinstance(media, dict) or not _http(media.get("source_url")):
             continue
+        mime = str(media.get("mime_type") or "image/").lower()
+        if not mime.startswith("image/") or mime.startswith("image/svg"):
+            return None  # a video or an SVG: no picture Margin could show
         caption = media.get("caption")
         caption = caption.get("rendered") if isinstance(caption, dict) else caption
         return FeaturedImage(
