@@ -215,6 +215,16 @@ def test_a_blurred_preview_gives_way_to_the_noscript_picture():
     assert choose_in_html(html) == '<div><img src="/a/2000.png" alt="Depth"></div>'
 
 
+@pytest.mark.parametrize(
+    "attribute",
+    # lazysizes / a3 Lazy Load, WP Rocket and Jetpack, jQuery lazyload, their srcset forms
+    ["data-src", "data-lazy-src", "data-original", "data-srcset", "data-lazy-srcset"],
+)
+def test_every_lazy_attribute_names_the_picture(attribute):
+    html = f'<p><img src="{GIF_1X1}" {attribute}="https://example.org/real.jpg" alt="A"></p>'
+    assert choose_in_html(html) == '<p><img src="https://example.org/real.jpg" alt="A"></p>'
+
+
 def test_ordinary_images_are_left_alone():
     html = '<p><img src="https://example.org/a.jpg" alt="A" srcset="b.jpg 2x"></p>'
     assert choose_in_html(html) == html
