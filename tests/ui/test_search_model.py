@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from reader.core.library import Library
 from reader.core.model import SearchHit
-from reader.ui.search import HIT_ROLE, SearchResultsModel
+from reader.ui.search_results import HIT_ROLE, SearchResultsModel
 
 
 def _hits(n: int) -> list[SearchHit]:

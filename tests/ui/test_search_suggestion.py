@@ -12,7 +12,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from reader.core.library import Library
-from reader.ui.search import SearchController, SearchField, SearchResultsView
+from reader.ui.search import SearchController, SearchField
+from reader.ui.search_results import SearchResultsView
 
 
 class SearchPane(QWidget):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from reader.core.errors import NotFound
 from reader.core.library import Library
 from reader.ui.main_window import MainWindow
-from reader.ui.search import HIT_ROLE
+from reader.ui.search_results import HIT_ROLE
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints", "This plugin does not support raise"

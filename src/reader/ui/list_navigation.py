@@ -14,7 +14,8 @@ from PySide6.QtCore import QModelIndex, QObject
 
 from reader.core.model import ImportReport, ImportStatus, SearchHit
 from reader.ui.library_panel import LibraryPanel
-from reader.ui.search import HIT_ROLE, SearchController, SearchResultsView
+from reader.ui.search import SearchController
+from reader.ui.search_results import HIT_ROLE, SearchResultsView
 
 
 class ListNavigator(QObject):
