@@ -29,12 +29,13 @@ worth is kept (:data:`CACHED_SEGMENTS`).
 from __future__ import annotations
 
 import array
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from whoosh import collectors, matching, query, scoring
+from whoosh import collectors, columns, matching, query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
@@ -46,6 +47,7 @@ __all__ = [
     "cached",
     "column_ranges",
     "field_lengths",
+    "numeric_column",
     "segment_id",
 ]
 
@@ -86,6 +88,29 @@ def cached(reader, kind: str, load: Callable[[], array.array]) -> array.array | 
     return values
 
 
+def numeric_column(column: Any, typecode: str) -> array.array:
+    """Every value of a segment's numeric column as an array of ``typecode``.
+
+    Whoosh's own ``load()`` reads a value at a time, a file read each: 43 ms for the
+    lengths of 10,000 articles on a library's first search. Its fixed-size columns
+    are one run of big-endian numbers, read here at once.
+    """
+    if isinstance(column, columns.NumericColumn.Reader):
+        # Whoosh keeps the column's place and size on the reader only.
+        dbfile, base = column._dbfile, column._basepos  # noqa: SLF001
+        count, size = column._count, column._fixedlen  # noqa: SLF001
+        stored = array.array(column._typecode)  # noqa: SLF001
+        if stored.itemsize == size:
+            stored.frombytes(bytes(dbfile.get(base, count * size)))
+            if size > 1 and sys.byteorder == "little":
+                stored.byteswap()
+            missing = column._doccount - count  # noqa: SLF001 - the rest have the default
+            values = array.array(typecode, stored)
+            values.extend([column._default] * missing)  # noqa: SLF001
+            return values
+    return array.array(typecode, column.load())
+
+
 def field_lengths(reader, fieldname: str) -> array.array | None:
     """A segment's length of ``fieldname`` for every article, read once (None: not a
     segment of Whoosh's codec)."""
@@ -93,7 +118,7 @@ def field_lengths(reader, fieldname: str) -> array.array | None:
         # The per-document reader's own length column (Whoosh keeps no public way to
         # read a whole column of lengths); a byte an article, decoded once.
         column = reader._perdoc.column_reader(f"_{fieldname}_len", LENGTHS_COLUMN)  # noqa: SLF001
-        return array.array("I", (_LENGTH_OF_BYTE[b] for b in column.load()))
+        return array.array("I", (_LENGTH_OF_BYTE[b] for b in numeric_column(column, "B")))
 
     try:
         return cached(reader, f"len:{fieldname}", load)
@@ -141,7 +166,7 @@ class ColumnDateRange(query.NumericRange):
 
         def load() -> array.array:
             column = reader.column_reader(self.fieldname, translate=False)
-            return array.array("Q", column.load())
+            return numeric_column(column, "Q")
 
         if not reader.has_column(self.fieldname):
             return super().matcher(searcher, context)
