@@ -313,6 +313,24 @@ def _is_data_table(table: etree._Element) -> bool:
     return len(rows) >= 10 or columns > 4 or len(rows) * columns > 10
 
 
+def _lead_figure(best: etree._Element) -> etree._Element | None:
+    """The article's lead picture: the first ``<figure>`` holding a picture inside the
+    same ``<article>``/``<main>`` as the text and before it. News pages put it above the
+    headline, outside the block readability picks (CityLab); Readability.js keeps it,
+    and a reader, like the page, opens the article with it."""
+    scope = next((a for a in best.iterancestors() if a.tag in ("article", "main")), None)
+    if scope is None:
+        return None
+    above = set(best.iterancestors())
+    for el in scope.iter():
+        if el is best:
+            return None
+        pictured = el.tag == "figure" and el not in above
+        if pictured and any((img.get("src") or "").strip() for img in el.iter("img")):
+            return el
+    return None
+
+
 class _ArticleDocument(Document):
     """readability-lxml that keeps reference lists and data tables (see module doc)."""
 
@@ -334,9 +352,12 @@ class _ArticleDocument(Document):
                     continue
                 if is_reference_block(el):
                     beside.append(el)
+        lead = _lead_figure(best)
         output = super().get_article(candidates, best_candidate, html_partial=html_partial)
         target = output if html_partial else output.find(".//div")
         contained = set(output.iter())
+        if lead is not None and lead not in contained:
+            target.insert(0, lead)
         for el in beside:
             if el in contained:
                 continue
