@@ -21,6 +21,15 @@ article body rather than inside it.
 Before extraction, navigation, share buttons, related-post widgets, comment threads,
 ads and scripts are removed by tag and class, so their text cannot leak in.
 
+Pictures: before that clean-up (which takes ``<noscript>`` with it),
+:mod:`reader.core.images.choose` turns lazy-loaded images, their ``<noscript>`` copies
+and ``<picture>`` sources into one plain ``<img>`` each. readability-lxml drops a block
+that holds only a picture as "no content"; Margin keeps it as Readability.js does
+(unless it is a thumbnail linking to another page), and adds the article's lead
+``<figure>`` when it sits above the text, outside the block readability picks.
+``python benchmarks/bench_page_images.py`` compares the pictures kept with
+Readability.js's on its test pages.
+
 Nothing is ever fetched: the page is parsed from the bytes with lxml's HTML parser
 (``no_network``), and trafilatura only runs ``extract`` on the string.
 """
