@@ -17,7 +17,8 @@ import lxml.html
 import pytest
 from PIL import Image
 
-from reader.core.images.choose import choose_in_html, choose_pictures, parse_srcset
+from reader.core.images.choose import choose_in_html, choose_pictures
+from reader.core.images.references import parse_srcset
 from reader.core.library import Library
 from reader.core.model import ImportStatus
 

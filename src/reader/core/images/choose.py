@@ -34,26 +34,31 @@ The rules, for every page alike:
 * **Local first**: among the candidates, the first that is a picture Margin can keep
   from the page itself (a ``data:`` URI, a file saved beside the page) wins; else the
   best web address. In a ``srcset`` the best is the smallest candidate at least
-  :data:`TARGET_WIDTH` wide (sharp at twice the column width), else the widest.
+  :data:`~reader.core.images.references.TARGET_WIDTH` wide (sharp at twice the column
+  width), else the widest.
 * **Tracking pixels** (``width``/``height`` of 0 or 1, or hidden by ``style``) are
   dropped, and an image left with nothing to show and no alt text goes too.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html as html_lib
-import io
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable
-from urllib.parse import unquote_to_bytes, urlsplit
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from reader.core.images.kinds import MAX_SOURCE_BYTES, sniff
+from reader.core.images.kinds import sniff
+from reader.core.images.references import (
+    data_header_size,
+    decode_data_uri,
+    parse_srcset,
+    pixel_size,
+    ranked,
+)
 
 # The bytes a reference names when they came with the page (a file beside it, an
 # archive member, an MHTML part), else None. ``data:`` URIs are decoded here.
@@ -63,7 +68,6 @@ LAZY_SRCSET = ("data-lazy-srcset", "data-srcset")
 LAZY_SRC = ("data-lazy-src", "data-src", "data-original", "data-lazy", "data-original-src")
 DESKTOP_WIDTH = 1280  # px: the viewport <source media="…"> is judged against
 EM_PX = 16
-TARGET_WIDTH = 1600  # px: about twice the reading column
 PLACEHOLDER_SIDE = 64  # px: a scripted copy's own src smaller than this is a placeholder
 KEPT_TYPES = {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/gif", "image/webp"}
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff")
@@ -120,60 +124,6 @@ def choose_pictures(root: etree._Element, probe: Probe | None = None) -> None:
         _collapse_picture(picture)
     for img in list(root.iter("img")):
         _choose(img, local)
-
-
-# --- srcset ---------------------------------------------------------------------------
-
-
-def parse_srcset(value: str) -> list[tuple[str, float]]:
-    """``srcset`` candidates as (reference, width in px), as the HTML standard splits them:
-    a URL runs to the next white space, so commas inside it (``t_fit-760w,f_auto``) stay.
-    An ``x`` density counts as that many reading columns (800 px); none is ``1x``."""
-    out: list[tuple[str, float]] = []
-    pos, end = 0, len(value)
-    while pos < end:
-        while pos < end and (value[pos].isspace() or value[pos] == ","):
-            pos += 1
-        start = pos
-        while pos < end and not value[pos].isspace():
-            pos += 1
-        url = value[start:pos]
-        if not url:
-            break
-        descriptor = ""
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            start = pos
-            depth = 0
-            while pos < end and (value[pos] != "," or depth):
-                depth += {"(": 1, ")": -1}.get(value[pos], 0)
-                pos += 1
-            descriptor = value[start:pos].strip()
-        if url:
-            out.append((url, _width(descriptor)))
-    return out
-
-
-def _width(descriptor: str) -> float:
-    for part in descriptor.split():
-        number = part[:-1]
-        try:
-            if part.endswith("w"):
-                return float(number)
-            if part.endswith("x"):
-                return float(number) * 800
-        except ValueError:
-            continue
-    return 800.0
-
-
-def ranked(candidates: Iterable[tuple[str, float]]) -> list[str]:
-    """Best first: the smallest at least :data:`TARGET_WIDTH` wide, then the wider rest."""
-    items = list(candidates)
-    big = sorted((c for c in items if c[1] >= TARGET_WIDTH), key=lambda c: c[1])
-    small = sorted((c for c in items if c[1] < TARGET_WIDTH), key=lambda c: -c[1])
-    return [url for url, _ in big + small]
 
 
 # --- the steps --------------------------------------------------------------------------
@@ -383,26 +333,8 @@ def _placeholder_src(img: etree._Element) -> bool:
         return False
     if _never_kept(src):
         return True
-    size = _data_header_size(src)
+    size = data_header_size(src)
     return size is not None and max(size) < PLACEHOLDER_SIDE
-
-
-def _data_header_size(ref: str) -> tuple[int, int] | None:
-    """Width and height of a GIF or PNG ``data:`` URI, read from its first bytes only."""
-    head, _, payload = ref[5:].partition(",")
-    try:
-        if ";base64" in head.lower():
-            start = "".join(payload[:96].split())
-            data = base64.b64decode(start[: len(start) // 4 * 4], validate=False)
-        else:
-            data = unquote_to_bytes(payload[:96])
-    except (binascii.Error, ValueError):
-        return None
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
-    if data.startswith(b"\x89PNG") and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    return None
 
 
 def _read(img: etree._Element, attribute: str) -> list[str]:
@@ -491,45 +423,8 @@ class _Local:
         name = posixpath.basename(urlsplit(ref).path) if not _is_data(ref) else ""
         if name and _PLACEHOLDER_NAME.search(posixpath.splitext(name)[0]):
             return True
-        size = _pixel_size(self.data(ref) or b"")
+        size = pixel_size(self.data(ref) or b"")
         return size is None or max(size) < PLACEHOLDER_SIDE
-
-
-def _pixel_size(data: bytes) -> tuple[int, int] | None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None
-
-
-class DataUriError(ValueError):
-    """A ``data:`` URI that cannot give an image; the message says why."""
-
-
-def decode_data_uri(ref: str) -> bytes | None:
-    """The bytes of a ``data:`` URI, or None when it is damaged or over the size cap."""
-    try:
-        return data_uri_bytes(ref)
-    except DataUriError:
-        return None
-
-
-def data_uri_bytes(ref: str) -> bytes:
-    """The bytes of a ``data:`` URI, or :class:`DataUriError` saying why not."""
-    head, comma, payload = ref[5:].partition(",")
-    if not comma:
-        raise DataUriError("no data")
-    if len(payload) > MAX_SOURCE_BYTES * 4 // 3 + 4:
-        raise DataUriError("larger than the image size limit; skipped")
-    try:
-        if ";base64" in head.lower():
-            return base64.b64decode("".join(payload.split()), validate=False)
-        return unquote_to_bytes(payload)
-    except (binascii.Error, ValueError):
-        raise DataUriError("damaged data; skipped") from None
 
 
 def _unwrap(el: etree._Element) -> None:

@@ -37,8 +37,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from reader.core.images.choose import DataUriError, data_uri_bytes, parse_srcset
 from reader.core.images.kinds import ImageRejected, keep
+from reader.core.images.references import DataUriError, data_uri_bytes, parse_srcset
 from reader.core.images.resources import (
     IMAGE_SUFFIXES,
     VAULT_FRAGMENT,

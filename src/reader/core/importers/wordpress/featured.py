@@ -29,7 +29,8 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from lxml import etree
 
-from reader.core.images.choose import LAZY_SRC, LAZY_SRCSET, parse_srcset, ranked
+from reader.core.images.choose import LAZY_SRC, LAZY_SRCSET
+from reader.core.images.references import parse_srcset, ranked
 
 # WordPress names each size of an upload after it: photo-300x200.jpg, photo-scaled.jpg
 # (WordPress 5.3's big-image copy), photo-rotated.jpg, photo-e1712345678901.jpg (edited).
