@@ -85,7 +85,7 @@ _MEDIA_FEATURE = re.compile(r"\(\s*(min|max)-width\s*:\s*([\d.]+)\s*(px|em|rem)?
 # Cheap test before parsing: does the HTML hold anything this pass would change?
 _NEEDS_CHOOSING = re.compile(
     r"<(?:picture|noscript)\b|\sdata-(?:lazy-srcset|srcset|lazy-src|src|original|lazy|"
-    r"original-src)\s*=|\s(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]|"
+    r"original-src)\s*=|<img\b[^>]*\s(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]|"
     r"<img\b[^>]*(?:display\s*:\s*none|visibility\s*:\s*hidden)|"
     r"\ssrc\s*=\s*[\"']?data:image/(?:gif|png|svg)|<img\b(?![^>]*\ssrc\s*=)|"
     r"<img\b[^>]*\sclass\s*=\s*[\"'][^\"']*(?:lazy|lozad)",
