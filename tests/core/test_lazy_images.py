@@ -139,6 +139,28 @@ def test_a_saved_page_keeps_its_own_file_before_the_web_address(tmp_path, librar
         assert web_rows(rows) == [("https://example.org/later.jpg", "Later")]
 
 
+def test_a_singlefile_save_keeps_the_picture_it_inlined(tmp_path, library_dir):
+    # SingleFile loads lazy images before saving: src is the real picture as data:, and
+    # the web address is still in data-src. A 20-pixel blur in src is only a preview.
+    real = base64.b64encode(picture("JPEG", (320, 200), "blue")).decode()
+    blur = base64.b64encode(picture("JPEG", (20, 12), "blue")).decode()
+    path = tmp_path / "single.html"
+    path.write_text(
+        page(
+            f'<p><img src="data:image/jpeg;base64,{real}" '
+            'data-src="https://example.org/scan.jpg" alt="Scan"></p>'
+            f'<p><img src="data:image/jpeg;base64,{blur}" '
+            'data-src="https://example.org/curve.jpg" alt="Curve"></p>'
+        ),
+        encoding="utf-8",
+    )
+    with Library.open(library_dir) as library:
+        article, rows = import_page(library, path)
+        ((name, alt),) = SHOWN.findall(article.html)
+        assert alt == "Scan" and library.image(name)[0] == picture("JPEG", (320, 200), "blue")
+        assert web_rows(rows) == [("https://example.org/curve.jpg", "Curve")]
+
+
 def test_picture_takes_a_kept_type_and_local_files_first_never_svg(tmp_path, library_dir):
     (tmp_path / "chart.svg").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     (tmp_path / "chart.webp").write_bytes(picture("WEBP", color="green"))
