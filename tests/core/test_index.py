@@ -487,6 +487,21 @@ def test_the_first_search_survives_a_commit_replacing_the_index_it_opens(
     assert not errors
 
 
+def test_opening_the_index_while_another_process_commits_is_no_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Taken for damage, the index was rebuilt (emptied) under the process writing to it.
+    with ArticleIndex(tmp_path / "index") as other:
+        other.add(DOCS)
+        errors = _commit_while_opening(other, monkeypatch, ".toc", nth=1)
+        index, needs_rebuild = ArticleIndex.open_or_create(tmp_path / "index")
+        with index:
+            assert not needs_rebuild
+            assert ids(index, "magnesium") == [300]
+            assert index.doc_count() == len(DOCS) + 1
+        assert not errors
+
+
 def test_a_search_meeting_a_commit_halfway_leaves_no_file_open(
     index: ArticleIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,7 +44,7 @@ from whoosh.writing import SegmentWriter
 from reader.core.errors import IndexUnavailable, QueryError
 from reader.core.index.hits import Wanted, make_hit
 from reader.core.index.matchers import positive_terms, prepare
-from reader.core.index.opening import newest_toc, open_searcher
+from reader.core.index.opening import newest_toc, open_index, open_searcher
 from reader.core.index.parsing import QueryParser
 from reader.core.index.ranking import top_hits
 from reader.core.index.schema import (
@@ -156,14 +156,18 @@ class ArticleIndex:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             try:
-                ix = self._storage(directory).open_index(INDEX_NAME)
+                # Another process may commit meanwhile: each step reads the newest
+                # generation again when the one it read is replaced (see .opening), never
+                # taking a commit for damage (which would rebuild the index under it).
+                ix = open_index(self._storage(directory), INDEX_NAME)
                 # Opening reads only the table of contents; a reader touches each segment.
-                with ix.reader() as reader:
+                with open_searcher(ix, _weighting()) as searcher:
+                    reader = searcher.reader()
                     reader.doc_count()
                     for name in ("title", "text"):
                         next(iter(reader.lexicon(name)), None)
-                if set(ix.schema.names()) != set(make_schema().names()):
-                    reason = "it was made by another version of Margin"
+                    if set(searcher.schema.names()) != set(make_schema().names()):
+                        reason = "it was made by another version of Margin"
             except Exception as exc:
                 # Any failure to read derived data means "rebuild it", never a crash.
                 reason = f"{type(exc).__name__}: {exc}"

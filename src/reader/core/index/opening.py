@@ -6,13 +6,16 @@ search opening the previous generation meanwhile finds a file gone; it then open
 next one, which is already complete. Whoosh's own reader retries too, but leaves open
 the segment files it had opened before the missing one, and its ``schema`` property does
 not retry at all: the first search after opening raised ``FileNotFoundError`` when a
-commit landed at that moment (``tests/core/test_index.py`` makes both happen).
+commit landed at that moment, and opening the index took such a moment for damage and
+rebuilt the index under the other process (``tests/core/test_index.py`` makes each
+happen).
 """
 
 from __future__ import annotations
 
 import time
 
+from whoosh.filedb.filestore import Storage
 from whoosh.index import TOC, FileIndex
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.scoring import WeightingModel
@@ -22,6 +25,19 @@ from whoosh.searching import Searcher
 # Whoosh's own reader waits (for another process swapping in a rebuilt index).
 OPEN_ATTEMPTS = 20
 RETRY_WAIT_S = 0.025
+
+
+def open_index(storage: Storage, indexname: str) -> FileIndex:
+    """Open the index in ``storage`` (Whoosh reads its newest table of contents to see
+    that it is there)."""
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            return storage.open_index(indexname)
+        except FileNotFoundError:
+            if attempt == OPEN_ATTEMPTS:
+                raise
+            _wait_before_retry(attempt)
+    raise AssertionError("unreachable")
 
 
 def newest_toc(ix: FileIndex) -> TOC:
