@@ -122,3 +122,22 @@ def test_after_a_search_the_real_downloader_can_still_be_imported(tmp_path: Path
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == ["urllib.request", "True"]
+
+
+def test_the_command_table_names_what_each_module_registers() -> None:
+    import argparse
+
+    from reader.cli.main import COMMAND_GROUPS, command_group
+
+    for group, commands in COMMAND_GROUPS.items():
+        sub = argparse.ArgumentParser().add_subparsers()
+        command_group(group).register(sub)
+        assert tuple(sub.choices) == commands, group
+
+
+def test_a_command_loads_only_its_own_command_module(tmp_path: Path, fixtures: Path) -> None:
+    library = imported_library(tmp_path, fixtures)
+    result = run_margin("search", "pain", "--json", library=library)
+    assert result["code"] == 0
+    cli_modules = {m for m in result["modules"] if m.startswith("reader.cli.")}
+    assert cli_modules == {"reader.cli.main", "reader.cli.output", "reader.cli.search"}

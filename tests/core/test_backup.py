@@ -157,7 +157,9 @@ def test_a_full_disk_leaves_no_part_file_and_says_so(
     ]
 
 
-def test_copies_left_half_written_by_a_dead_process_are_swept_at_open(tmp_path: Path) -> None:
+def test_copies_left_half_written_by_a_dead_process_are_swept_before_an_import(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "lib"
     make_library(root)
     folder = next((root / "originals").iterdir())
@@ -166,8 +168,10 @@ def test_copies_left_half_written_by_a_dead_process_are_swept_at_open(tmp_path: 
     writing = folder / f"{digest}.{os.getpid()}-2.part"  # a live writer's: left alone
     left.write_bytes(b"half")
     writing.write_bytes(b"half")
-    with Library(root):
-        pass
+    with Library(root) as library:
+        library.search("anything")
+        assert left.exists()  # opening and searching list no folders of originals
+        library.import_bytes(b"# A note\n\nSome words.", "note.md")
     assert not left.exists() and writing.exists()
 
 

@@ -8,22 +8,14 @@ every subcommand takes ``--json`` and prints the shapes documented in the README
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from reader import __version__
-from reader.cli import (
-    annotations,
-    articles,
-    care,
-    desktop,
-    export,
-    images,
-    output,
-    search,
-    trash,
-)
+from reader.cli import output
 from reader.cli.output import ExitCode, HelpFormatter, UsageError, id_number
 from reader.core.errors import MarginError
 
@@ -51,11 +43,38 @@ exit codes: 0 success, 1 something failed (see the message), 2 usage error,
 130 interrupted (Ctrl+C; what was done so far is kept).
 """
 
-# Each module adds its subcommands; the order here is the order `margin --help` lists them.
-COMMAND_GROUPS = (articles, search, annotations, trash, export, images, desktop, care)
+# Each module of reader.cli adds its subcommands; the order here is the order
+# `margin --help` lists them. A command imports only its own module: a module is ~1 ms
+# of a new process's start-up, and `margin search` is timed (issue 13).
+# tests/cli/test_lazy_imports.py checks these names against what each module registers.
+COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        *("import", "list", "show", "reindex", "read", "unread", "tag", "tags"),
+        "citations",
+    ),
+    "search": ("search",),
+    "annotations": (
+        *("highlight", "edit-highlight", "remove-highlight", "note", "annotations"),
+        "colors",
+    ),
+    "trash": ("remove", "trash", "restore"),
+    "export": ("export", "import-annotations"),
+    "images": ("fetch-images",),
+    "desktop": ("desktop",),
+    "care": ("backup", "restore-backup", "check"),
+}
+GLOBAL_OPTIONS_WITH_VALUES = (
+    *("--library", "--screenshot", "--open", "--search", "--theme", "--size"),
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_group(name: str) -> ModuleType:
+    """The module of reader.cli that registers a group of commands."""
+    return importlib.import_module(f"reader.cli.{name}")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of ``command``'s group."""
     parser = argparse.ArgumentParser(
         prog="margin",
         description=DESCRIPTION,
@@ -86,15 +105,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in COMMAND_GROUPS:
-        group.register(sub)
+    for group, commands in COMMAND_GROUPS.items():
+        if command is None or command in commands:
+            command_group(group).register(sub)
     return parser
 
 
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, if its first word that is not an option is one."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return None
+        if word in GLOBAL_OPTIONS_WITH_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            known = any(word in commands for commands in COMMAND_GROUPS.values())
+            return word if known else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    # `margin FILE...` (how the desktop entry opens files): import them, show the window.
-    argv, open_files = desktop.split_open_files(parser, sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = named_command(argv)
+    parser = build_parser(command)
+    open_files: list[str] = []
+    if command is None:
+        # `margin FILE...` (how the desktop entry opens files): import them, show the window.
+        argv, open_files = command_group("desktop").split_open_files(parser, argv)
     args = parser.parse_args(argv)
     args.open_files = open_files
     if args.command is None:

@@ -10,7 +10,6 @@ are kept the same way, in the sibling folder ``images/`` (see
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import threading
@@ -33,6 +32,8 @@ def write_file(path: Path, data: bytes) -> None:
 
 def content_hash(data: bytes) -> str:
     """The name a blob is stored under: its SHA-256, in hex."""
+    import hashlib  # here: loading OpenSSL is ~3 ms that a search never needs
+
     return hashlib.sha256(data).hexdigest()
 
 

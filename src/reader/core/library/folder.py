@@ -41,8 +41,6 @@ class LibraryFolder:
             backup.make_backup(db_path, "before-migration")
         self._store = Store(db_path, read_only=self.read_only)
         self._originals = Blobs(root / "originals")
-        if not self.read_only:
-            self._originals.sweep_leftovers()  # what a killed import left half-written
         self._indexing = Indexing(root / "index", self._store, read_only=self.read_only)
         self._annotations = Annotations(self._store, self._indexing.add_later)
         self._images = Images(self._store, root / "images")
@@ -54,6 +52,11 @@ class LibraryFolder:
         # that only searches or lists ~0.1 s of start-up (issue 13).
         from reader.core.library.importing import Importer
 
+        if not self.read_only:
+            # What a killed import left half-written, swept before the next import
+            # writes. Not at every opening: it lists every original (50 ms at 50,000
+            # articles), which a search or a list has no use for.
+            self._originals.sweep_leftovers()
         return Importer(
             self._store, self._originals, self._indexing, self._annotations, self._images
         )
