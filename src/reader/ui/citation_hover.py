@@ -22,6 +22,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QToolTip
 
 from reader.core.model import Citation, StoredCitation
 from reader.ui.citation_card import CitationCard
@@ -152,6 +153,9 @@ class CitationHoverController(QObject):
         title = self._title_for_article(local_id) if local_id is not None else ""
         self._card.set_pinned(False)
         self._card.set_citations(citations, current=current, local_title=title)
+        # A highlighted link has already shown its highlight's tooltip at this spot: the
+        # card replaces it, or the two would cover each other's text.
+        QToolTip.hideText()
         self._card.show_near(anchor)
         if pinned:
             self._card.set_pinned(True)
