@@ -45,9 +45,10 @@ from reader.core.index.scoring import cached, field_lengths, segment_id
 __all__ = ["POSTINGS_CACHE_BYTES", "Plan", "bulk_top_hits", "plan_for"]
 
 MAX_PARTS = 200  # words and phrases are counted per article in a byte
-# Decoded postings kept between searches: ~12 bytes a posting, so a word in all of
-# 50,000 articles is 0.6 MB.
-POSTINGS_CACHE_BYTES = 24 * 2**20
+# Decoded postings kept between searches: 12 bytes a posting, so a word in all of
+# 50,000 articles is 0.6 MB, and this holds ~20 such words: a search typed word by word
+# reads each word once, and the window stays within its memory budget (issue 13).
+POSTINGS_CACHE_BYTES = 12 * 2**20
 
 
 @dataclass(slots=True)
