@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.library import Library, importing
+from reader.core.library import Library, sources
 from reader.core.model import ImportStatus
 
 NOTE = "# A note\n\nMagnesium and sleep, briefly.\n"
@@ -77,7 +77,7 @@ def test_links_are_followed_only_inside_the_folder(library: Library, tmp_path: P
 def test_an_archive_with_too_many_entries_is_one_failure_line(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "MAX_ZIP_ENTRIES", 50)
+    monkeypatch.setattr(sources, "MAX_ZIP_ENTRIES", 50)
     archive = tmp_path / "many.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for n in range(60):
@@ -92,7 +92,7 @@ def test_an_archive_with_too_many_entries_is_one_failure_line(
 def test_an_oversized_archive_member_fails_with_the_cap(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "MAX_MEMBER_BYTES", 64 * 1024)
+    monkeypatch.setattr(sources, "MAX_MEMBER_BYTES", 64 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("huge.md", "# Huge\n\n" + "word " * 100_000)

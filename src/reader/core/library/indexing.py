@@ -15,6 +15,11 @@ background *lane*: a Whoosh commit takes ~0.1 s and, every few commits, a segmen
 ~0.5 s, which must not freeze the window. Searches, removals and close wait for what is
 queued, so a search always sees the user's latest note.
 
+What goes into the index is :mod:`reader.core.library.index_feed`: an article's document
+(:func:`~reader.core.library.index_feed.document_for`) and the writing half of a big
+import's feed (:class:`~reader.core.library.index_feed.ImportFeed`). This module decides
+when they are written, and under which lock.
+
 The lock story, all of it
 -------------------------
 Two locks live here, and each guards one thing:
@@ -46,24 +51,17 @@ cannot deadlock.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reader.core.errors import IndexUnavailable, MarginError
+from reader.core.library.index_feed import ImportFeed, document_for, documents_for
 from reader.core.library.locking import IndexLock
 from reader.core.library.store import Store
-from reader.core.model import (
-    Annotation,
-    CancelFn,
-    IndexDocument,
-    Progress,
-    ProgressFn,
-    SearchResults,
-)
+from reader.core.model import Annotation, CancelFn, Progress, ProgressFn, SearchResults
 
 if TYPE_CHECKING:
     from reader.core.index import ArticleIndex
@@ -196,7 +194,7 @@ class Indexing:
         # Read the queue's end first: every change up to it is committed, so the rebuild,
         # which reads the store after, has it. Changes after it stay queued.
         through = self._store.index_queue_end()
-        documents = _documents(self._store, self._store.article_ids())
+        documents = documents_for(self._store, self._store.article_ids())
         if index.rebuild(documents, progress=progress, cancel=cancel):
             self._store.set_setting(DIRTY, False)
             self._store.clear_index_queue(through)
@@ -408,45 +406,6 @@ class Indexing:
             self._index = None
 
 
-class ImportFeed:
-    """New articles of a big import, written to the index as they are saved.
-
-    ``written`` remembers, per article, the index queue's end when its document was
-    read from the store: its queue rows up to there are in the index once the writer
-    commits; any later row (an edit meanwhile) is caught up afterwards.
-    """
-
-    def __init__(self, writer: Any, store: Store, fields_of: Callable[..., dict]) -> None:
-        self._writer = writer
-        self._store = store
-        self._fields_of = fields_of
-        self.written: dict[int, int] = {}
-
-    def add(self, ids: Iterable[int]) -> None:
-        """Index these just-added articles (never indexed before)."""
-        mark = self._store.index_queue_end()
-        for article_id in ids:
-            document = document_for(self._store, article_id)
-            if document is not None:
-                self._writer.add_document(**self._fields_of(document))
-                self.written[article_id] = mark
-
-    def commit(self) -> None:
-        """Finish the writer's segments (no merge) and forget the queue rows written."""
-        self._writer.commit(merge=False)
-        written = self.written
-        rows = self._store.query("SELECT seq, article_id FROM index_queue")
-        done = [(r[0],) for r in rows if r[0] <= written.get(r[1], 0)]
-        if done:
-            with self._store.transaction() as conn:
-                conn.executemany("DELETE FROM index_queue WHERE seq = ?", done)
-
-    def cancel(self) -> None:
-        from reader.core.index.article_index import _cancel_writer
-
-        _cancel_writer(self._writer)
-
-
 def _identity(folder: Path) -> tuple[int, int]:
     """What tells "the same index folder" from "another process swapped one in"."""
     try:
@@ -454,52 +413,3 @@ def _identity(folder: Path) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (info.st_dev, info.st_ino)
-
-
-def _documents(store: Store, ids: Iterable[int]) -> Iterator[IndexDocument]:
-    # Articles removed meanwhile are simply not there any more.
-    for article_id in ids:
-        document = document_for(store, article_id)
-        if document is not None:
-            yield document
-
-
-def document_for(store: Store, article_id: int) -> IndexDocument | None:
-    """Everything the index holds for one article: its text, notes and highlights."""
-    article = store.article(article_id)
-    if article is None or store.is_trashed(article_id):  # search leaves the Trash out
-        return None
-    notes = [store.article_note(article_id)]
-    highlights = []
-    highlight_tags: list[str] = []
-    for annotation in store.annotations(article_id):
-        highlights.append(annotation.quote.exact)
-        if annotation.note:
-            notes.append(annotation.note)
-        notes.extend(annotation.tags)
-        highlight_tags.extend(annotation.tags)
-    return IndexDocument(
-        article_id=article.id,
-        title=article.title,
-        body=article.text,
-        authors=article.authors,
-        site_name=article.site_name,
-        tags=article.tags,
-        categories=article.categories,
-        published=_parse_iso(article.published),
-        source_format=article.source_format,
-        url=article.url,
-        notes="\n\n".join(n for n in notes if n),
-        highlights="\n\n".join(highlights),
-        highlight_tags=highlight_tags,
-        cites=store.citation_keys_of(article_id),
-    )
-
-
-def _parse_iso(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None

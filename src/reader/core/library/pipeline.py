@@ -88,8 +88,9 @@ from reader.core.errors import ImportFailure, StorageError
 from reader.core.images.resources import Resources
 from reader.core.index.process_writer import START_METHOD
 from reader.core.library.blobs import Blobs
-from reader.core.library.importing import Parsed, Source, parse_source
+from reader.core.library.importing import Parsed, parse_source
 from reader.core.library.indexing import Indexing
+from reader.core.library.sources import Source
 from reader.core.model import (
     CancelFn,
     ImportOptions,
