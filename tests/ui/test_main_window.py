@@ -527,6 +527,31 @@ def test_menus_cover_the_conventions(window: MainWindow) -> None:
     assert "Ctrl+K" in [s.toString() for s in window.action_search.shortcuts()]
 
 
+def access_key_clashes(menu: Any) -> list[str]:
+    """Items of one menu (and its submenus) that share an Alt access key: with a clash,
+    pressing the letter only moves between them instead of choosing one."""
+    clashes: list[str] = []
+    items: dict[str, str] = {}
+    for action in menu.actions():
+        text = action.text().replace("&&", "")
+        if "&" in text and action.isVisible():
+            key = text[text.index("&") + 1].lower()
+            if key in items:
+                clashes.append(f"{menu.title()}: {items[key]!r} and {text!r}")
+            items[key] = text
+        if action.menu() is not None:
+            clashes += access_key_clashes(action.menu())
+    return clashes
+
+
+def test_each_menu_item_has_its_own_access_key(qtbot: Any, window: MainWindow) -> None:
+    open_titled(qtbot, window, "Ketamine for Pain")
+    menus = [action.menu() for action in window.menuBar().actions()]
+    for _ in range(2):  # Go ▸ Mark as Read, then Mark as Unread
+        assert [clash for menu in menus for clash in access_key_clashes(menu)] == []
+        window.action_toggle_read.trigger()
+
+
 def test_preferences_apply_at_once(qtbot: Any, window: MainWindow) -> None:
     QTest.keyClick(window, Qt.Key.Key_Comma, CTRL)
     dialog = window.findChild(QWidget, "preferences")

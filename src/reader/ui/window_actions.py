@@ -129,7 +129,7 @@ def build_actions(window: MainWindow) -> None:
         "&Find in Article…", window.find_bar.open_bar, sequences(sk.Find, "Ctrl+F")
     )
     window.action_find_next = a(
-        "Find &Next", window.find_bar.find_next, sequences(sk.FindNext, "F3")
+        "Find Ne&xt", window.find_bar.find_next, sequences(sk.FindNext, "F3")
     )
     window.action_find_previous = a(
         "Find Pre&vious", window.find_bar.find_previous, sequences(sk.FindPrevious, "Shift+F3")
@@ -213,7 +213,7 @@ def build_actions(window: MainWindow) -> None:
         tip="Move this article, with its highlights and notes, to the Trash (Ctrl+Z undoes)",
     )
     window.action_show_trash = a(
-        "T&rash", window.show_trash, tip="Articles removed in the last 30 days: restore them"
+        "&Trash", window.show_trash, tip="Articles removed in the last 30 days: restore them"
     )
     # Delete in the article view or the search box must not remove articles.
     window.action_remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -225,7 +225,7 @@ def build_actions(window: MainWindow) -> None:
         "&Highlights", lambda: window.focus_side_tab(window.annotations_panel), sequences("Ctrl+4")
     )
     window.action_go_sources = a(
-        "&Sources", lambda: window.focus_side_tab(window.references_panel), sequences("Ctrl+5")
+        "S&ources", lambda: window.focus_side_tab(window.references_panel), sequences("Ctrl+5")
     )
 
     window.action_shortcuts = a(
