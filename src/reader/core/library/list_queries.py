@@ -22,6 +22,7 @@ SORT_COLUMNS = {
     "added": "a.added",
     "highlights": "COALESCE(h.n, 0)",
     "format": "a.source_format",
+    "trashed": "a.trashed_at",  # the Trash, most recently trashed first
 }
 _LIVE_COUNTS = (
     "(SELECT article_id, COUNT(*) AS n FROM annotations WHERE removed = 0 GROUP BY article_id)"
@@ -134,7 +135,8 @@ def _where(
 
     Articles in the Trash are left out, or (``trashed``) are the only ones let in.
     """
-    clauses: list[str] = ["a.trashed_at != ''" if trashed else "a.trashed_at = ''"]
+    # "> ''" rather than "!= ''": a range SQLite can read from the list's indexes.
+    clauses: list[str] = ["a.trashed_at > ''" if trashed else "a.trashed_at = ''"]
     params: list[Any] = []
     if filter is not None:
         # Tags and categories match in any case: "Cancer" and "cancer" are one tag.

@@ -9,7 +9,7 @@ an old one: libraries out there were made by the old ones.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA_V1 = """
 CREATE TABLE originals (
@@ -176,9 +176,28 @@ CREATE TABLE article_images (
 CREATE INDEX article_images_hash ON article_images(hash) WHERE hash != '';
 """
 
+# Version 6: the library list answered from indexes. An article's row holds its HTML
+# and text before the columns the list reads, so a query that read them from the table
+# followed every row's overflow pages: at 50,000 articles the window took 2.8 s to open
+# (1.9 s listing the tags, categories, sites and formats the filters offer; 67 ms a
+# count; a page of rows sorted in a temporary B-tree). Each index starts with
+# trashed_at, which every list query tests, and holds every column its queries read:
+# a sorted page is read from its index in order, and the filters' values and the
+# counts never touch the rows.
+SCHEMA_V6 = """
+CREATE INDEX articles_live_added ON articles(trashed_at, added, id);
+CREATE INDEX articles_live_title ON articles(trashed_at, title COLLATE NOCASE, id);
+CREATE INDEX articles_live_published ON articles(trashed_at, published, id);
+CREATE INDEX articles_live_site
+    ON articles(trashed_at, site_name COLLATE NOCASE, id, source_format);
+CREATE INDEX articles_live_format ON articles(trashed_at, source_format, id);
+CREATE INDEX articles_live_authors ON articles(trashed_at, authors, id);
+CREATE INDEX articles_live_terms ON articles(trashed_at, tags, categories);
+"""
+
 # version N -> SQL that brings a version N-1 database to N.
 MIGRATIONS: dict[int, str] = {
-    1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4, 5: SCHEMA_V5,
+    1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4, 5: SCHEMA_V5, 6: SCHEMA_V6,
 }  # fmt: skip
 
 

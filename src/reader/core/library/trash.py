@@ -66,8 +66,7 @@ class Trash:
 
     def listed(self) -> list[ArticleSummary]:
         """The articles in the Trash, most recently trashed first."""
-        rows = self._store.summaries(None, trashed=True, sort="added")
-        return sorted(rows, key=lambda s: s.trashed_at, reverse=True)
+        return self._store.summaries(None, trashed=True, sort="trashed")
 
     def empty(self, *, older_than_days: float | None = None) -> int:
         """Delete articles in the Trash for good (only those trashed long enough ago)."""
