@@ -54,6 +54,22 @@ def test_a_backup_is_made_with_sqlite_verified_and_rotated(tmp_path: Path) -> No
     assert not list(db.parent.glob("backups/*.part"))
 
 
+def test_a_big_librarys_backups_keep_within_the_disk_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    db = root / "library.sqlite3"
+    size = backup.make_backup(db, "manual").stat().st_size
+    monkeypatch.setattr(backup, "BACKUP_BUDGET_BYTES", 3 * size)  # room for three
+    for _ in range(5):
+        backup.make_backup(db, "manual")
+    assert len(backup.list_backups(db)) == 3
+    monkeypatch.setattr(backup, "BACKUP_BUDGET_BYTES", size // 2)  # room for none
+    backup.make_backup(db, "manual")
+    assert len(backup.list_backups(db)) == backup.MIN_KEEP  # the newest are always kept
+
+
 def test_opening_makes_the_daily_backup(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     make_library(root)  # created: nothing to back up yet

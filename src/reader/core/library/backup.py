@@ -3,8 +3,9 @@
 * **Backups** are made with SQLite's online backup API (never a file copy, which could
   catch a write half-done), into ``backups/library-DATE-REASON.sqlite3``. Each one is
   checked (``PRAGMA integrity_check``) before it takes its final name, and the newest
-  :data:`KEEP` are kept. One is made each day the library is opened, before a schema
-  migration, before a bulk import, and on ``margin backup``.
+  :data:`KEEP` are kept (fewer for a big library: :func:`kept`). One is made each day
+  the library is opened, before a schema migration, before a bulk import, and on
+  ``margin backup``.
 * **A damaged database** is noticed when the library is opened: a file that is not a
   database at all, always; damaged pages by ``PRAGMA quick_check`` (at every open of a
   database up to 32 MB, else once a day), always right before the daily backup, so a
@@ -32,7 +33,11 @@ from pathlib import Path
 from reader.core.errors import StorageError
 from reader.core.library.database import connect_read_only
 
-KEEP = 10  # backups kept, newest first
+KEEP = 10  # backups kept, newest first...
+# ...as long as they fit in this much disk, but never fewer than MIN_KEEP: a library of
+# 50,000 articles has a 1.7 GB database, and ten copies of it would be 17 GB.
+BACKUP_BUDGET_BYTES = 4 * 2**30
+MIN_KEEP = 2
 READ_WAIT_S = 5.0  # how long a check or backup waits for another program's lock
 BACKUP_WAIT_S = 10.0
 QUICK_CHECK_ALWAYS_BYTES = 32 * 1024 * 1024
@@ -113,10 +118,16 @@ def make_backup(db_path: Path, reason: str = "manual", *, keep: int = KEEP) -> P
     finally:
         with contextlib.suppress(OSError):
             partial.unlink()
-    for old in list_backups(db_path)[keep:]:
+    for old in list_backups(db_path)[kept(target.stat().st_size, keep):]:
         with contextlib.suppress(OSError):
             old.path.unlink()
     return target
+
+
+def kept(size: int, keep: int = KEEP) -> int:
+    """How many backups of ``size`` bytes are kept: ``keep``, fewer when they would pass
+    :data:`BACKUP_BUDGET_BYTES`, never fewer than :data:`MIN_KEEP`."""
+    return max(MIN_KEEP, min(keep, BACKUP_BUDGET_BYTES // max(size, 1)))
 
 
 def backup_due(db_path: Path) -> bool:
