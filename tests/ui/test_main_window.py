@@ -461,6 +461,30 @@ def test_settings_are_restored_in_a_new_window(
     assert not second.toc.isVisible()
 
 
+def test_a_narrower_window_keeps_the_article_readable(qtbot: Any, window: MainWindow) -> None:
+    splitter = window.splitter
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: sum(splitter.sizes()) > 1200)
+    wide = splitter.sizes()
+    assert wide[1] > 500
+    # A half-screen window: the side panes give way before the article does (it was
+    # left 278 px of 1,000, and none at all of 760, with the panes at their full widths).
+    window.resize(1000, 800)
+    qtbot.waitUntil(lambda: sum(splitter.sizes()) < 1000)
+    left, article, side = splitter.sizes()
+    assert article >= 380 and left < wide[0] and side < wide[2]
+    window.set_contents_visible(False)
+    qtbot.waitUntil(lambda: splitter.sizes()[2] == 0)
+    assert splitter.sizes()[:2] == [wide[0], 1000 - wide[0] - splitter.handleWidth()]
+    window.set_contents_visible(True)
+    qtbot.waitUntil(lambda: splitter.sizes()[2] > 0)
+    assert splitter.sizes()[1] >= 380
+    # Room again: the panes take back the widths they had.
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: sum(splitter.sizes()) > 1200)
+    assert splitter.sizes() == wide
+
+
 def test_f6_cycles_the_panes_from_the_keyboard(qtbot: Any, window: MainWindow) -> None:
     window.library_panel.focus_list()
     order = []
