@@ -59,3 +59,21 @@ def test_check_reports_missing_originals(
         original.unlink()
     code, out, _ = run(capsys, *lib, "check")
     assert code == 1 and "missing" in out and "sleep.md" in out
+
+
+def test_a_command_that_only_reads_leaves_the_daily_backup_to_one_that_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lib = ["--library", str(tmp_path / "lib")]
+    note = tmp_path / "sleep.md"
+    note.write_text("# Sleep\n\nMagnesium and sleep.\n", encoding="utf-8")
+    assert run(capsys, *lib, "import", str(note))[0] == 0
+    backups = tmp_path / "lib" / "backups"
+    for old in backups.glob("*.sqlite3"):
+        old.unlink()  # the day's backup is due
+    for reading in (["search", "sleep"], ["list"], ["show", "1"], ["annotations", "1"]):
+        assert run(capsys, *lib, *reading)[0] == 0
+        assert not list(backups.glob("*.sqlite3")), reading
+    assert run(capsys, *lib, "tag", "1", "sleep")[0] == 0  # changes the library
+    [daily] = backups.glob("*.sqlite3")
+    assert daily.name.endswith("-daily.sqlite3")

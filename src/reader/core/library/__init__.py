@@ -74,9 +74,15 @@ class Library(AnnotationMethods):
     """One library folder. Open with :meth:`open`; close with :meth:`close` (or ``with``)."""
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> Library:
-        """The library at ``path``, else ``$MARGIN_LIBRARY``, else the user data folder."""
-        library = cls(library_dir(path))
+    def open(
+        cls, path: str | os.PathLike[str] | None = None, *, daily_backup: bool = True
+    ) -> Library:
+        """The library at ``path``, else ``$MARGIN_LIBRARY``, else the user data folder.
+
+        ``daily_backup=False``: the caller only reads, and leaves the day's backup to
+        the next opening that may change something.
+        """
+        library = cls(library_dir(path), daily_backup=daily_backup)
         if not library.read_only:
             library.empty_trash(older_than_days=TRASH_DAYS)
         return library

@@ -30,13 +30,14 @@ DB_NAME = "library.sqlite3"
 class LibraryFolder:
     """The parts of one library folder, made and wired as it opens."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, daily_backup: bool = True) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         db_path = root / DB_NAME
         self.read_only = _read_only(root, db_path)
-        # A damaged database is set aside, with advice; a sound one is backed up daily.
-        backup.check_on_open(db_path, read_only=self.read_only)
+        # A damaged database is set aside, with advice; a sound one is backed up daily
+        # (unless the caller only reads: see backup.check_on_open).
+        backup.check_on_open(db_path, read_only=self.read_only, daily=daily_backup)
         if not self.read_only and backup.needs_migration(db_path, SCHEMA_VERSION):
             backup.make_backup(db_path, "before-migration")
         self._store = Store(db_path, read_only=self.read_only)
