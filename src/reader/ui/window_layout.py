@@ -92,7 +92,9 @@ class ReadingSplitter(QSplitter):
         if self._side_widths is None:
             self._remember_side_widths()
         assert self._side_widths is not None
-        sides = (self.widget(0), self.widget(2))
+        sides = [pane for pane in (self.widget(0), self.widget(2)) if pane is not None]
+        if len(sides) != 2:
+            return
         wanted = [
             0 if pane.isHidden() else w for w, pane in zip(self._side_widths, sides, strict=True)
         ]
