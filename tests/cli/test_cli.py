@@ -63,6 +63,37 @@ def test_failed_file_exits_1_and_names_it(capsys, lib, tmp_path: Path) -> None:
     assert len(json.loads(out)) == 1
 
 
+MHTML_PAGE = """From: <Saved by Blink>
+Snapshot-Content-Location: https://example.org/sleep
+Subject: Sleep and memory
+MIME-Version: 1.0
+Content-Type: multipart/related; type="text/html"; boundary="----boundary----"
+
+------boundary----
+Content-Type: text/html
+Content-Location: https://example.org/sleep
+
+<html><head><title>Sleep and memory</title></head><body><article><h1>Sleep and memory</h1>
+<p>Sleep helps the brain keep what it learnt during the day. Students who slept after
+studying remembered more words the next morning than those who stayed awake.</p>
+<p>Short naps helped as well, though less than a full night.</p></article></body></html>
+------boundary------
+"""
+
+
+def test_list_filters_by_every_format_an_article_can_have(capsys, lib, tmp_path: Path) -> None:
+    from reader.core.model import SourceFormat
+
+    page = tmp_path / "sleep.mhtml"
+    page.write_text(MHTML_PAGE, encoding="utf-8")
+    run(capsys, *lib, "import", str(SEED), str(page))
+    code, out, _ = run(capsys, *lib, "list", "--format", "mhtml", "--json")
+    assert code == 0 and [row["title"] for row in json.loads(out)] == ["Sleep and memory"]
+    for source_format in SourceFormat:  # `margin list --format` offers each of them
+        code, _, _ = run(capsys, *lib, "list", "--format", source_format.value)
+        assert code == 0
+
+
 def test_usage_errors_exit_2(capsys, lib) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*lib, "frobnicate"])

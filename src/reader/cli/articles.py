@@ -23,7 +23,7 @@ from reader.cli.output import (
 )
 
 SORTS = ["added", "published", "title", "site"]
-FORMATS = ["wordpress-json", "wxr", "html", "markdown", "jats"]
+FORMATS = ["wordpress-json", "wxr", "html", "mhtml", "markdown", "jats"]  # SourceFormat
 
 
 def cmd_import(args: argparse.Namespace) -> int:
