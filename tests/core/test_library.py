@@ -122,7 +122,30 @@ def test_not_a_zip_with_zip_name_fails_clearly(library: Library, tmp_path: Path)
     fake.write_bytes(b"PK\x03\x04 this is not really a zip")
     report = library.import_paths([fake])
     assert report.failed
+    assert "not a readable zip archive" in report.results[0].message
     assert library.count() == 0
+
+
+def test_a_damaged_or_unsafe_zip_member_is_named_and_the_rest_imports(
+    library: Library, tmp_path: Path
+) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.md", "---\ntitle: Sleep\n---\n\nSleep helps memory.\n")
+        zf.writestr("b.md", "---\ntitle: Coffee\n---\n\nCoffee and sleep.\n")
+        zf.writestr("../outside.md", "---\ntitle: Outside\n---\n\nNot read.\n")
+    data = bytearray(archive.read_bytes())
+    second = data.index(b"PK\x03\x04", 4)  # b.md's local header
+    data[second : second + 4] = b"XXXX"
+    archive.write_bytes(bytes(data))
+    report = library.import_paths([archive])
+    by_member = {r.source.split(":", 1)[1]: r for r in report.results}
+    assert by_member["a.md"].status is ImportStatus.ADDED
+    assert by_member["b.md"].status is ImportStatus.FAILED
+    assert "the archive is damaged" in by_member["b.md"].message
+    assert by_member["../outside.md"].status is ImportStatus.SKIPPED
+    assert "leads out of the archive" in by_member["../outside.md"].message
+    assert [s.title for s in library.summaries()] == ["Sleep"]
 
 
 def test_missing_path_is_reported(library: Library, tmp_path: Path) -> None:

@@ -76,7 +76,8 @@ def expand(paths: Sequence[str | os.PathLike[str]], report: ImportReport) -> Ite
             )
         elif (problem := _not_regular(path)) is not None:
             report.results.append(ImportResult(str(path), ImportStatus.FAILED, problem))
-        elif zipfile.is_zipfile(path):
+        elif zipfile.is_zipfile(path) or path.suffix.lower() == ".zip":
+            # A damaged .zip says so, as it does inside a folder (not "not an article format").
             yield from _zip_members(path, report)
         elif pmc_package.is_tar_name(path):
             yield from _tar_members(path, report)
@@ -205,8 +206,19 @@ def _zip_members(path: Path, report: ImportReport) -> Iterator[Source]:
     readers: dict[str, Reader] = {}
     for info in sorted(members, key=lambda i: i.filename):
         name = pmc_package.safe_member_name(info.filename)
-        if name is None or info.is_dir():
-            continue  # nothing is written to disk, but such a name is never looked up
+        if info.is_dir():
+            continue
+        if name is None:  # nothing is written to disk, but such a name is never looked up
+            if Path(info.filename).suffix.lower() not in ARTICLE_SUFFIXES:
+                continue  # an unsafe picture is reported by the article that wants it
+            report.results.append(
+                ImportResult(
+                    f"{path}:{info.filename}",
+                    ImportStatus.SKIPPED,
+                    "its name leads out of the archive (an absolute path or ..): not read",
+                )
+            )
+            continue
         readers[name] = _zip_reader(archive, info)
     articles = pmc_package.article_members(readers)
     for name, read in readers.items():
@@ -231,8 +243,16 @@ def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Reader:
             with archive.open(info) as handle:
                 # Read one byte past the limit so a lying header cannot inflate us.
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
-            raise ImportFailure(f"cannot extract from the archive: {exc}") from None
+        except RuntimeError as exc:  # zipfile's word for a password-protected member
+            raise ImportFailure(
+                f"cannot extract it from the archive ({exc}): unzip the archive with its "
+                "password and import the folder"
+            ) from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ImportFailure(
+                f"the archive is damaged here ({exc}): this file cannot be read, the "
+                "others in the archive still are"
+            ) from None
         if len(data) > limit:
             raise ImportFailure(too_big)
         return data
