@@ -5,7 +5,7 @@ one, indexed as they are saved by the index's own worker processes.
 
     this process (the import's thread)                     worker processes
     ───────────────────────────────────                    ────────────────────────────
-    expand(paths): files, folders, zips (in order)
+    sources.expand(paths): files, folders, zips (in order)
       │ read the bytes (≤ WINDOW_PER_PROC files a
       │ worker, ≤ WINDOW_BYTES, ahead of the saving)
       ├──── (bytes, name, options, resources) ────────▶  parse pool: `procs` processes
