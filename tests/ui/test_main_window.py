@@ -510,6 +510,24 @@ def test_f6_cycles_the_panes_from_the_keyboard(qtbot: Any, window: MainWindow) -
     assert QApplication.focusWidget() is window.toc
 
 
+def test_tab_from_the_search_box_goes_down_the_library_then_to_the_article(
+    qtbot: Any, window: MainWindow
+) -> None:
+    open_titled(qtbot, window, "Ketamine for Pain")
+    QTest.keyClick(window, Qt.Key.Key_K, CTRL)
+    visited = []
+    for _ in range(8):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+        if visited[-1] is window.reader_view.focusProxy():
+            break
+    filters = [box for box in window.library_panel.findChildren(QComboBox) if box.isVisible()]
+    # Every filter under the box, then the list, then the article (Tab used to jump from
+    # the box straight into the article and reach the list last).
+    assert visited[: len(filters)] == filters
+    assert visited[len(filters) :] == [window.library_panel.table, window.reader_view.focusProxy()]
+
+
 def test_keyboard_only_reading(qtbot: Any, window: MainWindow) -> None:
     """Ctrl+1 to the list, arrows to choose, Enter to read, Alt+Down for the next."""
     QTest.keyClick(window, Qt.Key.Key_1, CTRL)

@@ -130,8 +130,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         # --- panes ---------------------------------------------------------------------
-        self.library_panel = LibraryPanel(library, self)
+        # Made in the order they are seen, which is the order Tab visits them: the search
+        # box, then the filters and the list under it, the article, the side panel.
         self.search_field = SearchField(self)
+        self.library_panel = LibraryPanel(library, self)
         self.search_message = QLabel(self)
         self.search_message.setObjectName("searchMessage")
         self.search_message.setAccessibleName("Search status")
