@@ -122,6 +122,29 @@ def test_export_all_says_so_when_there_is_nothing_to_export(capsys, tmp_path: Pa
     assert "nothing to export" in err and "--all-articles" in err
 
 
+def test_an_export_that_cannot_be_written_says_where_and_why(capsys, lib, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "folder"
+    code, out, err = run(capsys, *lib, "export", "1", "--out", str(missing / "ketamine.md"))
+    assert code == 1 and out == ""
+    assert (
+        err.strip()
+        == f"margin: cannot write {missing / 'ketamine.md'}: the folder {missing} does not exist"
+    )
+    blocker = tmp_path / "notes"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    code, _, err = run(capsys, *lib, "export", "--all", "--out", str(blocker))
+    assert code == 1 and f"cannot make the folder {blocker}" in err
+    assert "Traceback" not in err
+
+
+def test_an_existing_note_that_is_not_text_is_left_alone(capsys, lib, tmp_path: Path) -> None:
+    note = tmp_path / "ketamine.md"
+    note.write_bytes(b"\xff\xfe\x00 not UTF-8")
+    code, _, err = run(capsys, *lib, "export", "1", "--out", str(note))
+    assert code == 1 and f"{note} is there already and is not UTF-8 text" in err
+    assert note.read_bytes() == b"\xff\xfe\x00 not UTF-8"
+
+
 def test_every_export_option_has_help_with_its_default() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

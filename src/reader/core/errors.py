@@ -31,6 +31,11 @@ class StorageError(MarginError):
     """The library database could not be read or written (disk full, locked, damaged)."""
 
 
+class ExportError(MarginError):
+    """An export could not be written where it was asked to go (no such folder, no
+    permission, disk full); the message names the file or folder."""
+
+
 class SchemaTooNew(StorageError):
     """The library was written by a newer Margin: this one must not touch it."""
 

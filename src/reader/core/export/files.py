@@ -7,6 +7,7 @@ text; this module decides file names, keeps what users wrote in files exported b
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core import highlight_colors
-from reader.core.errors import MarginError
+from reader.core.errors import ExportError, MarginError
 from reader.core.export.figures import ATTACHMENTS, copy_attachments
 from reader.core.export.figures import embeds_for as figure_embeds
 from reader.core.export.markdown import article_markdown, safe_filename
@@ -109,8 +110,33 @@ def annotated_article_ids(library: Library, fmt: str = "markdown") -> list[int]:
 
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)  # no half-written file left behind
+        raise ExportError(_cannot(f"write {path}", path.parent, exc)) from None
+
+
+def _cannot(what: str, folder: Path, exc: OSError) -> str:
+    """The reason an export could not be written, in words (not "[Errno 2] …x.md.part")."""
+    if isinstance(exc, FileNotFoundError) and not folder.is_dir():
+        return f"cannot {what}: the folder {folder} does not exist"
+    return f"cannot {what}: {exc.strerror or exc}"
+
+
+def _existing_note(path: Path) -> str:
+    """The note already at ``path``, to merge into: the user's own words around it stay."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ExportError(
+            f"{path} is there already and is not UTF-8 text: Margin leaves it alone "
+            "(move it away, or export to another folder)"
+        ) from None
+    except OSError as exc:
+        raise ExportError(_cannot(f"read {path}", path.parent, exc)) from None
 
 
 def export_articles(
@@ -131,7 +157,10 @@ def export_articles(
     out_path = Path(out).expanduser()
     single_file = len(ids) == 1 and out_path.suffix.lower() in (".md", ".json", ".jsonld")
     if not single_file:
-        out_path.mkdir(parents=True, exist_ok=True)
+        try:
+            out_path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(_cannot(f"make the folder {out_path}", out_path, exc)) from None
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     written: list[Path] = []
     for n, article_id in enumerate(ids):
@@ -147,9 +176,15 @@ def export_articles(
         if fmt == "markdown":
             target = out_path if single_file else out_path / f"{stem}.md"
             if embeds:
-                copy_attachments(embeds, target.parent, library.image)
+                try:
+                    copy_attachments(embeds, target.parent, library.image)
+                except OSError as exc:
+                    folder = target.parent / ATTACHMENTS
+                    raise ExportError(
+                        _cannot(f"copy pictures into {folder}", folder, exc)
+                    ) from None
             if target.exists():
-                text = merge_into_existing(target.read_text(encoding="utf-8"), text)
+                text = merge_into_existing(_existing_note(target), text)
         else:
             target = out_path if single_file else out_path / f"{stem}.annotations.jsonld"
         _write_atomic(target, text)
