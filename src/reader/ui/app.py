@@ -65,14 +65,15 @@ def _open_library(path: str | None, *, ask: bool) -> Library:
     from reader.core.library import Library
     from reader.core.library.backup import LibraryDamaged
 
+    # The day's backup waits until the window shows (reader.ui.daily_backup).
     try:
-        return Library.open(path)
+        return Library.open(path, daily_backup=False)
     except LibraryDamaged as exc:
         from reader.ui.damaged import offer_restore
 
         if not ask or not offer_restore(exc, path):
             raise
-    return Library.open(path)
+    return Library.open(path, daily_backup=False)
 
 
 def _has_display() -> bool:
@@ -159,6 +160,9 @@ def run(args: argparse.Namespace) -> int:
         window.show()
         window.raise_()
         window.activateWindow()  # keyboard focus at start, even without a window manager
+        from reader.ui.daily_backup import back_up_in_background
+
+        back_up_in_background(window, library)
         if getattr(args, "sample", False):
             window.add_sample()
         _apply_start_options(window, args)

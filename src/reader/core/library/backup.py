@@ -193,6 +193,22 @@ def check_on_open(db_path: Path, *, read_only: bool = False, daily: bool = True)
             make_backup(db_path, "daily")
 
 
+def daily_backup(db_path: Path) -> Path | None:
+    """The day's backup, if it is due, of a database that is open (the window makes it
+    once it shows): ``quick_check`` first, so a damaged file never pushes good backups
+    out. Raises :class:`StorageError` saying what to do when the check fails (an open
+    database is not set aside: ``margin check`` with the window closed does that)."""
+    if not db_path.exists() or not backup_due(db_path):
+        return None
+    problem = integrity_problem(db_path)
+    if problem:
+        raise StorageError(
+            f"the library database has damaged pages ({problem}), so today's backup was "
+            "not made. Close Margin and run `margin check`: it says which backup to restore."
+        )
+    return make_backup(db_path, "daily")
+
+
 def set_aside(db_path: Path, label: str = "damaged") -> Path:
     """Rename the database (and its WAL files) out of the way; never deletes anything."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
