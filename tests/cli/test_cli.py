@@ -94,6 +94,14 @@ def test_list_filters_by_every_format_an_article_can_have(capsys, lib, tmp_path:
         assert code == 0
 
 
+def test_tag_says_the_tags_the_article_has(capsys, lib) -> None:
+    run(capsys, *lib, "import", str(SEED))  # tagged "ketamine" by its post
+    code, out, _ = run(capsys, *lib, "tag", "1", " Chronic pain ", "", "KETAMINE", "--json")
+    assert code == 0 and json.loads(out) == {"id": 1, "tags": ["ketamine", "Chronic pain"]}
+    code, out, _ = run(capsys, *lib, "tag", "1", "--remove", "chronic pain ")
+    assert out == "article 1: #ketamine\n"
+
+
 def test_usage_errors_exit_2(capsys, lib) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*lib, "frobnicate"])

@@ -155,15 +155,16 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    given = [t.strip() for t in args.tags if t.strip()]  # as the library stores them
     with open_library(args) as library:
         current = library.article(args.id).tags
         if args.remove:
-            gone = {t.casefold() for t in args.tags}
+            gone = {t.casefold() for t in given}
             tags = [t for t in current if t.casefold() not in gone]
         else:
-            known = {t.casefold() for t in current}
-            tags = list(current) + [t for t in args.tags if t.casefold() not in known]
+            tags = list(current) + given  # the library keeps one of each, in any case
         library.set_article_tags(args.id, tags)
+        tags = library.article(args.id).tags  # what is stored is what is said
     shown = " ".join("#" + t for t in tags) or "(no tags)"
     say(args, f"article {args.id}: {shown}", {"id": args.id, "tags": tags})
     return ExitCode.OK
