@@ -200,6 +200,23 @@ def test_trash_view_restores_and_empties(qtbot, window, monkeypatch) -> None:
     assert window.left_stack.currentWidget() is window.library_panel
 
 
+def test_the_trash_works_from_the_keyboard(qtbot, window, monkeypatch) -> None:
+    answer_every_question(monkeypatch, accept=True)
+    newest, older = (s.id for s in window.library.summaries()[:2])
+    window.trash.move_to_trash(older)
+    window.trash.move_to_trash(newest)
+    window.action_show_trash.trigger()
+    panel = window.trash_panel
+    assert panel.list.hasFocus()
+    # The row shown as current is chosen: the buttons work and Enter restores it.
+    (chosen,) = panel.selected_ids()
+    assert panel.list.currentItem().isSelected() and panel.restore_button.isEnabled()
+    with qtbot.waitSignal(window.reader_view.article_shown, timeout=10_000):
+        QTest.keyClick(panel.list, Qt.Key.Key_Return)
+    assert window.reader_view.article.id == chosen
+    assert len(panel.ids()) == 1 and panel.selected_ids() == panel.ids()
+
+
 def test_confirm_shows_titles_as_written_not_as_html(
     qtbot, make_window, library: Library, tmp_path: Path, monkeypatch
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -132,6 +132,13 @@ class TrashPanel(QWidget):
             item.setToolTip(1, when)
             self.list.addTopLevelItem(item)
             item.setSelected(s.id in chosen)
+        # The row the list outlines as current is one Enter and the buttons act on: it
+        # was the first row, unselected, outlined while Enter did nothing.
+        selected, rows = self.list.selectedItems(), self._items()
+        if selected:
+            self.list.setCurrentItem(selected[0], 0, QItemSelectionModel.SelectionFlag.NoUpdate)
+        elif rows:
+            self.list.setCurrentItem(rows[0])
         self.empty_button.setEnabled(bool(articles))
         self.hint.setText(
             "Removed articles wait here with their highlights and notes for 30 days."
