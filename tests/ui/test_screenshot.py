@@ -60,6 +60,13 @@ def test_screenshot_of_an_open_article(qapp: Any, tmp_path: Path, capsys: Any) -
     assert distinct_colours(image) > 20  # text, panes, list: not a blank picture
 
 
+def test_open_with_an_id_not_in_the_library_says_so(qapp: Any, tmp_path: Path, capsys) -> None:
+    library = ["--library", str(tmp_path / "lib")]
+    code = cli.main([*library, "--screenshot", str(tmp_path / "shot.png"), "--open", "9999"])
+    assert code == 0 and (tmp_path / "shot.png").exists()  # the window as it opens
+    assert "margin: No article with id 9999" in capsys.readouterr().err
+
+
 def test_screenshot_of_the_empty_first_run(qapp: Any, tmp_path: Path) -> None:
     out = tmp_path / "empty.png"
     assert cli.main(["--library", str(tmp_path / "new"), "--screenshot", str(out)]) == 0

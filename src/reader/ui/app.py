@@ -281,6 +281,10 @@ def _apply_start_options(window: object, args: argparse.Namespace) -> None:
     if getattr(args, "open", None) is not None:
         opened = window.open_article(int(args.open))
         window.library_panel.select_article(int(args.open), emit=False)
+        if not opened:  # a mistyped id: say so, rather than show another article silently
+            missing = f"No article with id {args.open} (see the list, or margin list)."
+            print(f"margin: {missing}", file=sys.stderr)
+            window.statusBar().showMessage(missing, 10_000)
     query = getattr(args, "search", None)
     if query:
         window.search_field.setText(query)
