@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
@@ -198,6 +199,16 @@ def test_trash_view_restores_and_empties(qtbot, window, monkeypatch) -> None:
         window.library.article(second)
     window.trash_panel.back_button.click()
     assert window.left_stack.currentWidget() is window.library_panel
+
+
+def test_the_trash_button_draws_with_the_fonts_there_are(window, monkeypatch) -> None:
+    answer_every_question(monkeypatch, accept=True)
+    window.trash.move_to_trash(window.library.summaries()[0].id)
+    button = window.library_panel.trash_button
+    assert button.isVisible() and not button.icon().isNull()
+    metrics = QFontMetrics(button.font())
+    # An emoji no installed font has (🗑 with only DejaVu) is drawn as an empty box.
+    assert [c for c in button.text() if not metrics.inFontUcs4(ord(c))] == []
 
 
 def test_the_trash_works_from_the_keyboard(qtbot, window, monkeypatch) -> None:

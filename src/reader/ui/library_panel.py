@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -202,6 +203,14 @@ class LibraryPanel(QWidget):
         self.trash_button = QToolButton(self)
         self.trash_button.setObjectName("trashButton")
         self.trash_button.setAutoRaise(True)
+        # Qt's drawn icon, not an emoji: 🗑 is in no font of a plain Debian system
+        # (fonts-dejavu-core), where it showed as an empty box.
+        self.trash_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.trash_button.setIcon(
+            QIcon.fromTheme(
+                "user-trash", self.style().standardIcon(QStyle.StandardPixmap.SP_TrashIcon)
+            )
+        )
         self.trash_button.setToolTip("Removed articles, restorable for 30 days")
         self.trash_button.clicked.connect(self.trash_requested)
         layout.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -252,7 +261,7 @@ class LibraryPanel(QWidget):
 
     def set_trash_count(self, count: int) -> None:
         """Show "Trash (N)" under the list; hidden while the Trash is empty."""
-        self.trash_button.setText(f"🗑 Trash ({count})")
+        self.trash_button.setText(f"Trash ({count})")
         self.trash_button.setAccessibleName(f"Trash, {count} article{'s' if count != 1 else ''}")
         self.trash_button.setVisible(count > 0)
 
