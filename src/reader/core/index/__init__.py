@@ -5,7 +5,8 @@ One module per idea, each with its own measurements in its docstring:
 
 - :mod:`.schema`: the fields and the one-pass stemming analyzer;
 - :mod:`.parsing`: what people type → a Whoosh query, with clear errors;
-- :mod:`.matchers`: the ranked OR of plain words, bounded prefixes, the phrase matcher;
+- :mod:`.matchers`: the ranked OR of plain words, filters, NOT, the phrase matcher;
+- :mod:`.expansion`: prefix and wildcard queries, bounded;
 - :mod:`.snippets`: the lines around a hit's matched words, as safe HTML;
 - :mod:`.hits`: what a hit shows, and the highlight or note it opens at;
 - :mod:`.spelling`: "did you mean", from the library's own words;
@@ -23,7 +24,7 @@ from reader.core.index import light_whoosh
 light_whoosh.import_whoosh()  # before any module below imports Whoosh: see light_whoosh
 
 from reader.core.index.article_index import ArticleIndex, IndexUnavailable  # noqa: E402
-from reader.core.index.matchers import MAX_EXPANSION  # noqa: E402
+from reader.core.index.expansion import MAX_EXPANSION  # noqa: E402
 from reader.core.index.schema import (  # noqa: E402
     FIELD_ALIASES,
     STOP_WORDS,
