@@ -102,6 +102,15 @@ def test_tag_says_the_tags_the_article_has(capsys, lib) -> None:
     assert out == "article 1: #ketamine\n"
 
 
+def test_a_repaired_page_says_repaired_once(capsys, lib, tmp_path: Path) -> None:
+    page = tmp_path / "sleep.mhtml"
+    # A header line without a colon ends the header early: the parts are found by hand.
+    page.write_text(MHTML_PAGE.replace("Subject:", "a broken line\nSubject:"), encoding="utf-8")
+    code, out, _ = run(capsys, *lib, "import", str(page))
+    assert code == 0
+    assert "Sleep and memory (repaired: the MHTML header was malformed)\n" in out
+
+
 def test_usage_errors_exit_2(capsys, lib) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*lib, "frobnicate"])

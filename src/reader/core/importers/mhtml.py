@@ -93,7 +93,7 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
         article.url = article.url or location
         article.metadata["saved_from"] = location
     if repaired:
-        result.warnings.append("the MHTML header was malformed (repaired)")
+        result.warnings.append("the MHTML header was malformed")  # shown as "repaired: …"
     return result
 
 
