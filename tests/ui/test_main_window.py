@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -584,6 +585,28 @@ def access_key_clashes(menu: Any) -> list[str]:
         if action.menu() is not None:
             clashes += access_key_clashes(action.menu())
     return clashes
+
+
+def test_the_shortcut_help_lists_every_menu_shortcut(window: MainWindow) -> None:
+    from reader.ui.window_actions import SHORTCUT_HELP
+
+    # Keys are separated by spaces, or by ", " after a key that is not itself "Ctrl+,".
+    listed = re.split(r"(?<!\+),\s+|\s+", " ".join(keys for _, keys in SHORTCUT_HELP))
+    # Standard keys every program has (and whose binding is the desktop's own choice).
+    universal = {window.action_copy, window.action_select_all, window.action_quit}
+    universal |= {window.action_undo, window.action_redo}
+    missing = []
+    menus = [action.menu() for action in window.menuBar().actions()]
+    while menus:
+        menu = menus.pop()
+        for action in menu.actions():
+            if action.menu() is not None:
+                menus.append(action.menu())
+            elif action not in universal and not action.shortcut().isEmpty():
+                keys = [key.toString() for key in action.shortcuts()]
+                if not set(keys) & set(listed):
+                    missing.append(f"{action.text()} {keys[0]}")
+    assert "; ".join(sorted(missing)) == ""  # F1 is where a keyboard user learns them
 
 
 def test_each_menu_item_has_its_own_access_key(qtbot: Any, window: MainWindow) -> None:

@@ -22,21 +22,29 @@ from reader.ui import theme as themes
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
 
+# Help ▸ Keyboard Shortcuts (F1): every shortcut of the menus but the universal ones
+# (copy, select all, undo, redo, quit); a test keeps it complete.
 SHORTCUT_HELP = [
     ("Search the library", "Ctrl+K"),
     ("Find in the article", "Ctrl+F, then F3 / Shift+F3"),
     ("Next / previous article", "Alt+Down / Alt+Up"),
+    ("Back / forward (articles, citation jumps)", "Alt+Left / Alt+Right"),
     ("Mark read or unread", "Ctrl+U"),
+    ("Move the article to the Trash", "Del"),
     ("Highlight the selection / with a note", "Ctrl+H / Ctrl+Shift+H"),
-    ("Undo / redo a highlight edit", "Ctrl+Z / Ctrl+Shift+Z"),
+    ("Undo / redo (highlights, notes, the Trash)", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Citation card for the focused link", "Enter (Shift+Enter follows the link)"),
     ("Export highlights (this article / all)", "Ctrl+E / Ctrl+Shift+E"),
     ("Larger / smaller / normal text", "Ctrl+= / Ctrl+- / Ctrl+0"),
     ("Move between panes", "F6 / Shift+F6"),
-    ("Library / article / contents / highlights / sources", "Ctrl+1 … Ctrl+5"),
+    ("Go to the library / the article", "Ctrl+1 / Ctrl+2"),
+    ("Go to the contents / highlights / sources", "Ctrl+3 / Ctrl+4 / Ctrl+5"),
+    ("Show or hide the side panel", "Ctrl+Shift+C"),
+    ("Full screen", "F11"),
     ("Walk the links of an article", "Tab / Shift+Tab, Enter to follow"),
-    ("Import files", "Ctrl+O"),
+    ("Import files / a folder", "Ctrl+O / Ctrl+Shift+O"),
     ("Preferences", "Ctrl+,"),
+    ("These shortcuts", "F1"),
 ]
 
 
