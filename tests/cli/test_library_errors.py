@@ -45,6 +45,18 @@ def test_every_error_of_opening_a_library_is_a_margin_error(tmp_path: Path) -> N
     assert issubclass(IndexUnavailable, MarginError)
 
 
+def test_a_file_given_as_the_library_is_named_as_one(tmp_path: Path, capsys) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# My notes\n", encoding="utf-8")
+    assert main(["--library", str(notes), "list"]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        f"margin: cannot use {notes} as the library: it is a file, not a folder "
+        "(give --library a folder, or a name for a new one)"
+    )
+    assert notes.read_text(encoding="utf-8") == "# My notes\n"
+
+
 def test_cli_on_a_library_from_a_newer_margin(tmp_path: Path) -> None:
     root = _newer_library(tmp_path / "lib")
     env = {**os.environ, "PYTHONWARNINGS": "error"}

@@ -67,6 +67,16 @@ def test_open_with_an_id_not_in_the_library_says_so(qapp: Any, tmp_path: Path, c
     assert "margin: No article with id 9999" in capsys.readouterr().err
 
 
+def test_the_window_on_a_file_given_as_the_library_says_so(
+    qapp: Any, tmp_path: Path, capsys
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# My notes\n", encoding="utf-8")
+    code = cli.main(["--library", str(notes), "--screenshot", str(tmp_path / "shot.png")])
+    assert code == 1  # was a traceback (FileExistsError)
+    assert "it is a file, not a folder" in capsys.readouterr().err
+
+
 def test_screenshot_of_the_empty_first_run(qapp: Any, tmp_path: Path) -> None:
     out = tmp_path / "empty.png"
     assert cli.main(["--library", str(tmp_path / "new"), "--screenshot", str(out)]) == 0

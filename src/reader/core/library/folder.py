@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core.errors import StorageError
 from reader.core.library import backup
 from reader.core.library.annotations import Annotations
 from reader.core.library.blobs import Blobs
@@ -27,12 +28,28 @@ if TYPE_CHECKING:
 DB_NAME = "library.sqlite3"
 
 
+def _make_folder(root: Path) -> None:
+    """The library folder, made if new; a path Margin cannot use says why (the window
+    showed a traceback for ``--library FILE``, the terminal "File exists")."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if root.exists() and not root.is_dir():
+            raise StorageError(
+                f"cannot use {root} as the library: it is a file, not a folder "
+                "(give --library a folder, or a name for a new one)"
+            ) from None
+        raise StorageError(
+            f"cannot make the library folder {root}: {exc.strerror or exc}"
+        ) from None
+
+
 class LibraryFolder:
     """The parts of one library folder, made and wired as it opens."""
 
     def __init__(self, root: Path, *, daily_backup: bool = True) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        _make_folder(root)
         db_path = root / DB_NAME
         self.read_only = _read_only(root, db_path)
         # A damaged database is set aside, with advice; a sound one is backed up daily
