@@ -120,6 +120,18 @@ def test_usage_errors_exit_2(capsys, lib) -> None:
     assert exc.value.code == 2
 
 
+def test_a_missing_file_to_open_is_named_not_taken_for_a_command(capsys, lib, tmp_path) -> None:
+    missing = tmp_path / "posts.json"
+    with pytest.raises(SystemExit) as exc:
+        main([*lib, str(missing)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"no such file or folder: {missing}" in err and "invalid choice" not in err
+    with pytest.raises(SystemExit):  # a mistyped command is still named as one
+        main([*lib, "improt"])
+    assert "invalid choice: 'improt'" in capsys.readouterr().err
+
+
 def test_unknown_id_exits_1(capsys, lib) -> None:
     code, _, err = run(capsys, *lib, "show", "999")
     assert code == 1

@@ -47,7 +47,8 @@ def split_open_files(
     Returns the arguments for the parser and the files to import and show. The first
     word that is not an option decides: a command name, or something that does not
     exist on disk (a typo of a command, which argparse then reports), leaves everything
-    to the parser; an existing path makes it and every later word a file.
+    to the parser; an existing path makes it and every later word a file; a path that
+    does not exist (a word with a slash or an extension) is a usage error saying so.
     """
     # argparse has no public way to list a parser's options and subcommands.
     takes_value = {
@@ -76,7 +77,12 @@ def split_open_files(
             if word in takes_value and i + 1 < len(words):
                 i += 1
                 options.append(words[i])  # the option's value, e.g. --library DIR
-        elif word in commands or not os.path.exists(word):
+        elif word in commands:
+            return list(argv), []
+        elif not os.path.exists(word):
+            if os.sep in word or os.path.splitext(word)[1]:
+                # A path, not a mistyped command: "invalid choice" would mislead.
+                parser.error(f"no such file or folder: {word}")
             return list(argv), []
         else:
             files.append(word)
