@@ -145,6 +145,24 @@ def test_an_article_nobody_cites_says_so(qtbot):
     assert rows(model, group) == ["No saved article cites this one yet"]
 
 
+def test_the_nobody_cites_sentence_is_not_cut_in_a_narrow_panel(qtbot):
+    panel = ReferencesPanel()
+    panel.resize(300, 300)
+    qtbot.addWidget(panel)
+    panel.set_article(CITATIONS, [])
+    panel.show()
+    qtbot.waitExposed(panel)
+    sentence = find(panel.view.model(), "No saved article")
+    shown = panel.view.visualRect(sentence).width()
+    needed = panel.view.fontMetrics().horizontalAdvance(sentence.data())
+    assert shown >= needed  # was cut to "No saved ar…his one yet" in the Source column
+    [line] = [e for e in panel.findChildren(QLineEdit) if e.accessibleName() == "Filter sources"]
+    qtbot.keyClicks(line, "pmc649")  # and after a filter hid it and was cleared
+    line.clear()
+    sentence = find(panel.view.model(), "No saved article")
+    assert panel.view.visualRect(sentence).width() >= needed
+
+
 # --- with a real library -------------------------------------------------------------------
 
 SOURCE_MD = """---

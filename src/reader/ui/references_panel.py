@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -98,6 +106,7 @@ class ReferencesPanel(QWidget):
         super().__init__(parent)
         self.setAccessibleName("References")
         self._model = QStandardItemModel(self)
+        self._sentence: QPersistentModelIndex | None = None
         self._model.setHorizontalHeaderLabels(["Source", "In your library"])
         self._proxy = QSortFilterProxyModel(self)
         self._proxy.setSourceModel(self._model)
@@ -188,13 +197,25 @@ class ReferencesPanel(QWidget):
             extra.setToolTip(summary.site_name)
             extra.setData(summary.id, ARTICLE_ROLE)
             group.appendRow([item, extra])
+        empty = None
         if not cited_by:
             empty = QStandardItem("No saved article cites this one yet")
             empty.setEnabled(False)
             group.appendRow([empty, self._blank()])
         self._model.appendRow([group, self._blank()])
+        self._sentence = QPersistentModelIndex(empty.index()) if empty is not None else None
+        self._span_sentence()
         self._tree.expandAll()
         self._fit_columns()
+
+    def _span_sentence(self) -> None:
+        """The "nobody cites it" line is a sentence, not a source: it spans both columns
+        (in the Source column alone it was cut to "No saved ar…his one yet")."""
+        if self._sentence is not None and self._sentence.isValid():
+            at = self._sentence
+            shown = self._proxy.mapFromSource(self._model.index(at.row(), 0, at.parent()))
+            if shown.isValid():
+                self._tree.setFirstColumnSpanned(shown.row(), shown.parent(), True)
 
     def _fit_columns(self) -> None:
         """Give "In your library" what it needs, up to its share; Source gets the rest."""
@@ -246,6 +267,7 @@ class ReferencesPanel(QWidget):
 
     def _apply_filter(self, text: str) -> None:
         self._proxy.setFilterFixedString(text.strip())
+        self._span_sentence()
         self._tree.expandAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
