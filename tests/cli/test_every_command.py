@@ -85,6 +85,9 @@ def test_every_action_has_a_command_with_json(capsys, lib) -> None:
     code, out, _ = run(capsys, *lib, "annotations", "1", "--json")
     assert json.loads(out)["annotations"] == []
 
+    code, out, _ = run(capsys, *lib, "show", "1", "--json")
+    assert code == 0 and json.loads(out)["site_name"] == "Psycle Health"
+
     code, out, _ = run(capsys, *lib, "note", "1", "Journal club", "--json")
     assert json.loads(out) == {"article": 1, "note": "Journal club"}
     code, out, _ = run(capsys, *lib, "reindex", "--json")

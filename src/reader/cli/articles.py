@@ -245,6 +245,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--format", choices=["text", "html", "json"], default="text", help="output format"
     )
+    p.add_argument(  # every command takes --json (the README says so)
+        "--json", dest="format", action="store_const", const="json", help="same as --format json"
+    )
 
     p = add_command(
         sub, "reindex", cmd_reindex, "rebuild the search index from the library database"
