@@ -48,6 +48,16 @@ def test_a_damaged_library_is_explained_and_restored(
     assert code == 0 and "manual" in out
 
 
+def test_restoring_a_backup_that_is_not_there_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lib = ["--library", str(tmp_path / "lib")]
+    missing = tmp_path / "library-2026-typo.sqlite3"
+    code, _, err = run(capsys, *lib, "restore-backup", str(missing))
+    assert code == 1
+    assert f"there is no backup file {missing}" in err and "damaged" not in err
+
+
 def test_check_reports_missing_originals(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -231,6 +231,10 @@ def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | Non
         backup = newest_sound_backup(db_path)
         if backup is None:
             raise StorageError(f"there is no sound backup of {db_path} to restore")
+    if not backup.is_file():  # a mistyped name is not a damaged backup
+        raise StorageError(
+            f"there is no backup file {backup} (margin backup --list shows the backups)"
+        )
     problem = integrity_problem(backup, quick=False)
     if problem:
         raise StorageError(f"the backup {backup} is damaged ({problem}); choose another")
