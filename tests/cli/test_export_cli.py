@@ -145,6 +145,15 @@ def test_an_existing_note_that_is_not_text_is_left_alone(capsys, lib, tmp_path: 
     assert note.read_bytes() == b"\xff\xfe\x00 not UTF-8"
 
 
+def test_unreadable_annotations_name_the_file_and_why(capsys, lib, tmp_path: Path) -> None:
+    code, _, err = run(capsys, *lib, "import-annotations", str(tmp_path))
+    assert code == 1 and err.strip() == f"margin: {tmp_path}: cannot read it: Is a directory"
+    listing = tmp_path / "list.jsonld"
+    listing.write_text("[]", encoding="utf-8")
+    code, _, err = run(capsys, *lib, "import-annotations", str(listing))
+    assert code == 1 and err.startswith(f"margin: {listing}: not W3C Web Annotation JSON")
+
+
 def test_every_export_option_has_help_with_its_default() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

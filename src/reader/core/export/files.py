@@ -200,9 +200,14 @@ def import_w3c_file(library: Library, path: Path) -> tuple[int, list[str]]:
     newest edit winning. Returns (count imported, messages for those not imported)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:  # its words, not "[Errno 21] Is a directory: '…'"
+        raise MarginError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MarginError(f"{path}: cannot read W3C JSON: {exc}") from None
-    parsed = annotations_from_w3c(data)
+    try:
+        parsed = annotations_from_w3c(data)
+    except MarginError as exc:  # the file it is about, as every other message here
+        raise MarginError(f"{path}: {exc}") from None
     imported = 0
     problems: list[str] = []
     for item in parsed:
