@@ -111,6 +111,16 @@ def test_a_repaired_page_says_repaired_once(capsys, lib, tmp_path: Path) -> None
     assert "Sleep and memory (repaired: the MHTML header was malformed)\n" in out
 
 
+def test_a_file_of_no_known_format_is_told_what_margin_reads(capsys, lib, tmp_path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Ask about the dose on Thursday.\n", encoding="utf-8")
+    code, out, _ = run(capsys, *lib, "import", str(notes))
+    assert code == 1 and f"failed    {notes}: not an article format Margin knows" in out
+    # Every format it does read, so the user knows what to bring (or to rename it .md).
+    for name in ("WordPress", "WXR", "HTML", "MHTML", "Markdown", ".md", "front matter", "JATS"):
+        assert name in out
+
+
 def test_usage_errors_exit_2(capsys, lib) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*lib, "frobnicate"])

@@ -98,8 +98,8 @@ def find_importer(data: bytes, name: str) -> Importer:
         if importer.sniff(head, name):
             return importer
     raise ImportFailure(
-        "not an article format Margin knows (WordPress REST JSON, WordPress WXR, "
-        "HTML, Markdown, or JATS XML)"
+        "not an article format Margin knows (WordPress REST JSON or WXR, an HTML or "
+        "MHTML page, Markdown: a .md file or one with front matter, or JATS XML)"
     )
 
 
