@@ -137,6 +137,16 @@ def test_an_export_that_cannot_be_written_says_where_and_why(capsys, lib, tmp_pa
     assert "Traceback" not in err
 
 
+def test_several_articles_into_one_file_name_is_refused(capsys, lib, tmp_path: Path) -> None:
+    target = tmp_path / "notes.md"
+    code, _, err = run(capsys, *lib, "export", "1", "2", "--out", str(target))
+    assert code == 1 and not target.exists()
+    assert f"{target} names one file, but 2 articles make 2 files: give a folder" in err
+    target.mkdir()  # a folder that happens to be called so is a folder
+    code, _, _ = run(capsys, *lib, "export", "1", "2", "--out", str(target))
+    assert code == 0 and len(list(target.iterdir())) == 2
+
+
 def test_an_existing_note_that_is_not_text_is_left_alone(capsys, lib, tmp_path: Path) -> None:
     note = tmp_path / "ketamine.md"
     note.write_bytes(b"\xff\xfe\x00 not UTF-8")

@@ -155,7 +155,13 @@ def export_articles(
     each figure whose caption is highlighted, copied into ``attachments/`` beside it
     (once: the file is named by its content hash). Returns the notes written."""
     out_path = Path(out).expanduser()
-    single_file = len(ids) == 1 and out_path.suffix.lower() in (".md", ".json", ".jsonld")
+    file_name = out_path.suffix.lower() in (".md", ".json", ".jsonld") and not out_path.is_dir()
+    single_file = len(ids) == 1 and file_name
+    if file_name and len(ids) > 1:  # it was made a folder called "notes.md"
+        raise ExportError(
+            f"{out_path} names one file, but {len(ids)} articles make {len(ids)} files: "
+            "give a folder (or one article)"
+        )
     if not single_file:
         try:
             out_path.mkdir(parents=True, exist_ok=True)
