@@ -486,6 +486,19 @@ def test_a_narrower_window_keeps_the_article_readable(qtbot: Any, window: MainWi
     assert splitter.sizes() == wide
 
 
+def test_panes_lent_to_a_narrow_window_come_back_in_the_next_run(
+    qtbot: Any, make_window: Any, filled_library: Library
+) -> None:
+    first = make_window(filled_library, size=(1280, 800))
+    wide = first.splitter.sizes()
+    first.resize(1000, 800)
+    qtbot.waitUntil(lambda: first.splitter.sizes()[0] < wide[0])
+    first.close()  # quit while narrow: the panes' own widths are what is kept
+    second = make_window(filled_library, size=(1280, 800))
+    qtbot.waitUntil(lambda: sum(second.splitter.sizes()) > 1200)
+    assert second.splitter.sizes() == wide
+
+
 def test_f6_cycles_the_panes_from_the_keyboard(qtbot: Any, window: MainWindow) -> None:
     window.library_panel.focus_list()
     order = []

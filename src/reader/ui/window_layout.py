@@ -67,6 +67,19 @@ class ReadingSplitter(QSplitter):
         self._side_widths = None  # read at the first fit: before, sizes() is scaled
         return super().restoreState(state)
 
+    def saveState(self) -> QByteArray:
+        """The layout with the side panes at the reader's widths, not at the widths a
+        narrow window lent to the article: the next run gives them back when it can."""
+        sizes = self.sizes()
+        if self._side_widths is None or self.count() != 3 or sum(sizes) <= 0:
+            return super().saveState()
+        left, right = self._side_widths
+        article = max(1, sum(sizes) - (left if sizes[0] else 0) - (right if sizes[2] else 0))
+        super().setSizes([left if sizes[0] else 0, article, right if sizes[2] else 0])
+        state = super().saveState()
+        super().setSizes(sizes)
+        return state
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_article()
