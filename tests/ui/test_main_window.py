@@ -486,6 +486,26 @@ def test_a_narrower_window_keeps_the_article_readable(qtbot: Any, window: MainWi
     assert splitter.sizes() == wide
 
 
+def test_the_next_run_reopens_the_article_being_read(
+    qtbot: Any, make_window: Any, filled_library: Library, tmp_path: Path
+) -> None:
+    import argparse
+
+    from reader.ui.app import _apply_start_options
+
+    first = make_window(filled_library)
+    reading = open_titled(qtbot, first, "Statins and muscle pain")
+    first.close()
+    second = make_window(filled_library)
+    with qtbot.waitSignal(second.reader_view.article_shown, timeout=15_000):
+        _apply_start_options(second, argparse.Namespace(open=None, search=None))
+    assert second.reader_view.article.id == reading  # not the list's first article
+    assert second.library_panel.current_article_id() == reading
+    # Another library never takes that id for one of its own articles.
+    with Library.open(tmp_path / "other") as other:
+        assert second.settings.last_article(str(other.root)) is None
+
+
 def test_panes_lent_to_a_narrow_window_come_back_in_the_next_run(
     qtbot: Any, make_window: Any, filled_library: Library
 ) -> None:

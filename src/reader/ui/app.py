@@ -296,6 +296,12 @@ def _apply_start_options(window: object, args: argparse.Namespace) -> None:
             hit = next((h for h in results.hits if h.article_id == args.open), None)
             if hit is not None:
                 window.open_hit(hit)
+    if not opened and not query:
+        # Reopen what was being read (at its place), as a book opens where it was left.
+        last = window.settings.last_article(str(window.library.root))
+        if last is not None and window.library.is_listed(last):
+            opened = window.open_article(last)
+            window.library_panel.select_article(last, emit=False)
     if not opened and window.reader_view.article is None and window.library_panel.model.rowCount():
         window.library_panel.select_relative(0)
 

@@ -28,6 +28,7 @@ GEOMETRY = "window/geometry"
 STATE = "window/state"
 SPLITTER = "window/splitter"
 LIBRARY_HEADER = "window/library_header"
+LAST_ARTICLE = "window/last_article"
 
 
 def app_settings() -> QSettings:
@@ -116,6 +117,17 @@ class Settings:
     @show_contents.setter
     def show_contents(self, on: bool) -> None:
         self.store.setValue(SHOW_CONTENTS, bool(on))
+
+    def last_article(self, library_root: str) -> int | None:
+        """The article that was open when the window last closed on this library (the
+        settings are shared by every library: an id means nothing in another one)."""
+        root, _, number = str(self._get(LAST_ARTICLE, "") or "").rpartition("\n")
+        return int(number) if root == library_root and number.isdigit() else None
+
+    def set_last_article(self, library_root: str, article_id: int | None) -> None:
+        self.store.setValue(
+            LAST_ARTICLE, f"{library_root}\n{article_id}" if article_id is not None else ""
+        )
 
     def bytes_value(self, key: str) -> QByteArray | None:
         value = self._get(key, None)

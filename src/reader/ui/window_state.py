@@ -37,6 +37,8 @@ def save_window_state(window: MainWindow) -> None:
     settings.set_bytes(
         keys.LIBRARY_HEADER, window.library_panel.table.horizontalHeader().saveState()
     )
+    article = window.reader_view.article
+    settings.set_last_article(str(window.library.root), article.id if article else None)
     settings.theme = window.theme.name
     settings.font_size = window.reader_view.font_size
     settings.sync()
