@@ -121,6 +121,15 @@ def test_a_file_of_no_known_format_is_told_what_margin_reads(capsys, lib, tmp_pa
         assert name in out
 
 
+def test_list_filters_say_when_nothing_matches_and_take_a_site_in_any_case(capsys, lib) -> None:
+    run(capsys, *lib, "import", str(SEED))  # from "Psycle Health"
+    code, out, _ = run(capsys, *lib, "list", "--site", "psycle health")
+    assert code == 0 and "Ketamine for Pain" in out
+    code, out, _ = run(capsys, *lib, "list", "--site", "Nowhere")
+    # The library is not empty: the filter found nothing.
+    assert code == 0 and out == "No articles match --site 'Nowhere' (margin tags lists the tags)\n"
+
+
 def test_usage_errors_exit_2(capsys, lib) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*lib, "frobnicate"])

@@ -93,13 +93,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     from reader.core.library import LibraryFilter
 
     with open_library(args) as library:
-        filt = LibraryFilter(
-            tag=args.tag or "", site=args.site or "", source_format=args.format or ""
-        )
+        site = args.site or ""
+        if site:  # any case, as --tag: "elife" is the site the list shows as "eLife"
+            sites = {known.casefold(): known for known in library.filter_values()["site"]}
+            site = sites.get(site.casefold(), site)
+        filt = LibraryFilter(tag=args.tag or "", site=site, source_format=args.format or "")
         rows = library.summaries(filt, sort=args.sort, descending=not args.ascending)
+        filtered = bool(args.tag or args.site or args.format) and library.count() > 0
 
     def text(out: TextIO) -> None:
-        if not rows:
+        if not rows and filtered:
+            asked = ((n, getattr(args, n)) for n in ("tag", "site", "format"))
+            words = " ".join(f"--{name} {value!r}" for name, value in asked if value)
+            out.write(f"No articles match {terminal_safe(words)} (margin tags lists the tags)\n")
+        elif not rows:
             out.write("The library is empty. Add articles with: margin import PATH\n")
         for s in rows:
             site = f" ({s.site_name})" if s.site_name else ""
@@ -236,7 +243,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--sort", choices=SORTS, default="added", help="sort order")
     p.add_argument("--ascending", action="store_true", help="oldest / A first")
     p.add_argument("--tag", metavar="TAG", help="only articles with this tag (any case)")
-    p.add_argument("--site", metavar="SITE", help="only articles from this site")
+    p.add_argument("--site", metavar="SITE", help="only articles from this site (any case)")
     p.add_argument("--format", choices=FORMATS, help="only articles imported from this format")
     json_flag(p)
 
