@@ -96,7 +96,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         site = args.site or ""
         if site:  # any case, as --tag: "elife" is the site the list shows as "eLife"
             sites = {known.casefold(): known for known in library.filter_values()["site"]}
-            site = sites.get(site.casefold(), site)
+            site = sites.get(site.casefold()) or site
         filt = LibraryFilter(tag=args.tag or "", site=site, source_format=args.format or "")
         rows = library.summaries(filt, sort=args.sort, descending=not args.ascending)
         filtered = bool(args.tag or args.site or args.format) and library.count() > 0
