@@ -62,3 +62,24 @@ def test_a_one_letter_prefix_is_explained(capsys, lib) -> None:
     err = capsys.readouterr().err
     assert code != 0
     assert "at least 2 letters" in err and "Traceback" not in err
+
+
+def test_a_query_of_common_words_is_not_said_to_match_nothing(capsys, lib) -> None:
+    code, out = run(capsys, *lib, "search", "of the")
+    assert code == 0
+    # The seed has "the" hundreds of times: "No articles match" would be untrue.
+    assert out.startswith("'of the' has only words too common to search for")
+
+
+def test_more_hits_than_the_limit_are_counted(capsys, tmp_path: Path) -> None:
+    flags = ["--library", str(tmp_path / "lib")]
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(3):
+        (notes / f"{n}.md").write_text(f"# Sleep {n}\n\nSleep and memory, part {n}.\n")
+    assert main([*flags, "import", str(notes)]) == 0
+    capsys.readouterr()
+    code, out = run(capsys, *flags, "search", "sleep", "--limit", "1")
+    assert code == 0 and out.endswith("… and 2 more (--limit 3 shows them all)\n")
+    code, out = run(capsys, *flags, "search", "sleep")
+    assert "more" not in out

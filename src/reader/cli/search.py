@@ -38,6 +38,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     def text(out: TextIO) -> None:
         if results.corrected_from is not None:
             out.write(f"No articles match {args.query!r}. Showing results for: {results.query}\n")
+        elif not results.hits and only_common_words(args.query):
+            out.write(
+                f"{args.query!r} has only words too common to search for (the, and, of…): "
+                "add a more telling word\n"
+            )
         elif not results.hits:
             out.write(f"No articles match {args.query!r}.\n")
         if results.suggestion is not None and results.corrected_from is None:
@@ -48,6 +53,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             snippet = snippet_text(h.snippet_html, bold)
             if snippet:
                 out.write(textwrap.indent(textwrap.fill(snippet, 90), "       ") + "\n")
+        more = (results.total or 0) - len(results.hits)
+        if more > 0 and len(results.hits) == args.limit:
+            out.write(f"… and {more} more (--limit {results.total} shows them all)\n")
 
     data = {
         "query": args.query,
@@ -58,6 +66,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     }
     emit(args, data, text)
     return ExitCode.OK
+
+
+def only_common_words(query: str) -> bool:
+    """A query whose words are all stop words, which the index leaves out: it finds
+    nothing, and "No articles match 'the'" would be untrue."""
+    from reader.core.index.schema import STOP_WORDS, WORD_RE
+
+    words = [w.lower() for w in WORD_RE.findall(query)]
+    return bool(words) and all(w in STOP_WORDS for w in words)
 
 
 def snippet_text(snippet_html: str, bold: tuple[str, str]) -> str:
