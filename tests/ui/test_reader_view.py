@@ -124,6 +124,24 @@ def test_headings_feed_the_contents_and_exclude_the_title(
     assert reader_view.text[first.position :].startswith("Key takeaways")
 
 
+def test_a_heading_with_a_formula_picture_reads_without_empty_brackets(
+    qtbot: Any, reader_view: ReaderView
+) -> None:
+    # JATS headings hold formulas as pictures ("Estimation of Aerobic Capacity (<img>)"):
+    # their text has none, and the contents listed "Estimation of Aerobic Capacity ()".
+    body = (
+        '<h2>Estimation of Aerobic Capacity (<img src="margin-image:f.png" alt="formula">)</h2>'
+        "<p>Text.</p><h2>Speed [<img alt='x'>] and fuel</h2><p>More.</p>"
+        "<h2>Doses (mg) and ()</h2><p>Kept as written when no picture is involved.</p>"
+    )
+    show(qtbot, reader_view, make_article(body))
+    assert [h.text for h in reader_view.headings()] == [
+        "Estimation of Aerobic Capacity",
+        "Speed and fuel",
+        "Doses (mg) and ()",
+    ]
+
+
 def test_text_column_is_centred_and_keeps_a_readable_measure(
     qtbot: Any, reader_view: ReaderView, filled_library: Library
 ) -> None:

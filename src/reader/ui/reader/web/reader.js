@@ -446,7 +446,10 @@
     const out = [];
     for (const h of document.querySelectorAll("#margin-body h1, #margin-body h2, "
       + "#margin-body h3, #margin-body h4, #margin-body h5, #margin-body h6")) {
-      const text = h.textContent.replace(/\s+/g, " ").trim();
+      let text = h.textContent.replace(/\s+/g, " ").trim();
+      // A formula kept as a picture has no text: drop the brackets it leaves empty
+      // ("Aerobic Capacity ()"), only in headings that hold a picture.
+      if (h.querySelector("img")) text = text.replace(/\s*[(\[]\s*[)\]]/g, "").trim();
       if (text) out.push({ level: Number(h.tagName[1]), text: text, position: offsetOf(h, 0) });
     }
     return out;
