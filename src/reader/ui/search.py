@@ -225,7 +225,7 @@ class SearchController(QWidget):
             total = results.total if results.total is not None else len(results.hits)
             shown = len(results.hits)
             more = f" (showing the best {shown})" if total > shown else ""
-            count = f"{total} article{'s' if total != 1 else ''}{more}"
+            count = f"{total:,} article{'s' if total != 1 else ''}{more}"
             if corrected:
                 typed = (results.corrected_from or "").strip()
                 count = (
