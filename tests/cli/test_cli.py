@@ -151,6 +151,14 @@ def test_a_missing_file_to_open_is_named_not_taken_for_a_command(capsys, lib, tm
     assert "invalid choice: 'improt'" in capsys.readouterr().err
 
 
+def test_a_bad_window_size_is_a_usage_error(capsys, lib, tmp_path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*lib, "--screenshot", str(tmp_path / "x.png"), "--size", "big"])
+    assert exc.value.code == 2
+    assert "--size: wants WIDTHxHEIGHT, e.g. 1280x800, not 'big'" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_unknown_id_exits_1(capsys, lib) -> None:
     code, _, err = run(capsys, *lib, "show", "999")
     assert code == 1

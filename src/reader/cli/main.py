@@ -101,7 +101,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--theme", choices=["light", "dark", "sepia"], help="colour theme (default: your setting)"
     )
     window.add_argument(
-        "--size", metavar="WxH", help="window size for --screenshot (default: 1280x800)"
+        "--size",
+        metavar="WxH",
+        type=window_size,
+        help="window size for --screenshot (default: 1280x800)",
     )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -123,6 +126,15 @@ def named_command(argv: Sequence[str]) -> str | None:
             known = any(word in commands for commands in COMMAND_GROUPS.values())
             return word if known else None
     return None
+
+
+def window_size(text: str) -> str:
+    """argparse type for --size: "1100x700"; anything else is a usage error (exit 2),
+    said before the window's libraries load (it was exit 1, after Qt had started)."""
+    width, x, height = text.lower().partition("x")
+    if not (x and width.strip().isdigit() and height.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"wants WIDTHxHEIGHT, e.g. 1280x800, not {text!r}")
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
