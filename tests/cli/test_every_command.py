@@ -112,6 +112,8 @@ def test_trash_and_restore_from_the_command_line(capsys, lib) -> None:
     assert code == 0 and "Trash" in out and "1 highlight" in out and "margin restore 1" in out
     code, out, _ = run(capsys, *lib, "list", "--json")
     assert json.loads(out) == []
+    code, out, _ = run(capsys, *lib, "show", "1")
+    assert code == 0 and "In the Trash (margin restore 1 brings it back)" in out
     code, out, _ = run(capsys, *lib, "search", "bladder", "--json")
     assert json.loads(out)["hits"] == []
     code, out, _ = run(capsys, *lib, "trash", "--json")

@@ -122,6 +122,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with open_library(args) as library:
         article = library.article(args.id)
+        trashed = not library.is_listed(args.id)
     if args.format == "html":
         sys.stdout.write(terminal_safe(article.html) + "\n")
     elif args.format == "json":
@@ -134,6 +135,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             head.append(meta)
         if article.url:
             head.append(article.url)
+        if trashed:  # shown as any other, it looked like an article still in the list
+            head.append(f"In the Trash (margin restore {article.id} brings it back)")
         sys.stdout.write(terminal_safe("\n".join(head) + "\n\n" + article.text) + "\n")
     return ExitCode.OK
 
