@@ -143,6 +143,21 @@ def test_editing_a_colour_meaning_has_a_visible_way_in(qtbot, seeded) -> None:
     assert any("disagree" in c for c in colours)  # the filter names the new meaning
 
 
+def test_the_edit_meanings_arrow_does_not_cover_its_text(qtbot, seeded) -> None:
+    library, article_id = seeded
+    panel, _ = make_panel(qtbot, library, article_id)
+    button = panel.edit_meanings_button
+    with_menu = button.grab().toImage()
+    menu = button.menu()
+    button.setMenu(None)  # the same button without the arrow Qt draws for a menu
+    without_menu = button.grab().toImage()
+    button.setMenu(menu)
+    # Qt drew its arrow in the button's corner, over the end of "meanings"; the arrow
+    # is now the text's own last character, so nothing is painted over the words.
+    assert with_menu == without_menu
+    assert button.text().endswith("▾")
+
+
 def test_links_and_tags_in_a_selected_card_take_the_selected_text_colour(qtbot, seeded) -> None:
     library, article_id = seeded
     library.add_highlight_by_quote(

@@ -104,7 +104,10 @@ class AnnotationsPanel(QWidget):
         # Editing a meaning by double-click alone was never found: a visible button too.
         self.edit_meanings_button = QToolButton(self)
         self.edit_meanings_button.setObjectName("editMeanings")
-        self.edit_meanings_button.setText("✎ Edit meanings")
+        # The menu's arrow is part of the text: Qt draws a pop-up button's own arrow in
+        # its corner, over the last letters of a text button ("meanings" lost its "s").
+        self.edit_meanings_button.setText("✎ Edit meanings ▾")
+        self.edit_meanings_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.edit_meanings_button.setAutoRaise(True)
         self.edit_meanings_button.setAccessibleName("Edit what the colours mean")
         self.edit_meanings_button.setToolTip(
