@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from reader.core.errors import NotFound
 from reader.core.library import Library
+from reader.ui.library_model import ID_ROLE
 from reader.ui.main_window import MainWindow
 from reader.ui.search_results import HIT_ROLE
 
@@ -94,6 +95,20 @@ def test_results_selection_follows_the_article_opened_elsewhere(qtbot, window) -
     others = [s.id for s in window.library.summaries() if s.id not in ids]
     window.open_article(others[0])  # not among the results: nothing stays selected
     assert not window.search_results.currentIndex().isValid()
+
+
+def test_library_selection_follows_the_article_opened_elsewhere(qtbot, window) -> None:
+    panel = window.library_panel
+    rows = [panel.model.index(r, 0).data(ID_ROLE) for r in range(panel.model.rowCount())]
+    assert len(rows) == 3
+    panel.select_article(rows[0])
+    qtbot.waitUntil(lambda: open_id(window) == rows[0])
+    window.open_article(rows[2])  # e.g. from a citation card, Sources or Back
+    assert panel.current_article_id() == rows[2]
+    # Alt+Up goes on from the open article (it did nothing: the list was still on the
+    # first row, and there is none above it).
+    QTest.keyClick(window, Qt.Key.Key_Up, ALT)
+    qtbot.waitUntil(lambda: open_id(window) == rows[1])
 
 
 # --- after an import --------------------------------------------------------------------

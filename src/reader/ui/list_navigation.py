@@ -1,8 +1,8 @@
 """Which article is next: the list on screen decides, and an import says what it brought.
 
 Alt+Down and Alt+Up walk the list the user sees: the search results while they are
-shown, else the library list. The results list's selection follows the article that
-is open, however it was opened. After an import, one new article is opened and a
+shown, else the library list. The list's selection follows the article that is open,
+however it was opened. After an import, one new article is opened and a
 batch selects the first new one in the list.
 """
 
@@ -60,10 +60,17 @@ class ListNavigator(QObject):
                 self._open_hit(hit)
 
     def follow(self, article_id: int) -> None:
-        """Select the result of the article just opened (none, if it is not a result)."""
+        """Select the article just opened in the list on screen: its search result (none,
+        if it is not a result), or its row of the library list. An article opened from a
+        citation card, Sources or Back stayed unselected, and Alt+Down went on from the
+        article before it."""
         view = self._results
         model = view.model()
-        if not self._search.active or model is None:
+        if not self._search.active:
+            if self._library.current_article_id() != article_id:
+                self._library.select_article(article_id, emit=False)
+            return
+        if model is None:
             return
         current = view.currentIndex()
         hit = current.data(HIT_ROLE) if current.isValid() else None
