@@ -37,6 +37,7 @@ from reader.core.htmlmeta.metatags import (
     language,
     meta_values,
     parsely_page,
+    site_from_url,
 )
 from reader.core.htmlmeta.title import article_title, document_title, text_similarity
 
@@ -44,6 +45,7 @@ __all__ = [
     "PageMetadata",
     "extract_metadata",
     "parse_datetime",
+    "site_from_url",
     "split_byline",
     "text_similarity",
 ]

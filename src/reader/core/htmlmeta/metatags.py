@@ -3,8 +3,10 @@ Core, Open Graph, Twitter, plain names, Parse.ly), keywords, canonical URL and l
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -87,6 +89,34 @@ def canonical_url(root: etree._Element, values: dict[str, str]) -> str:
     if og_url.startswith(("http://", "https://")):
         return og_url
     return ""
+
+
+def site_from_url(url: str) -> str:
+    """A readable site name from a web address's host: "https://www.zotero.org/x" →
+    "zotero.org"; "" for anything that names no public site.
+
+    Kept plain on purpose: the host says where the page came from and cannot be wrong,
+    whereas turning "nytimes.com" into a brand name would be a guess. Only "www." goes
+    (it names no site of its own); other sub-domains ("siliconexposed.blogspot.com")
+    are the site. An IP address or a single-label host ("localhost") is no site name.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or "." not in host:
+        return ""
+    try:
+        ipaddress.ip_address(host)
+        return ""
+    except ValueError:
+        pass
+    try:
+        host = host.encode("ascii").decode("idna")  # "xn--…" labels as their letters
+    except UnicodeError:
+        pass
+    return host.rstrip(".").removeprefix("www.")
 
 
 def language(root: etree._Element) -> str:

@@ -91,6 +91,7 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
     for article in result.articles:
         article.source_format = SourceFormat.MHTML
         article.url = article.url or location
+        html_importer.fill_site_from_address(article)  # from the page it was saved from
         article.metadata["saved_from"] = location
     if repaired:
         result.warnings.append("the MHTML header was malformed")  # shown as "repaired: …"
