@@ -10,7 +10,7 @@ import pytest
 
 from reader.core.htmlmeta import site_from_url
 from reader.core.importers import html as html_importer
-from reader.core.importers import mhtml
+from reader.core.importers import mhtml, parse_file
 from reader.core.library import Library
 from reader.core.model import ImportOptions, ImportStatus
 
@@ -82,3 +82,18 @@ def test_declared_site_names_still_match_readability(corpora: Path) -> None:
             assert article.site_name == site_from_url(article.url), folder.name
             derived[folder.name] = article.site_name
     assert derived == {"blogger": "siliconexposed.blogspot.com", "nytimes-1": "nytimes.com"}
+
+
+@pytest.mark.corpus
+def test_wordpress_posts_without_a_site_name_show_their_host(corpora: Path) -> None:
+    path = corpora / "wp-rest-json/frontity/posts.json"
+    articles = parse_file(path.read_bytes(), path.name).articles
+    assert articles and {a.site_name for a in articles} == {"frontity.test"}
+
+
+def test_markdown_front_matter_url_gives_the_site_unless_it_names_one() -> None:
+    body = "\n\nSleep helps memory. " * 5
+    bare = b"---\ntitle: Sleep\nurl: https://www.example.org/sleep\n---" + body.encode()
+    named = bare.replace(b"title: Sleep\n", b"title: Sleep\nsite: Example Health\n")
+    assert parse_file(bare, "sleep.md").articles[0].site_name == "example.org"
+    assert parse_file(named, "sleep.md").articles[0].site_name == "Example Health"

@@ -30,7 +30,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reader.core.errors import ImportFailure
-from reader.core.htmlmeta import parse_datetime
+from reader.core.htmlmeta import parse_datetime, site_from_url
 from reader.core.images.resources import VAULT_FRAGMENT
 from reader.core.model import ImportedArticle, ImportOptions, ParseResult, SourceFormat
 from reader.core.sanitize import canonicalize
@@ -145,7 +145,7 @@ def parse(data: bytes, name: str, options: ImportOptions) -> ParseResult:
             text=canonical.text,
             source_format=SourceFormat.MARKDOWN,
             authors=_list(_first_value(front, _AUTHOR_KEYS)),
-            site_name=_first(front, _SITE_KEYS),
+            site_name=_first(front, _SITE_KEYS) or site_from_url(url),
             url=url,
             published=published,
             modified=modified,

@@ -19,7 +19,7 @@ Where things come from, best source first:
   then Yoast's ``author``/"Written by", then ``<meta name="author">``.
 * **site_name**: JSON-LD ``WebSite`` then ``Organization`` name, then ``og:site_name``
   cut at " | " (a tagline), then the part after the title in the SEO title
-  ("Post - Site").
+  ("Post - Site"), else the host of the post's address ("example.org").
 * **categories/tags**: ``_embedded["wp:term"]``; else breadcrumbs, Yoast's JSON-LD
   ``articleSection``/``keywords``, and ``class_list`` slugs (``category-…`` matched to a
   known name or title-cased; ``tag-…`` kept lower-case, as a tag's case is unknowable
@@ -49,6 +49,7 @@ from collections import Counter
 from typing import Any
 
 from reader.core.errors import ImportFailure
+from reader.core.htmlmeta import site_from_url
 from reader.core.importers.wordpress.featured import rest_featured_image, with_featured_image
 from reader.core.importers.wordpress.fields import (
     excerpt_text,
@@ -203,7 +204,7 @@ def _article(
         text=canonical.text,
         source_format=SourceFormat.WORDPRESS_JSON,
         authors=post_authors(obj, seo),
-        site_name=seo.site_name(title),
+        site_name=seo.site_name(title) or site_from_url(url),
         url=url,
         guid=as_text(html.unescape(rendered_text(obj.get("guid")))),
         external_id=as_text(obj.get("id")) if isinstance(obj.get("id"), int | str) else "",
