@@ -150,7 +150,7 @@ def test_a_missing_figure_is_a_placeholder_and_a_report_line(package, library_di
         thumb_or_full.unlink()
     with Library.open(library_dir) as library:
         report = library.import_paths([package])
-        lines = [r.message for r in report.results if r.status is ImportStatus.SKIPPED]
+        lines = [r.message for r in report.results if r.status is ImportStatus.PICTURE]
         assert lines == [f"{STEM}-2: image not found (its description is shown instead)"]
         article = library.article(only_article(library))
         assert len(STORED.findall(article.html)) == 1
@@ -304,7 +304,7 @@ def test_an_image_over_the_size_cap_is_skipped_and_said(package, library_dir, mo
     monkeypatch.setattr(kinds, "MAX_IMAGE_BYTES", 60_000)  # figure 1 is 110 KB, figure 2 53 KB
     with Library.open(library_dir) as library:
         report = library.import_paths([package])
-        lines = [r.message for r in report.results if r.status is ImportStatus.SKIPPED]
+        lines = [r.message for r in report.results if r.status is ImportStatus.PICTURE]
         assert lines == [f"{package / (STEM + '-1.jpg')}: the image is larger than 58 KB"]
         article = library.article(only_article(library))
         assert [alt for _, alt in STORED.findall(article.html)] == ["Figure 2"]

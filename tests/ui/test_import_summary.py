@@ -121,3 +121,45 @@ def test_every_updated_article_repaired_is_said_once() -> None:
         ]
     )
     assert summary_line(report) == "1 updated (repaired), 1 failed"
+
+
+@pytest.mark.corpus
+def test_a_missing_picture_is_counted_apart_from_the_skipped_file(
+    qtbot, library: Library, corpora: Path, fixtures: Path, tmp_path: Path
+) -> None:
+    # The R4EPI outbreak page: imported, 4 pictures stored, msfepimeasles.jpg missing.
+    # A file of WordPress comments: skipped. One file skipped, one picture problem.
+    page = corpora / "images/markdown-bundles/r4epi-website/content/outbreaks/_index.en.md"
+    comments = fixtures / "wp-rest-json" / "post-60-comments.json"
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    importer = ImportController(library, parent, TaskRunner(synchronous=True))
+    with qtbot.waitSignal(importer.finished) as finished:
+        assert importer.start([page, comments])
+    report: ImportReport = finished.args[0]
+    assert summary_line(report) == "1 added, 1 skipped; 1 picture problem"  # the status bar
+    dialog = importer.summary_dialog
+    assert isinstance(dialog, ImportSummaryDialog) and dialog.isVisible()
+    headline = dialog.findChild(type(dialog.repairs), "importHeadline")
+    assert headline.text() == "1 added, 1 skipped; 1 picture problem"
+    assert not dialog.pictures.isHidden() and "was imported" in dialog.pictures.text()
+    # Every line is listed with its reason: the skipped file, then the picture (naming
+    # the article it is missing from), then the article.
+    rows = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
+    assert [row.text(0) for row in rows] == ["Skipped", "Picture", "Added"]
+    assert rows[0].text(1) == "WordPress comment, not an article (3 in this file)"
+    reason, article = rows[1].text(1).split("\n")
+    assert reason == (
+        "images/msfepimeasles.jpg?width=30pc: image not found (its description is shown instead)"
+    )
+    assert article == "In: About Outbreak Templates"
+    assert rows[1].text(2) == "_index.en.md" and rows[1].toolTip(2) == str(page)
+    dialog.tree.setCurrentItem(rows[1])
+    assert reason in dialog.detail.text() and str(page) in dialog.detail.text()
+
+    dialog.resize(720, 420)
+    qtbot.waitExposed(dialog)
+    picture = dialog.grab()
+    assert not picture.isNull()
+    shot = Path(os.environ.get("MARGIN_SHOTS", tmp_path)) / "import-summary-pictures.png"
+    assert picture.save(str(shot))

@@ -57,18 +57,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         }
         for r in report.results
     ]
+    # "picture" lines are about articles that were imported: counted apart from the
+    # files that were skipped, and said after them in the text summary.
     summary = {str(s): report.count(s) for s in ImportStatus}
 
     def text(out: TextIO) -> None:
+        saved = (ImportStatus.ADDED, ImportStatus.UPDATED, ImportStatus.UNCHANGED)
         for r in report.results:
-            detail = r.title if r.status is not ImportStatus.FAILED else r.message
-            if r.status is ImportStatus.SKIPPED:
-                detail = r.message
-            elif r.status is not ImportStatus.FAILED and r.message:
-                detail = f"{r.title} (repaired: {r.message})"
+            detail = r.message
+            if r.status in saved:
+                detail = f"{r.title} (repaired: {r.message})" if r.message else r.title
             ident = f" #{r.article_id}" if r.article_id is not None else ""
             out.write(f"{r.status.value:<9} {r.source}{ident}: {detail}\n")
-        out.write(", ".join(f"{n} {s}" for s, n in summary.items()) + "\n")
+        files = [s for s in ImportStatus if s is not ImportStatus.PICTURE]
+        line = ", ".join(f"{summary[s]} {s}" for s in files)
+        if pictures := summary[ImportStatus.PICTURE]:
+            line += f"; {plural(pictures, 'picture problem')}"
+        out.write(line + "\n")
 
     emit(args, {"results": rows, "summary": summary}, text)
     return ExitCode.FAILED if report.failed else ExitCode.OK

@@ -233,22 +233,31 @@ class StoredCitation:
 
 
 class ImportStatus(StrEnum):
-    """What happened to one article (or file) of an import."""
+    """What happened to one article (or file) of an import.
+
+    ``PICTURE`` is not a file's outcome: it is a line about an article that WAS saved,
+    one of whose pictures could not be kept as it is (missing, refused, over a cap, only
+    its thumbnail found, lost in a damaged archive). The article shows a placeholder
+    there. It has its own status so that "skipped" counts only files and items that
+    gave no article.
+    """
 
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     FAILED = "failed"
+    PICTURE = "picture"
 
 
 @dataclass(slots=True)
 class ImportResult:
-    """One line of an import report: one article, one skipped item, or one failed file."""
+    """One line of an import report: one article, one skipped item, one failed file, or
+    one picture an imported article could not keep."""
 
     source: str  # the file name (and member, for zip archives)
     status: ImportStatus
-    message: str = ""  # the reason, for skipped and failed
+    message: str = ""  # the reason, for skipped, failed and picture
     article_id: int | None = None
     title: str = ""
 

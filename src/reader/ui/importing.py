@@ -7,7 +7,9 @@ work longer than half a second, so a single dropped file never flashes a window.
 The summary says what the CLI's report says: counts first, then each file, with what
 the importer repaired in an article it saved (an unknown entity kept as text, control
 characters removed…: ``ImportResult.message`` of an added or updated article) under
-that article's title.
+that article's title. A picture an imported article could not keep (missing, refused,
+over a cap: ``ImportStatus.PICTURE``) is a line of its own, counted apart from the
+files that were skipped: "12 added, 1 skipped; 3 picture problems".
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def repaired(result: ImportResult) -> str:
 
 def summary_line(report: ImportReport) -> str:
     """The counts, as the status bar and the summary's headline say them: "3 added
-    (1 repaired), 1 failed"."""
+    (1 repaired), 1 failed; 2 picture problems"."""
     parts = []
     for status, word in (
         (ImportStatus.ADDED, "added"),
@@ -104,6 +106,10 @@ def summary_line(report: ImportReport) -> str:
             if status is ImportStatus.UPDATED and repeats_in_report(report):
                 parts[-1] += " (the same article was in more than one file)"
     text = ", ".join(parts) if parts else "Nothing to import"
+    # Not files: lines about articles that were imported, so after the files' counts.
+    pictures = report.count(ImportStatus.PICTURE)
+    if pictures:
+        text += f"; {pictures} picture problem{'' if pictures == 1 else 's'}"
     return text + (" (cancelled)" if report.cancelled else "")
 
 
@@ -143,6 +149,17 @@ def repaired_explanation(report: ImportReport) -> str:
     return (
         f"“Repaired”: {which} imported from a file with something wrong in it; what "
         "Margin did about it is under the title. Compare with the original if it matters."
+    )
+
+
+def pictures_explanation(report: ImportReport) -> str:
+    """A word on "Picture" lines (empty when there are none)."""
+    if not report.count(ImportStatus.PICTURE):
+        return ""
+    return (
+        "“Picture”: the article was imported, but one of its pictures could not be kept "
+        "as it is (the line says why); where a picture is missing, the article shows "
+        "its description instead."
     )
 
 
@@ -190,6 +207,10 @@ class ImportSummaryDialog(QDialog):
         self.repairs.setObjectName("importRepairs")
         self.repairs.setWordWrap(True)
         self.repairs.setVisible(bool(self.repairs.text()))
+        self.pictures = QLabel(pictures_explanation(report), self)
+        self.pictures.setObjectName("importPictures")
+        self.pictures.setWordWrap(True)
+        self.pictures.setVisible(bool(self.pictures.text()))
         self.tree = QTreeWidget(self)
         self.tree.setAccessibleName("Imported files")
         self.tree.setHeaderLabels(["Result", "Article or reason", "File"])
@@ -207,12 +228,13 @@ class ImportSummaryDialog(QDialog):
         order = {
             ImportStatus.FAILED: 0,
             ImportStatus.SKIPPED: 1,
-            ImportStatus.ADDED: 2,
-            ImportStatus.UPDATED: 3,
-            ImportStatus.UNCHANGED: 4,
+            ImportStatus.PICTURE: 2,
+            ImportStatus.ADDED: 3,
+            ImportStatus.UPDATED: 4,
+            ImportStatus.UNCHANGED: 5,
         }
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        # Failures first, then skips, then what was repaired, then the rest.
+        # Failures first, then skips, pictures, what was repaired, then the rest.
         for r in sorted(report.results, key=lambda r: (order.get(r.status, 9), not repaired(r))):
             result = r.status.value.capitalize()
             if r.status in _SAVED:
@@ -223,6 +245,8 @@ class ImportSummaryDialog(QDialog):
                     detail += f"\nRepaired: {r.message}"
             else:
                 detail = r.message
+                if r.status is ImportStatus.PICTURE and r.title:
+                    detail += f"\nIn: {r.title}"  # listed apart from its article
             item = QTreeWidgetItem([result, detail, Path(r.source).name])
             item.setToolTip(1, detail)
             item.setToolTip(2, r.source)
@@ -230,7 +254,7 @@ class ImportSummaryDialog(QDialog):
                 font = item.font(0)
                 font.setBold(True)
                 item.setFont(0, font)
-            elif repaired(r):
+            elif repaired(r) or r.status is ImportStatus.PICTURE:
                 item.setIcon(0, warning)
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
@@ -255,6 +279,7 @@ class ImportSummaryDialog(QDialog):
         layout.addWidget(headline)
         layout.addWidget(self.explanation)
         layout.addWidget(self.repairs)
+        layout.addWidget(self.pictures)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.detail)
         layout.addWidget(buttons)
@@ -351,10 +376,10 @@ class ImportController(QObject):
         self.finished.emit(report)
         # A clean import is summed up in the status bar; the dialog is for what needs
         # reading: failures, skipped items, a cancelled run, a file that gave nothing,
-        # or an article the importer had to repair.
+        # a picture not kept, or an article the importer had to repair.
+        to_read = (ImportStatus.FAILED, ImportStatus.SKIPPED, ImportStatus.PICTURE)
         needs_reading = report.cancelled or any(
-            r.status in (ImportStatus.FAILED, ImportStatus.SKIPPED) or repaired(r)
-            for r in report.results
+            r.status in to_read or repaired(r) for r in report.results
         )
         if self.show_summary and needs_reading:
             self.summary_dialog = ImportSummaryDialog(report, self._parent)

@@ -213,8 +213,15 @@ class Importer:
             return [ImportResult(label, ImportStatus.FAILED, f"could not save: {exc}")]
         self._images.discard_unused(unused)
         # Images missing, refused or over a cap, and what a damaged archive lost: one
-        # line each, after the articles they belong to.
-        results += [ImportResult(label, ImportStatus.SKIPPED, note) for note in prepared.notes]
+        # line each, after the articles they belong to. Their own status: the file was
+        # imported, so they are not counted with the files that were skipped.
+        # With one article in the file, the lines name it (its id, for `margin show`).
+        saved = {r.article_id: r.title for r in results if r.article_id is not None}
+        article_id, title = next(iter(saved.items())) if len(saved) == 1 else (None, "")
+        results += [
+            ImportResult(label, ImportStatus.PICTURE, note, article_id, title)
+            for note in prepared.notes
+        ]
         if parsed.warnings:
             # What the importer repaired (an unknown entity kept as text…) is said with
             # each article saved from the file, so the report shows it.
