@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QStyle,
+    QStyleOptionComboBox,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -80,6 +81,43 @@ def date_column_width(widget: QWidget) -> int:
     return widest + 2 * metrics.averageCharWidth() + 18
 
 
+class FilterCombo(QComboBox):
+    """A filter's drop-down whose first choice ("All categories", no filter on) always
+    shows whole: at the narrowest library pane Qt cut it to "All categori". Longer
+    choices (site names) are elided with "…" rather than cut."""
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setToolTip(name)
+        # Long choices must not widen the pane: size to a few characters, plus the
+        # first choice (minimumSizeHint below).
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(3)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        option = QStyleOptionComboBox()
+        super().initStyleOption(option)
+        text = QSize(self.fontMetrics().horizontalAdvance(self.itemText(0)), hint.height())
+        whole = self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, self)
+        return QSize(max(hint.width(), whole.width()), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.minimumSizeHint().width()), hint.height())
+
+    def initStyleOption(self, option: QStyleOptionComboBox) -> None:
+        super().initStyleOption(option)
+        label = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, max(0, label.width() - 2)
+        )
+
+
 class ArticleTable(QTableView):
     """The article list; Enter opens the current article."""
 
@@ -121,32 +159,24 @@ class LibraryPanel(QWidget):
 
         self.filter_bar = QFrame(self)
         self.filter_bar.setObjectName("filterBar")
-        # Two rows of three: one row of five cut "All categories" to "All categ".
+        # Two rows of three: one row of five cut "All categories" to "All categ". The
+        # read state sits under the categories, so the widest two share a column.
         bar = QGridLayout(self.filter_bar)
         bar.setContentsMargins(6, 4, 6, 4)
         bar.setHorizontalSpacing(4)
         bar.setVerticalSpacing(4)
         self._combos: dict[str, QComboBox] = {}
         for key, _field, any_label, name in _FILTERS:
-            combo = QComboBox(self.filter_bar)
-            combo.setAccessibleName(name)
-            combo.setToolTip(name)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(3)
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo = FilterCombo(name, self.filter_bar)
             combo.addItem(any_label, "")
             combo.currentIndexChanged.connect(self._apply_filter)
             self._combos[key] = combo
             bar.addWidget(combo, len(self._combos) // 4, (len(self._combos) - 1) % 3)
-        self.state_combo = QComboBox(self.filter_bar)
-        self.state_combo.setAccessibleName("Filter by read state")
-        self.state_combo.setToolTip("Filter by read state")
+        self.state_combo = FilterCombo("Filter by read state", self.filter_bar)
         for label, value in (("Read or unread", None), ("Unread", False), ("Read", True)):
             self.state_combo.addItem(label, value)
         self.state_combo.currentIndexChanged.connect(self._apply_filter)
-        bar.addWidget(self.state_combo, 1, 1)
+        bar.addWidget(self.state_combo, 1, 2)
 
         self.table = ArticleTable(self)
         self.table.setObjectName("libraryTable")
