@@ -348,6 +348,11 @@ class ImportController(QObject):
             )
             if self.progress.dialog is not None:
                 self.progress.dialog.setAccessibleName("Import progress")
+                # Sized to its first label (200 px), the dialog's title bar read
+                # "Importin…": room for the title (title bars use a larger, bold font)
+                # beside the bar's icon and buttons.
+                title_room = self.progress.dialog.fontMetrics().horizontalAdvance(title)
+                self.progress.dialog.setMinimumWidth(max(360, title_room * 3 // 2 + 160))
 
         self.tasks.start(
             import_work(self._library, paths),
