@@ -2,7 +2,13 @@
 
 Matches are found in the page's flat text (the same text every other mark uses) and
 drawn by the page as the "find" layer: an underline for every match, the current one
-inverted, none of them a highlight colour."""
+inverted, none of them a highlight colour.
+
+Find is also the keyboard's way to select: the reading view has no caret browsing, so
+with nothing selected in the page, Ctrl+H / Ctrl+Shift+H highlight the *current match*
+(see :meth:`HighlightController.highlight_selection`). Going to a match therefore drops
+the page's selection, as a browser's find does: what the keys highlight is always
+the match shown as current, never a selection left from before."""
 
 from __future__ import annotations
 
@@ -51,11 +57,16 @@ class FindBar(QFrame):
         self._view = view
         self._matches: list[tuple[int, int]] = []
         self._current = -1
+        self._current_inverted = True  # False once the current match is highlighted
         self._theme = themes.theme_named(None)
 
         self.field = _FindField(self)
         self.field.setAccessibleName("Find in article")
-        self.field.setPlaceholderText("Find in article")
+        self.field.setPlaceholderText("Find (Ctrl+H highlights)")
+        self.field.setToolTip(
+            "Enter / Shift+Enter: next / previous match\n"
+            "Ctrl+H: highlight the current match; Ctrl+Shift+H: with a note"
+        )
         self.field.setClearButtonEnabled(True)
         self.count_label = QLabel("", self)
         self.count_label.setObjectName("findCount")
@@ -106,6 +117,23 @@ class FindBar(QFrame):
     def current_index(self) -> int:
         return self._current
 
+    def current_match(self) -> tuple[int, int] | None:
+        """The current match as page positions, while the bar shows one."""
+        if not self.isVisible() or not 0 <= self._current < len(self._matches):
+            return None
+        return self._matches[self._current]
+
+    def current_label(self) -> str:
+        """Which match is current, as the bar says it ("3 of 12")."""
+        return self.count_label.text()
+
+    def current_highlighted(self) -> None:
+        """The current match was just highlighted: mark it like the others (underlined),
+        so its new colour shows instead of the inverted "current" block; going on to
+        another match inverts that one again."""
+        self._current_inverted = False
+        self._paint()
+
     def set_theme(self, theme: themes.Theme) -> None:
         self._theme = theme
         self._paint()
@@ -144,7 +172,7 @@ class FindBar(QFrame):
             # the text: close enough to start from, and no round trip to the page).
             top = int(self._view.reading_fraction() * len(self._view.text))
             self._current = next((i for i, (s, _e) in enumerate(self._matches) if s >= top), 0)
-            self._view.scroll_to_position(self._matches[self._current][0])
+            self._go_to_current()
         self._paint()
 
     # --- internals ---------------------------------------------------------------------------
@@ -166,8 +194,14 @@ class FindBar(QFrame):
         if not self._matches:
             return
         self._current = (self._current + step) % len(self._matches)
-        self._view.scroll_to_position(self._matches[self._current][0])
+        self._go_to_current()
         self._paint()
+
+    def _go_to_current(self) -> None:
+        self._current_inverted = True
+        if self._view.selection:  # the keys highlight the current match (module docstring)
+            self._view.clear_selection()
+        self._view.scroll_to_position(self._matches[self._current][0])
 
     def _paint(self) -> None:
         text = self.field.text()
@@ -178,8 +212,9 @@ class FindBar(QFrame):
         else:
             more = "+" if len(self._matches) >= MAX_FIND_MATCHES else ""
             self.count_label.setText(f"{self._current + 1} of {len(self._matches)}{more}")
+        current = self._current if self._current_inverted else -1
         marks = [
-            (start, end, "mark-find-current" if i == self._current else "mark-find")
+            (start, end, "mark-find-current" if i == current else "mark-find")
             for i, (start, end) in enumerate(self._matches)
         ]
         self._view.set_mark_layer(LAYER, marks)

@@ -121,7 +121,7 @@ def build_context_menu(controller: HighlightController, position: int = -1) -> Q
     has_selection = controller.selected_range() is not None
     copy = menu.addAction("&Copy")
     copy.setObjectName("copy")
-    copy.setShortcut(QKeySequence.StandardKey.Copy)
+    copy.setShortcuts(QKeySequence.StandardKey.Copy)  # every binding, as the Edit menu
     copy.setEnabled(bool(view.selection))
     copy.triggered.connect(view.copy)
     select_all = menu.addAction("Select &All")

@@ -5,7 +5,8 @@ and the :class:`~reader.core.library.Library`. The reader highlights the selecte
 text from the view's context menu, from a small floating toolbar beside a selection
 made with the mouse, or with **Ctrl+H** / **Ctrl+Shift+H** (the menu, the toolbar and
 the keys are in :mod:`reader.ui.highlight_menus`; colours are drawn by
-:mod:`reader.ui.highlight_palette`).
+:mod:`reader.ui.highlight_palette`). With nothing selected the keys highlight the find
+bar's current match: the keyboard's way to pick text (:meth:`follow_find_bar`).
 
 Highlights are painted by the page with the CSS Custom Highlight API (one highlight
 per colour, a dotted underline for notes): the article's stored HTML never changes.
@@ -21,9 +22,10 @@ so merges treat them as edits.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QMenu, QToolTip
 
 from reader.core import anchoring, export, highlight_colors
@@ -34,8 +36,11 @@ from reader.ui import highlight_menus
 from reader.ui.highlight_menus import HIGHLIGHT_SHORTCUT, NOTE_SHORTCUT, SelectionToolbar
 from reader.ui.highlight_palette import COLOR_NAMES, highlight_class
 from reader.ui.highlight_undo import AnnotationCommand, snapshot
-from reader.ui.note_editor import NoteEditor
+from reader.ui.note_editor import NoteEditor, elide
 from reader.ui.reader import ReaderView
+
+if TYPE_CHECKING:
+    from reader.ui.find_bar import FindBar
 
 LAYER = "highlights"
 LAST_COLOR_SETTING = "last_highlight_color"
@@ -78,6 +83,7 @@ class HighlightController(QObject):
         self._note_editor: NoteEditor | None = None
         self._toolbar_scroll_y = 0
         self._showing_tooltip = False
+        self._find_bar: FindBar | None = None
 
         self.toolbar = SelectionToolbar(view)
         self.toolbar.color_chosen.connect(lambda name: self.highlight_selection(name))
@@ -86,11 +92,11 @@ class HighlightController(QObject):
 
         self.highlight_action = QAction("&Highlight Selection", self)
         self.highlight_action.setShortcut(HIGHLIGHT_SHORTCUT)
-        self.highlight_action.setToolTip("Highlight the selected text with the last colour used")
+        self.highlight_action.setStatusTip("Highlight the selection, or else the Find match")
         self.highlight_action.triggered.connect(lambda: self.highlight_selection())
         self.note_action = QAction("Highlight with &Note…", self)
         self.note_action.setShortcut(NOTE_SHORTCUT)
-        self.note_action.setToolTip("Highlight the selected text and write a note")
+        self.note_action.setStatusTip("Highlight the selection, or else the Find match; add a note")
         self.note_action.triggered.connect(self.highlight_selection_with_note)
         for action in (self.highlight_action, self.note_action):
             # Active while the view (or the toolbar inside it) has focus, so the keys
@@ -204,12 +210,25 @@ class HighlightController(QObject):
 
     # --- creating --------------------------------------------------------------------------
 
+    def follow_find_bar(self, find_bar: FindBar) -> None:
+        """With nothing selected, the highlight keys take the find bar's current match.
+
+        The view has no caret browsing, so Find is how a keyboard user picks text: Ctrl+F,
+        type, Enter to the match, Ctrl+H. The keys work from the find field; the bar stays
+        open (Enter, Ctrl+H: the next one; Esc closes) and the status bar names the text."""
+        self._find_bar = find_bar
+        for action in (self.highlight_action, self.note_action):
+            find_bar.addAction(action)  # WidgetWithChildrenShortcut: the field counts too
+
     def highlight_selection(self, color: str | None = None) -> Annotation | None:
-        """Highlight the view's selection (``color`` or the last one used)."""
+        """Highlight the view's selection, or without one the find bar's current match
+        (``color`` or the last one used)."""
         rng = self.selected_range()
+        found = self._find_match_range() if rng is None else None
+        rng = rng or found
         article = self.view.article
         if rng is None or article is None:
-            self.message.emit("Select some text to highlight")
+            self.message.emit("Select some text, or find it with Ctrl+F, to highlight it")
             return None
         color = color if color in highlight_colors.DEFAULT_COLORS else self.last_color
         try:
@@ -225,8 +244,19 @@ class HighlightController(QObject):
         self.undo_stack.push(AnnotationCommand(self, "Highlight", before, annotation))
         self.toolbar.hide()
         self._clear_selection()
-        self._changed(annotation.article_id, "Highlighted")
+        said = "Highlighted"
+        if found is not None and self._find_bar is not None:
+            quote = elide(annotation.quote.exact, 60)
+            said = f"Highlighted \u201c{quote}\u201d (match {self._find_bar.current_label()})"
+            self._find_bar.current_highlighted()
+        self._changed(annotation.article_id, said)
         return annotation
+
+    def _find_match_range(self) -> tuple[int, int] | None:
+        match = self._find_bar.current_match() if self._find_bar is not None else None
+        if match is None or self.view.article is None:
+            return None
+        return self.view.positions_to_article_range(*match)
 
     def highlight_selection_with_note(self) -> NoteEditor | None:
         """Highlight the selection, then open the note editor on the new highlight."""
@@ -438,16 +468,6 @@ class HighlightController(QObject):
     def build_context_menu(self, position: int = -1) -> QMenu:
         """The view's context menu for a page position: Copy, Select All, then ours."""
         return highlight_menus.build_context_menu(self, position)
-
-    def create_undo_action(self, parent: QObject) -> QAction:
-        action = self.undo_stack.createUndoAction(parent, "&Undo")
-        action.setShortcut(QKeySequence.StandardKey.Undo)
-        return action
-
-    def create_redo_action(self, parent: QObject) -> QAction:
-        action = self.undo_stack.createRedoAction(parent, "&Redo")
-        action.setShortcut(QKeySequence.StandardKey.Redo)
-        return action
 
     # --- the view's events -----------------------------------------------------------------
 

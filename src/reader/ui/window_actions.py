@@ -32,7 +32,8 @@ SHORTCUT_HELP = [
     ("Mark read or unread", "Ctrl+U"),
     ("Move the article to the Trash", "Del"),
     ("Highlight the selection / with a note", "Ctrl+H / Ctrl+Shift+H"),
-    ("Undo / redo (highlights, notes, the Trash)", "Ctrl+Z / Ctrl+Shift+Z"),
+    ("Highlight the current Find match (nothing selected)", "Ctrl+F, then Ctrl+H"),
+    ("Undo / redo (highlights, notes, the Trash)", "Ctrl+Z / Ctrl+Shift+Z or Ctrl+Y"),
     ("Citation card for the focused link", "Enter (Shift+Enter follows the link)"),
     ("Export highlights (this article / all)", "Ctrl+E / Ctrl+Shift+E"),
     ("Larger / smaller / normal text", "Ctrl+= / Ctrl+- / Ctrl+0"),
@@ -154,9 +155,15 @@ def build_actions(window: MainWindow) -> None:
     window.action_search = a(
         "&Search the Library", window.focus_search, sequences("Ctrl+K", "Ctrl+Shift+F")
     )
-    window.action_undo = window.highlights.create_undo_action(window)
-    window.action_redo = window.highlights.create_redo_action(window)
+    # setShortcuts, not setShortcut: a standard key has several bindings (Redo is
+    # Ctrl+Shift+Z and Ctrl+Y here), and setShortcut keeps only the first.
+    undo_stack = window.highlights.undo_stack
+    window.action_undo = undo_stack.createUndoAction(window, "&Undo")
+    window.action_undo.setShortcuts(sequences(sk.Undo, "Ctrl+Z"))
+    window.action_redo = undo_stack.createRedoAction(window, "&Redo")
+    window.action_redo.setShortcuts(sequences(sk.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
     window.addActions([window.action_undo, window.action_redo])
+    window.highlights.follow_find_bar(window.find_bar)
     window.action_export_article = a(
         "&Export Highlights as Markdown…",
         window.export_current,
