@@ -139,6 +139,18 @@ def test_ctrl_h_with_no_selection_and_no_find_says_what_to_do(
     assert library.annotations(article_id) == []
 
 
+def test_a_find_match_in_the_header_is_not_highlighted(
+    qtbot: Any, window: MainWindow, library: Library
+) -> None:
+    article_id = open_ketamine(qtbot, window)
+    find(qtbot, window, "Dr Jane Example")  # the byline, above the text
+    assert window.find_bar.count_label.text() == "1 of 1"
+    with qtbot.waitSignal(window.highlights.message) as said:
+        QTest.keyClick(window.find_bar.field, Qt.Key.Key_H, CTRL)
+    assert "header" in said.args[0]
+    assert library.annotations(article_id) == []
+
+
 @pytest.mark.parametrize("key", ["Ctrl+Shift+Z", "Ctrl+Y"])
 def test_both_redo_keys_redo(qtbot: Any, window: MainWindow, library: Library, key: str) -> None:
     article_id = open_ketamine(qtbot, window)

@@ -228,7 +228,11 @@ class HighlightController(QObject):
         rng = rng or found
         article = self.view.article
         if rng is None or article is None:
-            self.message.emit("Select some text, or find it with Ctrl+F, to highlight it")
+            if self._find_bar is not None and self._find_bar.current_match() is not None:
+                # The title, authors and date are found too, but are not the article's text.
+                self.message.emit("Only the article's text can be highlighted, not its header")
+            else:
+                self.message.emit("Select some text, or find it with Ctrl+F, to highlight it")
             return None
         color = color if color in highlight_colors.DEFAULT_COLORS else self.last_color
         try:
