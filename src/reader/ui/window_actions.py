@@ -133,6 +133,14 @@ def build_actions(window: MainWindow) -> None:
     window.action_copy = a("&Copy", window.reader_view.copy, sequences(sk.Copy, "Ctrl+C"))
     window.action_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     window.reader_view.addAction(window.action_copy)
+    # Copy has something to copy only while words in the article are selected. The
+    # page's own selection_changed, not QWebEngineView.selectionChanged (which missed
+    # selections made by script); a new page starts with nothing selected.
+    window.action_copy.setEnabled(False)
+    window.reader_view.selection_changed.connect(
+        lambda: window.action_copy.setEnabled(bool(window.reader_view.selection))
+    )
+    window.reader_view.loadStarted.connect(lambda: window.action_copy.setEnabled(False))
     window.action_select_all = a("Select &All", window.reader_view.select_all)
     window.action_find = a(
         "&Find in Article…", window.find_bar.open_bar, sequences(sk.Find, "Ctrl+F")
