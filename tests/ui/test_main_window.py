@@ -68,6 +68,15 @@ def visible_in_viewport(qtbot: Any, view: ReaderView, position: int) -> bool:
 # --- search ----------------------------------------------------------------------------
 
 
+def test_a_search_of_only_common_words_says_so(window: MainWindow, qtbot: Any) -> None:
+    results = type_search(qtbot, window, "of the")
+    assert results.hits == [] and results.too_common
+    assert window.search_message.text() == (
+        "“of the” has only words too common to search for (the, and, of…): "
+        "add a more telling word."
+    )
+
+
 def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
     qtbot: Any, make_window: Any, filled_library: Library, tmp_path: Path
 ) -> None:

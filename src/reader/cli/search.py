@@ -38,7 +38,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     def text(out: TextIO) -> None:
         if results.corrected_from is not None:
             out.write(f"No articles match {args.query!r}. Showing results for: {results.query}\n")
-        elif not results.hits and only_common_words(args.query):
+        elif results.too_common:  # "the", "of the"
             out.write(
                 f"{args.query!r} has only words too common to search for (the, and, of…): "
                 "add a more telling word\n"
@@ -66,15 +66,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     }
     emit(args, data, text)
     return ExitCode.OK
-
-
-def only_common_words(query: str) -> bool:
-    """A query whose words are all stop words, which the index leaves out: it finds
-    nothing, and "No articles match 'the'" would be untrue."""
-    from reader.core.index.schema import STOP_WORDS, WORD_RE
-
-    words = [w.lower() for w in WORD_RE.findall(query)]
-    return bool(words) and all(w in STOP_WORDS for w in words)
 
 
 def snippet_text(snippet_html: str, bold: tuple[str, str]) -> str:

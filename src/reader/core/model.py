@@ -335,7 +335,8 @@ class SearchResults:
     ``suggestion`` is the query with its unknown words corrected ("ketamine" for
     "ketamne"). When the typed query found nothing and the suggestion did, the hits are
     the suggestion's: ``query`` is then the suggestion and ``corrected_from`` what was
-    typed.
+    typed. ``too_common``: every word is one the index leaves out ("of the"), so "no
+    article matches" would be untrue.
     """
 
     query: str
@@ -343,6 +344,7 @@ class SearchResults:
     total: int | None = None  # estimated; None when unknown (never len(results))
     suggestion: str | None = None
     corrected_from: str | None = None
+    too_common: bool = False
 
 
 # --- annotations (W3C Web Annotation selectors) ----------------------------------------

@@ -219,7 +219,12 @@ class SearchController(QWidget):
         self._set_active(True)
         corrected = results.corrected_from is not None
         self.view.show_suggestion(None if corrected else results.suggestion)
-        if not results.hits:
+        if results.too_common:
+            self._set_message(
+                f"“{results.query.strip()}” has only words too common to search for "
+                "(the, and, of…): add a more telling word."
+            )
+        elif not results.hits:
             self._set_message(f"No articles match “{results.query.strip()}”.")
         else:
             total = results.total if results.total is not None else len(results.hits)

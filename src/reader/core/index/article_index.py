@@ -45,7 +45,7 @@ from reader.core.errors import IndexUnavailable, QueryError
 from reader.core.index.hits import Wanted, make_hit
 from reader.core.index.matchers import positive_terms, prepare
 from reader.core.index.opening import newest_toc, open_index, open_searcher
-from reader.core.index.parsing import QueryParser
+from reader.core.index.parsing import QueryParser, only_common_words
 from reader.core.index.ranking import top_hits
 from reader.core.index.schema import (
     INDEX_NAME,
@@ -388,7 +388,9 @@ class ArticleIndex:
         if not text:
             return SearchResults(query=query_text, hits=[], total=0)
         with self._search_lock:
-            parsed = self.parse(text)
+            parsed = self.parse(text)  # first: "a*" is refused with its own message
+            if only_common_words(text):
+                return SearchResults(query=query_text, hits=[], total=0, too_common=True)
             try:
                 searcher = self._current_searcher()
                 bounded = column_ranges(prepare(parsed, searcher.reader()), SORTABLE_FIELDS)

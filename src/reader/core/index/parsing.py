@@ -28,7 +28,13 @@ from whoosh import fields, qparser, query
 
 from reader.core.errors import QueryError
 from reader.core.index.matchers import Filtered, WordsOr
-from reader.core.index.schema import DEFAULT_FIELD, FIELD_ALIASES, make_schema
+from reader.core.index.schema import (
+    DEFAULT_FIELD,
+    FIELD_ALIASES,
+    STOP_WORDS,
+    WORD_RE,
+    make_schema,
+)
 
 __all__ = ["MIN_PREFIX", "QUERY_GROUP", "QueryParser", "check_syntax", "restrict_by_filters"]
 
@@ -212,6 +218,14 @@ class QueryParser:
             )
         _check_prefixes(parsed)
         return restrict_by_filters(parsed)
+
+
+def only_common_words(text: str) -> bool:
+    """A query whose words are all stop words, which the index leaves out: it finds
+    nothing, and "No articles match 'the'" would be untrue (the CLI and the window say
+    the words are too common instead)."""
+    words = [w.lower() for w in WORD_RE.findall(text)]
+    return bool(words) and all(w in STOP_WORDS for w in words)
 
 
 def _check_prefixes(q: query.Query) -> None:
