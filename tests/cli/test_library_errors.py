@@ -108,3 +108,22 @@ def test_cli_when_another_margin_holds_the_index(
         writer.cancel()
     assert main(["--library", str(root), "search", "ketamine", "--json"]) == 0
     assert '"Ketamine for Pain: A Guide"' in capsys.readouterr().out
+
+
+def test_a_folder_of_other_files_is_not_made_into_a_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    (downloads / "report.pdf").write_bytes(b"%PDF-1.4")
+    (downloads / ".DS_Store").write_bytes(b"")
+    assert main(["--library", str(downloads), "list"]) == 1
+    err = capsys.readouterr().err
+    assert "holds other files (report.pdf, …) and no Margin library" in err
+    assert sorted(p.name for p in downloads.iterdir()) == [".DS_Store", "report.pdf"]
+    # An empty folder (hidden files aside) or a new one becomes a library, as before;
+    # an existing library opens whatever else the user put beside it.
+    (downloads / "report.pdf").unlink()
+    assert main(["--library", str(downloads), "list"]) == 0
+    (downloads / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["--library", str(downloads), "list"]) == 0

@@ -51,6 +51,7 @@ class LibraryFolder:
         self.root = root
         _make_folder(root)
         db_path = root / DB_NAME
+        _refuse_a_folder_of_other_files(root, db_path)
         self.read_only = _read_only(root, db_path)
         # A damaged database is set aside, with advice; a sound one is backed up daily
         # (unless the caller only reads: see backup.check_on_open).
@@ -78,6 +79,31 @@ class LibraryFolder:
         return Importer(
             self._store, self._originals, self._indexing, self._annotations, self._images
         )
+
+
+# What Margin itself keeps in a library folder (the database, its WAL files, backups and
+# what a damaged one was set aside as, the originals, pictures and the index).
+OWN_ENTRIES = (DB_NAME, "originals", "images", "index", "backups")
+
+
+def _refuse_a_folder_of_other_files(root: Path, db_path: Path) -> None:
+    """A new library is made in an empty or new folder, never among the user's files:
+    `margin --library ~/Downloads list` would otherwise have quietly turned Downloads
+    into a library. Hidden files (.DS_Store) and Margin's own leftovers do not count."""
+    if db_path.exists():
+        return
+    try:
+        entries = os.scandir(root)
+    except OSError:
+        return  # unreadable: opening the database will say why
+    with entries:
+        for entry in entries:
+            if not entry.name.startswith((".", *OWN_ENTRIES)):
+                raise StorageError(
+                    f"{root} holds other files ({entry.name}, …) and no Margin library: "
+                    "choose a new or empty folder for a library (--library DIR), or the "
+                    "folder of an existing one"
+                )
 
 
 def _read_only(root: Path, db_path: Path) -> bool:
