@@ -25,14 +25,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QMenu, QToolTip
 
-from reader.core import anchoring, export, highlight_colors
+from reader.core import highlight_colors
 from reader.core.errors import MarginError
 from reader.core.library import AnchoredAnnotations, Library
 from reader.core.model import Annotation, now_iso
 from reader.ui import highlight_menus
+from reader.ui.highlight_copy import copy_quote, copy_range
 from reader.ui.highlight_menus import HIGHLIGHT_SHORTCUT, NOTE_SHORTCUT, SelectionToolbar
 from reader.ui.highlight_palette import COLOR_NAMES, highlight_class
 from reader.ui.highlight_undo import AnnotationCommand, snapshot
@@ -399,9 +400,7 @@ class HighlightController(QObject):
         annotation = self._current(uuid)
         if annotation is None:
             return ""
-        article = self.library.article(annotation.article_id)
-        text = export.highlight_markdown_quote(article, annotation)
-        QGuiApplication.clipboard().setText(text)
+        text = copy_quote(self.library.article(annotation.article_id), annotation)
         self.message.emit("Copied as a Markdown quote")
         return text
 
@@ -411,10 +410,7 @@ class HighlightController(QObject):
         article = self.view.article
         if rng is None or article is None:
             return ""
-        quote, position = anchoring.make_selectors(article.text, rng[0], rng[1])
-        transient = Annotation(uuid="", article_id=article.id, quote=quote, position=position)
-        text = export.highlight_markdown_quote(article, transient)
-        QGuiApplication.clipboard().setText(text)
+        text = copy_range(article, *rng)
         self.toolbar.hide()
         self.message.emit("Copied as a Markdown quote")
         return text
