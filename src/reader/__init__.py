@@ -1,3 +1,3 @@
 """Margin: read, search and annotate health articles offline."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
