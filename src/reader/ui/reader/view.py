@@ -307,6 +307,8 @@ class ReaderView(QWebEngineView):
         self._position.save_later()
 
     def _on_selection(self, data: dict[str, Any]) -> None:
+        if not self._ready:
+            return  # the page being replaced, reporting late: its selection went with it
         start, end = int(data.get("start", -1)), int(data.get("end", -1))
         rect = data.get("rect") or {}
         self.selection = Selection(
