@@ -81,14 +81,20 @@ class Blobs:
         return found
 
     def check(self, report: CheckReport, *, repair: bool = False) -> None:
-        """Add unfinished copies to ``report``; with ``repair``, remove them."""
-        leftovers = self.leftovers()
-        if leftovers:
+        """Remove the unfinished copies an interrupted import left, and say so.
+
+        Not a problem to repair but debris: their writer is dead, nothing names them, and
+        the next import sweeps them anyway (opening a library no longer lists every
+        original to look for them: 13 ms at 10,000 articles), so a check clears them
+        with or without ``repair``.
+        """
+        removed = self.sweep_leftovers()
+        if removed:
             where = self.folder.name
-            report.problems.append(f"{len(leftovers)} unfinished copies (.part) in {where}/")
-            if repair:
-                self.sweep_leftovers()
-                report.repaired.append(f"removed {len(leftovers)} unfinished copies")
+            report.repaired.append(
+                f"removed {removed} unfinished copies (.part) an interrupted import left in "
+                f"{where}/"
+            )
 
     def sweep_leftovers(self) -> int:
         """Remove :meth:`leftovers`; how many were removed."""
