@@ -29,6 +29,7 @@ from pathlib import Path
 from readability import Document
 
 from reader.core.importers import html as html_importer
+from reader.core.importers.main_content import trafilatura_extract
 from reader.core.model import ImportOptions
 from reader.core.sanitize import canonicalize
 
@@ -88,7 +89,7 @@ def main() -> int:
         # The alternatives see the same decoded page the importer sees.
         page_text = source.decode("utf-8", "replace")
         rd = canonicalize(Document(page_text).summary(html_partial=True)).text
-        tf = canonicalize(html_importer.trafilatura_extract(page_text)).text
+        tf = canonicalize(trafilatura_extract(page_text)).text
         alt["readability-lxml"].append(prf(rd, expected)[2])
         alt["trafilatura"].append(prf(tf, expected)[2])
         title = field_match(article.title, meta.get("title"))
