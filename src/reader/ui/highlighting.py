@@ -261,7 +261,7 @@ class HighlightController(QObject):
         match = self._find_bar.current_match() if self._find_bar is not None else None
         if match is None or self.view.article is None:
             return None
-        return self.view.positions_to_article_range(*match)
+        return self.view.text_map.to_article_range(*match)  # page positions → offsets
 
     def highlight_selection_with_note(self) -> NoteEditor | None:
         """Highlight the selection, then open the note editor on the new highlight."""

@@ -404,11 +404,7 @@ class ReaderView(QWebEngineView):
     def selected_article_range(self) -> tuple[int, int] | None:
         """The selection as ``(start, end)`` offsets into ``article.text``, if any."""
         sel = self.selection
-        return self.positions_to_article_range(sel.start, sel.end) if sel else None
-
-    def positions_to_article_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """Page positions (a selection, a find match) as offsets into ``article.text``."""
-        return self._map.to_article_range(start, end)
+        return self._map.to_article_range(sel.start, sel.end) if sel else None
 
     def selected_text(self) -> str:
         return self.selection.text if self.selection else ""
