@@ -257,6 +257,17 @@ def test_mouse_drag_snaps_to_words_and_the_toolbar_highlights(qtbot, reader: Rea
 # --- notes, undo, redo ---------------------------------------------------------------------
 
 
+def test_the_highlight_toolbar_goes_when_the_page_scrolls(qtbot, reader: Reader) -> None:
+    # It was placed beside the selection's rectangles: after a scroll they are elsewhere.
+    select(qtbot, reader.view, ACROSS_TAGS)
+    toolbar = reader.controller.toolbar
+    reader.controller.show_toolbar_for_selection()
+    assert toolbar.isVisible()
+    reader.view.scroll_by(300)
+    qtbot.waitUntil(lambda: not toolbar.isVisible(), timeout=15_000)
+    assert reader.view.selected_text()  # the selection itself stays
+
+
 def test_note_editor_undo_and_redo_reach_library_panel_and_view(qtbot, reader: Reader) -> None:
     r = reader
     position = select(qtbot, r.view, PHRASE)

@@ -17,7 +17,7 @@ undone stays in the controller.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -80,6 +80,7 @@ class SelectionToolbar(QFrame):
         self.copy_button.setText("❝")
         self.copy_button.setToolTip("Copy as a Markdown quote with its source")
         self.copy_button.clicked.connect(self.copy_requested)
+        self._scroll_y = 0.0  # where the page was scrolled when the toolbar was placed
         self.hide()
 
     def _button(self, layout: QHBoxLayout, name: str) -> QToolButton:
@@ -96,6 +97,20 @@ class SelectionToolbar(QFrame):
             shortcut = f" ({HIGHLIGHT_SHORTCUT.toString()})" if name == last else ""
             button.setToolTip(f"Highlight: {label}{shortcut}")
             button.setAccessibleName(f"Highlight {label}")
+
+    def show_for(self, selection: Any, scroll_y: float) -> None:
+        """Show beside a view's selection (its rectangles, in view coordinates), noting
+        where the page was scrolled: :meth:`hide_if_scrolled` hides it once that moves."""
+        if selection.rect is not None and selection.end_rect is not None:
+            self.place_beside(selection.rect, selection.end_rect)
+        self._scroll_y = scroll_y
+        self.show()
+        self.raise_()
+
+    def hide_if_scrolled(self, scroll_y: float) -> None:
+        # The rectangles were measured before the scroll: a moved selection loses it.
+        if self.isVisible() and scroll_y != self._scroll_y:
+            self.hide()
 
     def place_beside(self, start_rect: QRect, end_rect: QRect) -> None:
         """Move just below the selection's end (above its start when there is no room),

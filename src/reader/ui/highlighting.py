@@ -82,7 +82,6 @@ class HighlightController(QObject):
         self._article_id = -1
         self._pending_reveal = ""
         self._note_editor: NoteEditor | None = None
-        self._toolbar_scroll_y = 0
         self._showing_tooltip = False
         self._find_bar: FindBar | None = None
 
@@ -110,7 +109,7 @@ class HighlightController(QObject):
         view.selection_finished.connect(self.show_toolbar_for_selection)
         view.mouse_pressed.connect(self.toolbar.hide)
         view.escape_pressed.connect(self.toolbar.hide)
-        view.scrolled.connect(self._place_toolbar_if_shown)
+        view.scrolled.connect(lambda: self.toolbar.hide_if_scrolled(self.view.scroll_y))
         view.customContextMenuRequested.connect(self.open_context_menu)
         view.mark_hovered.connect(self._show_tooltip)
         self._refresh_toolbar_labels()
@@ -475,18 +474,8 @@ class HighlightController(QObject):
         """Place the toolbar just below the end of the selection (above when no room)."""
         if self.selected_range() is None:
             self.toolbar.hide()
-            return
-        selection = self.view.selection
-        if selection.rect is not None and selection.end_rect is not None:
-            self.toolbar.place_beside(selection.rect, selection.end_rect)
-        self._toolbar_scroll_y = self.view.scroll_y
-        self.toolbar.show()
-        self.toolbar.raise_()
-
-    def _place_toolbar_if_shown(self) -> None:
-        # The rectangles were measured before the scroll: a moved selection loses it.
-        if self.toolbar.isVisible() and self.view.scroll_y != self._toolbar_scroll_y:
-            self.toolbar.hide()
+        else:
+            self.toolbar.show_for(self.view.selection, self.view.scroll_y)
 
     def _on_selection_changed(self) -> None:
         if not self.view.selection:
