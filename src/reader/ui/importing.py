@@ -331,7 +331,13 @@ class ImportController(QObject):
     def progress_dialog(self) -> QProgressDialog | None:
         return self.progress.dialog if self.progress is not None else None
 
-    def start(self, paths: Sequence[str | Path], *, title: str = "Importing articles") -> bool:
+    def start(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        title: str = "Importing articles",
+        options: ImportOptions | None = None,
+    ) -> bool:
         if self.task is not None or not paths:
             return False
         self.started.emit()
@@ -355,7 +361,7 @@ class ImportController(QObject):
                 self.progress.dialog.setMinimumWidth(max(360, title_room * 3 // 2 + 160))
 
         self.tasks.start(
-            import_work(self._library, paths),
+            import_work(self._library, paths, options),
             name="import",
             on_done=self._on_finished,
             on_error=self._on_failed,

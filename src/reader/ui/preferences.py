@@ -41,6 +41,7 @@ class PreferencesDialog(QDialog):
     typography_chosen = Signal(object)
     hover_previews_toggled = Signal(bool)
     hover_modifier_toggled = Signal(bool)
+    import_drafts_toggled = Signal(bool)
 
     def __init__(
         self,
@@ -50,6 +51,7 @@ class PreferencesDialog(QDialog):
         hover_previews: bool,
         library_path: Path,
         hover_needs_modifier: bool = False,
+        import_drafts: bool = False,
         typography: Typography | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -94,6 +96,14 @@ class PreferencesDialog(QDialog):
         self.modifier_box.setAccessibleName("Preview cited sources only with Alt or Ctrl held")
         self.modifier_box.setChecked(hover_needs_modifier)
         self.modifier_box.setEnabled(hover_previews)
+        self.drafts_box = QCheckBox(
+            "Import WordPress drafts, pending, private and scheduled posts too", self
+        )
+        self.drafts_box.setAccessibleName("Import WordPress drafts too")
+        self.drafts_box.setToolTip(
+            "Like margin import --include-drafts; published posts only when off"
+        )
+        self.drafts_box.setChecked(import_drafts)
         path_label = QLabel(str(library_path), self)
         path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         path_label.setAccessibleName("Library folder")
@@ -115,6 +125,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Column width:", self.width_spin)
         form.addRow("", self.hover_box)
         form.addRow("", self.modifier_box)
+        form.addRow("Importing:", self.drafts_box)
         form.addRow("Library folder:", folder_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -133,6 +144,7 @@ class PreferencesDialog(QDialog):
         self.hover_box.toggled.connect(self.hover_previews_toggled)
         self.hover_box.toggled.connect(self.modifier_box.setEnabled)
         self.modifier_box.toggled.connect(self.hover_modifier_toggled)
+        self.drafts_box.toggled.connect(self.import_drafts_toggled)
 
     def typography(self) -> Typography:
         return Typography(

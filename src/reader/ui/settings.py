@@ -23,6 +23,7 @@ LINE_SPACING = "reader/line_spacing"
 COLUMN_WIDTH = "reader/column_width"
 HOVER_PREVIEWS = "reader/hover_previews"
 HOVER_MODIFIER = "reader/hover_needs_modifier"
+IMPORT_DRAFTS = "import/include_drafts"
 SHOW_CONTENTS = "view/show_contents"
 GEOMETRY = "window/geometry"
 STATE = "window/state"
@@ -102,6 +103,16 @@ class Settings:
     @hover_needs_modifier.setter
     def hover_needs_modifier(self, on: bool) -> None:
         self.store.setValue(HOVER_MODIFIER, bool(on))
+
+    @property
+    def import_drafts(self) -> bool:
+        """File ▸ Import also takes WordPress drafts, pending, private and scheduled posts
+        (the CLI's ``--include-drafts``); off by default, as there."""
+        return _bool(self._get(IMPORT_DRAFTS, False))
+
+    @import_drafts.setter
+    def import_drafts(self, on: bool) -> None:
+        self.store.setValue(IMPORT_DRAFTS, bool(on))
 
     @property
     def hover_mode(self) -> str:

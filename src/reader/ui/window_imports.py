@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
-from reader.core.model import ImportReport
+from reader.core.model import ImportOptions, ImportReport
 from reader.ui.importing import summary_line
 from reader.ui.message_boxes import warn
 
@@ -69,7 +69,8 @@ class WindowImports:
         if importer.busy:
             self._window.statusBar().showMessage("An import is already running.", 4000)
             return False
-        return importer.start(paths, title=title)
+        options = ImportOptions(include_drafts=self._window.settings.import_drafts)
+        return importer.start(paths, title=title, options=options)
 
     # --- drag and drop ---------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ def show_preferences(window: MainWindow) -> PreferencesDialog:
         font_size=window.reader_view.font_size,
         hover_previews=window.settings.hover_previews,
         hover_needs_modifier=window.settings.hover_needs_modifier,
+        import_drafts=window.settings.import_drafts,
         library_path=window.library.root,
         typography=window.reader_view.typography,
         parent=window,
@@ -30,6 +31,7 @@ def show_preferences(window: MainWindow) -> PreferencesDialog:
     dialog.typography_chosen.connect(lambda typography: set_typography(window, typography))
     dialog.hover_previews_toggled.connect(lambda on: set_hover_previews(window, on))
     dialog.hover_modifier_toggled.connect(lambda on: set_hover_modifier(window, on))
+    dialog.import_drafts_toggled.connect(lambda on: setattr(window.settings, "import_drafts", on))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
