@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reader.core.library.connection import StoreConnection
+from reader.core.library.rows import decode_summary
 from reader.core.model import ArticleSummary, LibraryFilter
 
 SORT_COLUMNS = {
@@ -87,19 +88,7 @@ class ListQueries(StoreConnection):
                 [*chunk, *chunk],
             )
             for r in rows:
-                by_id[r["id"]] = ArticleSummary(
-                    id=r["id"],
-                    title=r["title"],
-                    site_name=r["site_name"],
-                    authors=json.loads(r["authors"]),
-                    published=r["published"],
-                    added=r["added"],
-                    source_format=r["source_format"],
-                    url=r["url"],
-                    is_read=bool(r["is_read"]),
-                    highlight_count=r["highlight_count"],
-                    trashed_at=r["trashed_at"],
-                )
+                by_id[r["id"]] = decode_summary(r)
         return [by_id[i] for i in page if i in by_id]
 
     def filter_values(self) -> dict[str, list[str]]:

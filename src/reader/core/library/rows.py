@@ -13,6 +13,7 @@ from typing import Any
 from reader.core.model import (
     Annotation,
     Article,
+    ArticleSummary,
     ReferenceEntry,
     TextPositionSelector,
     TextQuoteSelector,
@@ -63,6 +64,23 @@ def decode_article(r: sqlite3.Row) -> Article:
         metadata=json.loads(r["metadata"]),
         is_read=bool(r["is_read"]),
         reading_position=float(r["reading_position"]),
+    )
+
+
+def decode_summary(r: sqlite3.Row) -> ArticleSummary:
+    """A row of the library list (with its ``highlight_count``) as an ArticleSummary."""
+    return ArticleSummary(
+        id=r["id"],
+        title=r["title"],
+        site_name=r["site_name"],
+        authors=json.loads(r["authors"]),
+        published=r["published"],
+        added=r["added"],
+        source_format=r["source_format"],
+        url=r["url"],
+        is_read=bool(r["is_read"]),
+        highlight_count=r["highlight_count"],
+        trashed_at=r["trashed_at"],
     )
 
 
